@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "commune-sync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "commune-agent", targets: ["commune-agent"]),
+        .executable(name: "district-hub", targets: ["district-hub"]),
+        .library(name: "SyncCore", targets: ["SyncCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        /// libcurl and zlib wrappers: Swift cannot call C variadics (`curl_easy_setopt`) or macros
+        /// (`deflateInit2`), so these few functions give them fixed signatures.
+        .target(
+            name: "CShims",
+            linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("z")]
+        ),
+        .target(
+            name: "SyncCore",
+            dependencies: [
+                "CShims",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "commune-agent",
+            dependencies: [
+                "SyncCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "district-hub",
+            dependencies: [
+                "SyncCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SyncCoreTests",
+            dependencies: ["SyncCore"]
+        ),
+        .testTarget(
+            name: "DistrictHubTests",
+            dependencies: [
+                "district-hub", "SyncCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SyncCore"]
+        ),
+    ]
+)

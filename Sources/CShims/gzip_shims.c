@@ -1,0 +1,98 @@
+#include "CShims.h"
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* windowBits 15 + 16 selects the gzip wrapper rather than raw zlib. */
+#define GZIP_WINDOW_BITS (15 + 16)
+
+int cshims_gzip(const uint8_t *input, size_t input_length, int level, uint8_t **output, size_t *output_length) {
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    if (deflateInit2(&stream, level, Z_DEFLATED, GZIP_WINDOW_BITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        return CSHIMS_GZIP_NO_MEMORY;
+    }
+    size_t capacity = deflateBound(&stream, (uLong)input_length);
+    uint8_t *buffer = malloc(capacity);
+    if (buffer == NULL) {
+        deflateEnd(&stream);
+        return CSHIMS_GZIP_NO_MEMORY;
+    }
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)input_length;
+    stream.next_out = buffer;
+    stream.avail_out = (uInt)capacity;
+    int status = deflate(&stream, Z_FINISH);
+    deflateEnd(&stream);
+    if (status != Z_STREAM_END) {
+        free(buffer);
+        return CSHIMS_GZIP_CORRUPT;
+    }
+    *output = buffer;
+    *output_length = stream.total_out;
+    return CSHIMS_GZIP_OK;
+}
+
+int cshims_gunzip(const uint8_t *input, size_t input_length, size_t max_output, uint8_t **output, size_t *output_length) {
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    if (inflateInit2(&stream, GZIP_WINDOW_BITS) != Z_OK) {
+        return CSHIMS_GZIP_NO_MEMORY;
+    }
+    size_t capacity = input_length * 4 + 1024;
+    if (capacity > max_output + 1) capacity = max_output + 1;
+    uint8_t *buffer = malloc(capacity);
+    if (buffer == NULL) {
+        inflateEnd(&stream);
+        return CSHIMS_GZIP_NO_MEMORY;
+    }
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)input_length;
+    int result = CSHIMS_GZIP_OK;
+    for (;;) {
+        if (stream.total_out >= capacity) {
+            if (capacity > max_output) {
+                result = CSHIMS_GZIP_TOO_LARGE;
+                break;
+            }
+            size_t grown = capacity * 2;
+            if (grown > max_output + 1) grown = max_output + 1;
+            uint8_t *larger = realloc(buffer, grown);
+            if (larger == NULL) {
+                result = CSHIMS_GZIP_NO_MEMORY;
+                break;
+            }
+            buffer = larger;
+            capacity = grown;
+        }
+        stream.next_out = buffer + stream.total_out;
+        stream.avail_out = (uInt)(capacity - stream.total_out);
+        int status = inflate(&stream, Z_NO_FLUSH);
+        if (status == Z_STREAM_END) {
+            if (stream.total_out > max_output) result = CSHIMS_GZIP_TOO_LARGE;
+            /* Trailing bytes after the gzip member are not a valid request body. */
+            else if (stream.avail_in != 0) result = CSHIMS_GZIP_CORRUPT;
+            break;
+        }
+        if (status != Z_OK && status != Z_BUF_ERROR) {
+            result = CSHIMS_GZIP_CORRUPT;
+            break;
+        }
+        if (status == Z_BUF_ERROR && stream.avail_in == 0 && stream.avail_out != 0) {
+            result = CSHIMS_GZIP_CORRUPT; /* truncated input */
+            break;
+        }
+    }
+    inflateEnd(&stream);
+    if (result != CSHIMS_GZIP_OK) {
+        free(buffer);
+        return result;
+    }
+    *output = buffer;
+    *output_length = stream.total_out;
+    return CSHIMS_GZIP_OK;
+}
+
+void cshims_free(void *pointer) {
+    free(pointer);
+}

@@ -1,0 +1,34 @@
+#ifndef CSHIMS_H
+#define CSHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <curl/curl.h>
+
+/* curl_global_init with the default flags (a macro Swift cannot import). */
+CURLcode cshims_global_init(void);
+
+/* Fixed-signature wrappers around libcurl's variadic setopt/getinfo, which Swift cannot call. */
+CURLcode cshims_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode cshims_setopt_pointer(CURL *handle, CURLoption option, const void *value);
+CURLcode cshims_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
+typedef size_t (*cshims_write_callback)(char *data, size_t size, size_t count, void *userdata);
+CURLcode cshims_setopt_write_function(CURL *handle, CURLoption option, cshims_write_callback callback);
+CURLcode cshims_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode cshims_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
+
+/* gzip through zlib (deflateInit2/inflateInit2 are macros, so they live here).
+ * Results are malloc'd; release them with cshims_free. */
+enum {
+    CSHIMS_GZIP_OK = 0,
+    CSHIMS_GZIP_TOO_LARGE = 1,
+    CSHIMS_GZIP_CORRUPT = 2,
+    CSHIMS_GZIP_NO_MEMORY = 3,
+};
+int cshims_gzip(const uint8_t *input, size_t input_length, int level, uint8_t **output, size_t *output_length);
+/* Inflates gzip data, refusing (CSHIMS_GZIP_TOO_LARGE) once the output would exceed max_output:
+ * the guard against gzip bombs. */
+int cshims_gunzip(const uint8_t *input, size_t input_length, size_t max_output, uint8_t **output, size_t *output_length);
+void cshims_free(void *pointer);
+
+#endif

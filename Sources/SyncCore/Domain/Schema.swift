@@ -1,0 +1,191 @@
+import Foundation
+
+/// Who may write a field: the district (the hub and its staff) or the nodes of the commune the
+/// record belongs to. The hub enforces it on every change a node sends.
+public enum Writer: Sendable {
+    case district
+    case commune
+}
+
+/// The collections that sync and the record ids they use.
+public enum Collection: String, CaseIterable, Sendable {
+    /// Record id: the commune code.
+    case communes
+    /// Record id: the task id.
+    case tasks
+    /// Record id: `<commune>/<task>`.
+    case progress
+    /// Record id: `<commune>/<kind>`.
+    case equipment
+}
+
+/// The tombstone field: set to 1 to delete a record, so a long-offline node still learns of it.
+public let deletedField = "_deleted"
+
+/// What one field may hold.
+public struct FieldSpec: Sendable {
+    public enum Kind: Sendable {
+        case text(maxLength: Int, required: Bool)
+        case integer(ClosedRange<Int64>)
+        case number(ClosedRange<Double>)
+        case choice([String])
+        /// `yyyy-MM-dd`, a date in Asia/Ho_Chi_Minh.
+        case date
+        /// A task's assignment: "*" (every commune) or a JSON array of commune codes.
+        case assignment
+        /// A JSON array of strings (a task's district offices).
+        case stringList
+        case flag
+    }
+
+    public var kind: Kind
+    public var writer: Writer
+}
+
+/// The fields of every collection, who writes them and what they may hold: the one place both
+/// the agent (before storing) and the hub (before merging) check writes against.
+public enum Schema {
+    public static let fields: [Collection: [String: FieldSpec]] = [
+        .communes: [
+            "name": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .district),
+            deletedField: FieldSpec(kind: .flag, writer: .district),
+        ],
+        .tasks: [
+            "title": FieldSpec(kind: .text(maxLength: 300, required: true), writer: .district),
+            "detail": FieldSpec(kind: .text(maxLength: 4000, required: false), writer: .district),
+            "source": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .district),
+            "deadline": FieldSpec(kind: .date, writer: .district),
+            "communes": FieldSpec(kind: .assignment, writer: .district),
+            "offices": FieldSpec(kind: .stringList, writer: .district),
+            "index": FieldSpec(kind: .choice(TaskIndex.allCases.map(\.rawValue)), writer: .district),
+            deletedField: FieldSpec(kind: .flag, writer: .district),
+        ],
+        .progress: [
+            "status": FieldSpec(kind: .choice(ProgressStatus.allCases.map(\.rawValue)), writer: .commune),
+            "percent": FieldSpec(kind: .integer(0...100), writer: .commune),
+            "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .commune),
+            "evidence": FieldSpec(kind: .text(maxLength: 500, required: false), writer: .commune),
+            "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+            "review": FieldSpec(kind: .choice(["accepted", "returned"]), writer: .district),
+            "review_note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .district),
+            "reviewed_by": FieldSpec(kind: .text(maxLength: 100, required: false), writer: .district),
+            deletedField: FieldSpec(kind: .flag, writer: .commune),
+        ],
+        .equipment: [
+            "total": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+            "working": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+            "broken": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+            "needed": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+            "cost": FieldSpec(kind: .integer(0...1_000_000_000_000), writer: .commune),
+            "state": FieldSpec(kind: .choice(InternetState.allCases.map(\.rawValue)), writer: .commune),
+            "provider": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .commune),
+            "mbps": FieldSpec(kind: .number(0...1_000_000), writer: .commune),
+            "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .commune),
+            "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+            "checked_on": FieldSpec(kind: .date, writer: .commune),
+            deletedField: FieldSpec(kind: .flag, writer: .commune),
+        ],
+    ]
+
+    /// The commune a record belongs to, when it belongs to one.
+    public static func commune(of collection: Collection, record: String) -> String? {
+        switch collection {
+        case .communes: return record
+        case .tasks: return nil
+        case .progress, .equipment:
+            guard let slash = record.firstIndex(of: "/") else { return nil }
+            return String(record[..<slash])
+        }
+    }
+
+    /// Checks that a record id has its collection's shape.
+    public static func validateRecord(_ record: String, in collection: Collection) throws {
+        let valid: Bool
+        switch collection {
+        case .communes: valid = Identifiers.isCommuneCode(record)
+        case .tasks: valid = Identifiers.isTaskID(record)
+        case .progress, .equipment:
+            let parts = record.split(separator: "/", omittingEmptySubsequences: false)
+            valid = parts.count == 2 && Identifiers.isCommuneCode(String(parts[0]))
+                && (collection == .progress
+                    ? Identifiers.isTaskID(String(parts[1]))
+                    : EquipmentKind(rawValue: String(parts[1])) != nil)
+        }
+        if !valid {
+            throw SyncError(.invalidInput, "Mã bản ghi không hợp lệ trong \(collection.rawValue): \(record)")
+        }
+    }
+
+    /// Checks one field's value against its spec. Text must already be NFC.
+    public static func validate(_ value: FieldValue, field: String, in collection: Collection) throws {
+        guard let spec = fields[collection]?[field] else {
+            throw SyncError(.unknownField, "Trường không tồn tại: \(collection.rawValue).\(field)")
+        }
+        func invalid(_ why: String) -> SyncError {
+            SyncError(.invalidValue, "Giá trị không hợp lệ cho \(field): \(why)")
+        }
+        if value.isNull {
+            if case .text(_, required: true) = spec.kind { throw invalid("không được để trống") }
+            return
+        }
+        switch spec.kind {
+        case .text(let maxLength, let required):
+            guard let text = value.text else { throw invalid("phải là chữ") }
+            guard text.isNFC else { throw invalid("văn bản phải ở dạng Unicode NFC") }
+            if required && text.isEmpty { throw invalid("không được để trống") }
+            if text.count > maxLength { throw invalid("dài quá \(maxLength) ký tự") }
+        case .integer(let range):
+            guard let number = value.int else { throw invalid("phải là số nguyên") }
+            guard range.contains(number) else {
+                throw invalid("phải từ \(range.lowerBound) đến \(range.upperBound)")
+            }
+        case .number(let range):
+            guard let number = value.number, number.isFinite else { throw invalid("phải là số") }
+            guard range.contains(number) else {
+                throw invalid("phải từ \(range.lowerBound) đến \(range.upperBound)")
+            }
+        case .choice(let options):
+            guard let text = value.text, options.contains(text) else {
+                throw invalid("phải là một trong \(options.joined(separator: ", "))")
+            }
+        case .date:
+            guard let text = value.text, CalendarDay(text) != nil else {
+                throw invalid("ngày phải có dạng yyyy-MM-dd")
+            }
+        case .assignment:
+            guard let text = value.text, TaskAssignment(encoded: text) != nil else {
+                throw invalid("phải là \"*\" hoặc danh sách mã xã dạng JSON")
+            }
+        case .stringList:
+            guard let text = value.text, let data = text.data(using: .utf8),
+                (try? JSONDecoder().decode([String].self, from: data)) != nil
+            else { throw invalid("phải là danh sách JSON") }
+        case .flag:
+            guard let number = value.int, number == 0 || number == 1 else { throw invalid("phải là 0 hoặc 1") }
+        }
+    }
+}
+
+/// The shapes of identifiers that appear in record ids.
+public enum Identifiers {
+    /// Commune codes are ASCII slugs such as `long-dong` or `tt-bac-son`.
+    public static func isCommuneCode(_ code: String) -> Bool {
+        matches(code, maxLength: 32, extra: "-")
+    }
+
+    /// Task ids are short ASCII ids such as `4.1`.
+    public static func isTaskID(_ id: String) -> Bool {
+        matches(id, maxLength: 40, extra: ".-")
+    }
+
+    private static func matches(_ text: String, maxLength: Int, extra: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !text.isEmpty, text.utf8.count <= maxLength else {
+            return false
+        }
+        func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+        }
+        return isAlphanumeric(first)
+            && text.unicodeScalars.allSatisfy { isAlphanumeric($0) || extra.unicodeScalars.contains($0) }
+    }
+}

@@ -1,0 +1,196 @@
+/// Version 1 of the sync exchange: one round trip that pushes a batch of the node's outbox and
+/// pulls the next page of what the hub has for it. Gzip'd JSON over HTTP(S), `POST /v1/sync`.
+///
+/// Keys are short because they repeat once per change and rural links are slow; gzip takes
+/// most of the rest.
+public enum SyncProtocol {
+    public static let version = 1
+    public static let path = "/v1/sync"
+    /// At most this many changes travel in one direction of one exchange.
+    public static let maxChangesPerBatch = 1_000
+    /// The agent keeps an uncompressed request under this size.
+    public static let maxRequestBytes = 1 << 20
+    /// The hub refuses compressed bodies over this size, and inflated ones over 8×.
+    public static let maxCompressedBodyBytes = 2 << 20
+    public static let maxInflatedBodyBytes = 16 << 20
+    /// The hub keeps an uncompressed pull page under about this size.
+    public static let maxPullBytes = 512 << 10
+}
+
+/// What the agent sends.
+public struct SyncRequest: Codable, Hashable, Sendable {
+    public var protocolVersion: Int
+    /// The node id, which must match the token's.
+    public var node: String
+    /// The commune the agent was set up for, which must match the token's.
+    public var commune: String
+    /// The node's own wall clock (uncorrected), for the hub's view of its skew.
+    public var clock: Int64
+    /// The last hub sequence the node has applied.
+    public var cursor: Int64
+    /// The most changes the node wants in the reply.
+    public var pullLimit: Int?
+    /// Outbox entries in sequence order.
+    public var changes: [PushedChange]
+
+    enum CodingKeys: String, CodingKey {
+        case protocolVersion = "protocol", node, commune, clock, cursor, pullLimit, changes
+    }
+
+    public init(node: String, commune: String, clock: Int64, cursor: Int64, pullLimit: Int? = nil, changes: [PushedChange]) {
+        self.protocolVersion = SyncProtocol.version
+        self.node = node
+        self.commune = commune
+        self.clock = clock
+        self.cursor = cursor
+        self.pullLimit = pullLimit
+        self.changes = changes
+    }
+}
+
+/// One outbox entry on the wire: the node's sequence number and the field write.
+public struct PushedChange: Codable, Hashable, Sendable {
+    public var seq: Int64
+    public var collection: String
+    public var record: String
+    public var field: String
+    public var value: FieldValue
+    public var wall: Int64
+    public var counter: UInt32
+    public var actor: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq = "s", collection = "c", record = "r", field = "f", value = "v", wall = "w", counter = "n", actor = "a"
+    }
+
+    public init(seq: Int64, collection: String, record: String, field: String, value: FieldValue, hlc: HLC, actor: String) {
+        self.seq = seq
+        self.collection = collection
+        self.record = record
+        self.field = field
+        self.value = value
+        self.wall = hlc.wall
+        self.counter = hlc.counter
+        self.actor = actor
+    }
+
+    public var hlc: HLC { HLC(wall: wall, counter: counter) }
+}
+
+/// What the hub answers once the pushed batch is durably merged.
+public struct SyncResponse: Codable, Hashable, Sendable {
+    public var protocolVersion: Int
+    /// The commune the token is bound to.
+    public var commune: String
+    /// The hub's wall clock, from which the agent measures its offset.
+    public var clock: Int64
+    /// Every outbox entry up to this sequence is durably processed (applied, lost, duplicate
+    /// or rejected) and may leave the outbox.
+    public var acked: Int64
+    /// Entries the hub refused, with the reason; one refusal never blocks the rest.
+    public var rejected: [Rejection]
+    /// Entries whose timestamp ran too far ahead of the hub's clock: the hub stamped them
+    /// itself, and the node adopts the hub's stamp so every replica agrees.
+    public var restamped: [Restamp]
+    /// The next page of changes for this node, in hub sequence order.
+    public var changes: [PulledChange]
+    /// The hub sequence to send next time.
+    public var cursor: Int64
+    /// Whether the hub has more for this node right now.
+    public var more: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case protocolVersion = "protocol", commune, clock, acked, rejected, restamped, changes, cursor, more
+    }
+
+    public init(commune: String, clock: Int64, acked: Int64, rejected: [Rejection], restamped: [Restamp],
+                changes: [PulledChange], cursor: Int64, more: Bool) {
+        self.protocolVersion = SyncProtocol.version
+        self.commune = commune
+        self.clock = clock
+        self.acked = acked
+        self.rejected = rejected
+        self.restamped = restamped
+        self.changes = changes
+        self.cursor = cursor
+        self.more = more
+    }
+}
+
+public struct Rejection: Codable, Hashable, Sendable {
+    public var seq: Int64
+    public var code: String
+    public var reason: String
+
+    public init(seq: Int64, code: String, reason: String) {
+        self.seq = seq
+        self.code = code
+        self.reason = reason
+    }
+}
+
+public struct Restamp: Codable, Hashable, Sendable {
+    public var seq: Int64
+    public var wall: Int64
+    public var counter: UInt32
+
+    enum CodingKeys: String, CodingKey {
+        case seq = "s", wall = "w", counter = "n"
+    }
+
+    public init(seq: Int64, hlc: HLC) {
+        self.seq = seq
+        self.wall = hlc.wall
+        self.counter = hlc.counter
+    }
+
+    public var hlc: HLC { HLC(wall: wall, counter: counter) }
+}
+
+/// A change the hub forwards, with the node that made it.
+public struct PulledChange: Codable, Hashable, Sendable {
+    public var hubSeq: Int64
+    public var collection: String
+    public var record: String
+    public var field: String
+    public var value: FieldValue
+    public var wall: Int64
+    public var counter: UInt32
+    public var node: String
+    public var actor: String
+
+    enum CodingKeys: String, CodingKey {
+        case hubSeq = "s", collection = "c", record = "r", field = "f", value = "v", wall = "w", counter = "n", node = "o", actor = "a"
+    }
+
+    public init(hubSeq: Int64, change: FieldChange) {
+        self.hubSeq = hubSeq
+        self.collection = change.collection
+        self.record = change.record
+        self.field = change.field
+        self.value = change.value
+        self.wall = change.stamp.hlc.wall
+        self.counter = change.stamp.hlc.counter
+        self.node = change.stamp.node
+        self.actor = change.actor
+    }
+
+    public var change: FieldChange {
+        FieldChange(collection: collection, record: record, field: field, value: value,
+                    stamp: Stamp(hlc: HLC(wall: wall, counter: counter), node: node), actor: actor)
+    }
+}
+
+/// The body of every error answer: `{"error": {"code": …, "message": …}}`.
+public struct ErrorBody: Codable, Hashable, Sendable {
+    public struct Detail: Codable, Hashable, Sendable {
+        public var code: String
+        public var message: String
+    }
+
+    public var error: Detail
+
+    public init(_ error: SyncError) {
+        self.error = Detail(code: error.code.rawValue, message: error.message)
+    }
+}

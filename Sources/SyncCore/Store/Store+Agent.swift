@@ -1,0 +1,241 @@
+import Foundation
+import GRDB
+
+/// Who this agent is, set once by `commune-agent init`.
+public struct AgentIdentity: Sendable, Hashable {
+    public var node: String
+    public var commune: String
+    public var hubURL: String
+    /// Where the node token is read from at each sync: it never lives in the store.
+    public var tokenFile: String
+
+    public init(node: String, commune: String, hubURL: String, tokenFile: String) {
+        self.node = node
+        self.commune = commune
+        self.hubURL = hubURL
+        self.tokenFile = tokenFile
+    }
+}
+
+/// One pending outbox entry.
+public struct OutboxEntry: Sendable, Hashable {
+    public var seq: Int64
+    public var change: FieldChange
+}
+
+/// What `commune-agent status` reports.
+public struct AgentSyncState: Sendable, Hashable {
+    public var pending: Int
+    public var rejected: Int
+    public var cursor: Int64
+    /// Milliseconds since the epoch (local clock) of the last successful exchange.
+    public var lastSync: Int64?
+    public var lastError: String?
+    /// Hub clock minus this PC's clock, as last measured; nil before the first sync.
+    public var clockOffsetMs: Int64?
+}
+
+/// A local write that the hub refused, shown to the officer and the operator.
+public struct RejectedWrite: Sendable, Hashable {
+    public var seq: Int64
+    public var change: FieldChange
+    public var code: String
+    public var reason: String
+}
+
+private enum AgentMeta {
+    static let node = "agent.node"
+    static let commune = "agent.commune"
+    static let hubURL = "agent.hub_url"
+    static let tokenFile = "agent.token_file"
+    static let cursor = "agent.cursor"
+    static let lastSync = "agent.last_sync"
+    static let lastError = "agent.last_error"
+    static let offsetMeasured = "agent.offset_measured"
+}
+
+extension Store {
+    /// Binds this store to a node of a commune. Re-running it may change the hub address or the
+    /// token file, never the node or the commune of a store that already has them.
+    public func configureAgent(_ identity: AgentIdentity) throws {
+        try write { db in
+            if let node = try meta(AgentMeta.node, db), node != identity.node {
+                throw SyncError(.invalidInput, "this store already belongs to node \(node); use a new --db for another node")
+            }
+            if let commune = try meta(AgentMeta.commune, db), commune != identity.commune {
+                throw SyncError(.invalidInput, "this store already belongs to commune \(commune)")
+            }
+            try setMeta(AgentMeta.node, identity.node, db)
+            try setMeta(AgentMeta.commune, identity.commune, db)
+            try setMeta(AgentMeta.hubURL, identity.hubURL, db)
+            try setMeta(AgentMeta.tokenFile, identity.tokenFile, db)
+        }
+    }
+
+    public func agentIdentity() throws -> AgentIdentity {
+        try read { db in
+            guard let node = try meta(AgentMeta.node, db), let commune = try meta(AgentMeta.commune, db),
+                let hubURL = try meta(AgentMeta.hubURL, db), let tokenFile = try meta(AgentMeta.tokenFile, db)
+            else {
+                throw SyncError(.notInitialized, "Kho dữ liệu chưa được khởi tạo: chạy `commune-agent init` trước (store not initialised).")
+            }
+            return AgentIdentity(node: node, commune: commune, hubURL: hubURL, tokenFile: tokenFile)
+        }
+    }
+
+    /// Records local writes made by `actor`: one transaction stamps them with one clock tick,
+    /// stores them and appends them to the outbox, so none is ever stored without being sent.
+    @discardableResult
+    public func record(_ writes: [FieldWrite], actor: String, node: String) throws -> [FieldChange] {
+        precondition(!writes.isEmpty, "record needs at least one write")
+        return try write { db in
+            var clockState = try clockState(db)
+            clockState.last = clock.tick(after: clockState.last, offset: clockState.offset)
+            let stamp = Stamp(hlc: clockState.last, node: node)
+            let now = clock.physical.now()
+            let outbox = try db.cachedStatement(sql: """
+                INSERT INTO outbox(collection, record, field, value, wall, counter, actor, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var changes: [FieldChange] = []
+            for write in writes {
+                let change = FieldChange(collection: write.collection, record: write.record, field: write.field,
+                                         value: write.value, stamp: stamp, actor: actor)
+                // The tick is after every stamp this replica has seen, so a local write always wins here.
+                try storeField(change, db)
+                try outbox.execute(arguments: [
+                    change.collection, change.record, change.field, change.value,
+                    stamp.hlc.wall, Int64(stamp.hlc.counter), actor, now,
+                ])
+                changes.append(change)
+            }
+            try saveClock(clockState, db)
+            return changes
+        }
+    }
+
+    /// The oldest pending outbox entries, at most `limit` of them and about `maxBytes` of JSON.
+    public func outboxBatch(limit: Int, maxBytes: Int = SyncProtocol.maxRequestBytes) throws -> [OutboxEntry] {
+        try read { db in
+            let node = try meta(AgentMeta.node, db) ?? ""
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT seq, collection, record, field, value, wall, counter, actor FROM outbox
+                WHERE state = 'pending' ORDER BY seq LIMIT ?
+                """, arguments: [limit])
+            var entries: [OutboxEntry] = []
+            var bytes = 0
+            while let row = try rows.next() {
+                let value = FieldValue.fromDatabaseValue(row[4]) ?? .null
+                let change = FieldChange(
+                    collection: row[1], record: row[2], field: row[3], value: value,
+                    stamp: Stamp(hlc: HLC(wall: row[5], counter: UInt32(row[6] as Int64)), node: node), actor: row[7])
+                // A rough upper bound of the entry's JSON; keys and numbers add about 80 bytes.
+                bytes += 80 + change.collection.utf8.count + change.record.utf8.count + change.field.utf8.count
+                    + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
+                if bytes > maxBytes && !entries.isEmpty { break }
+                entries.append(OutboxEntry(seq: row[0], change: change))
+            }
+            return entries
+        }
+    }
+
+    public func pullCursor() throws -> Int64 {
+        try read { db in try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0 }
+    }
+
+    /// Applies the hub's answer to `sent` in one transaction: acknowledged entries leave the
+    /// pending outbox, refused ones are marked with their reason, re-stamped ones adopt the
+    /// hub's stamp, pulled changes merge (without entering the outbox) and the cursor advances.
+    ///
+    /// `sentAt` and `receivedAt` are this PC's clock around the exchange, for the offset.
+    public func applyReply(_ response: SyncResponse, sent: [OutboxEntry], sentAt: Int64, receivedAt: Int64) throws {
+        try write { db in
+            var clockState = try clockState(db)
+            clockState.offset = response.clock - (sentAt + receivedAt) / 2
+            let sentBySeq = Dictionary(uniqueKeysWithValues: sent.map { ($0.seq, $0.change) })
+
+            // The hub's stamp replaces ours only where our write still holds the field.
+            for restamp in response.restamped {
+                guard let change = sentBySeq[restamp.seq] else { continue }
+                try db.execute(sql: """
+                    UPDATE fields SET wall = ?, counter = ?
+                    WHERE collection = ? AND record = ? AND field = ? AND wall = ? AND counter = ? AND node = ?
+                    """, arguments: [
+                        restamp.wall, Int64(restamp.counter), change.collection, change.record, change.field,
+                        change.stamp.hlc.wall, Int64(change.stamp.hlc.counter), change.stamp.node,
+                    ])
+                clockState.last = clock.observe(restamp.hlc, after: clockState.last, offset: clockState.offset)
+            }
+            for rejection in response.rejected {
+                try db.execute(sql: """
+                    UPDATE outbox SET state = 'rejected', reason_code = ?, reason = ? WHERE seq = ? AND state = 'pending'
+                    """, arguments: [rejection.code, rejection.reason, rejection.seq])
+            }
+            try db.execute(sql: "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq <= ?",
+                           arguments: [response.acked])
+
+            for pulled in response.changes {
+                let change = pulled.change
+                clockState.last = clock.observe(change.stamp.hlc, after: clockState.last, offset: clockState.offset)
+                let current = try currentField(change.key, db)
+                if LastWriterWins.outcome(incoming: change.stamp, current: current?.stamp) == .applied {
+                    try storeField(change, db)
+                }
+            }
+            // Our clock is never behind the hub's once we have heard from it.
+            clockState.last = clock.observe(HLC(wall: response.clock), after: clockState.last, offset: clockState.offset)
+            try saveClock(clockState, db)
+            try setMeta(AgentMeta.cursor, String(response.cursor), db)
+            try setMeta(AgentMeta.lastSync, String(receivedAt), db)
+            try setMeta(AgentMeta.offsetMeasured, "1", db)
+            try setMeta(AgentMeta.lastError, nil, db)
+        }
+    }
+
+    /// Remembers why the last sync failed, for `status` and the officer's screen.
+    public func recordSyncFailure(_ message: String) throws {
+        try write { db in try setMeta(AgentMeta.lastError, message, db) }
+    }
+
+    public func agentSyncState() throws -> AgentSyncState {
+        try read { db in
+            let counts = try Row.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'),
+                       (SELECT count(*) FROM outbox WHERE state = 'rejected')
+                """)!
+            let measured = try meta(AgentMeta.offsetMeasured, db) != nil
+            return AgentSyncState(
+                pending: counts[0], rejected: counts[1],
+                cursor: try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0,
+                lastSync: try meta(AgentMeta.lastSync, db).flatMap { Int64($0) },
+                lastError: try meta(AgentMeta.lastError, db),
+                clockOffsetMs: measured ? try clockState(db).offset : nil)
+        }
+    }
+
+    /// The writes the hub refused, newest first.
+    public func rejectedWrites(limit: Int = 100) throws -> [RejectedWrite] {
+        try read { db in
+            let node = try meta(AgentMeta.node, db) ?? ""
+            return try Row.fetchAll(db, sql: """
+                SELECT seq, collection, record, field, value, wall, counter, actor, reason_code, reason
+                FROM outbox WHERE state = 'rejected' ORDER BY seq DESC LIMIT ?
+                """, arguments: [limit]).map { row in
+                    RejectedWrite(
+                        seq: row[0],
+                        change: FieldChange(
+                            collection: row[1], record: row[2], field: row[3],
+                            value: FieldValue.fromDatabaseValue(row[4]) ?? .null,
+                            stamp: Stamp(hlc: HLC(wall: row[5], counter: UInt32(row[6] as Int64)), node: node),
+                            actor: row[7]),
+                        code: row[8] ?? "", reason: row[9] ?? "")
+                }
+        }
+    }
+
+    /// Today in Vietnam by this agent's hub-corrected clock.
+    public func today() throws -> CalendarDay {
+        let offset = try read { db in try clockState(db).offset }
+        return CalendarDay(millis: clock.physical.now() + offset)
+    }
+}

@@ -1,0 +1,384 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A node as the hub knows it after checking its token: the commune comes from the token's
+/// enrollment, never from the request.
+public struct NodeIdentity: Sendable, Hashable {
+    public var node: String
+    public var commune: String
+}
+
+/// What `district-hub enroll` hands out once.
+public struct Enrollment: Sendable {
+    public var node: String
+    public var commune: String
+    /// `<node>.<64 hex digits>`: 256 random bits; only its SHA-256 is stored.
+    public var token: String
+}
+
+/// The node id under which the hub's own (district) writes are stamped.
+public let districtNodeID = "district"
+
+extension Store {
+    /// Creates a node bound to `commune` (creating the commune when unknown) and its token.
+    public func enroll(commune: String, name: String?, label: String?) throws -> Enrollment {
+        guard Identifiers.isCommuneCode(commune) else {
+            throw SyncError(.invalidInput, "commune code must be lowercase ASCII letters, digits and '-', at most 32: \(commune)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let node = "n-" + Self.hex((0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let secret = Self.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let token = "\(node).\(secret)"
+        let known = try read { db in try currentField(FieldKey(collection: Collection.communes.rawValue, record: commune, field: "name"), db) }
+        if known == nil || name != nil {
+            let displayName = name?.cleanedInput ?? commune
+            if known?.value != .text(displayName) {
+                try recordDistrict([FieldWrite(collection: Collection.communes.rawValue, record: commune,
+                                               field: "name", value: .text(displayName))], actor: "district-hub enroll")
+            }
+        }
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO nodes(id, commune, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [node, commune, Self.tokenHash(token), label?.cleanedInput, clock.physical.now()])
+        }
+        return Enrollment(node: node, commune: commune, token: token)
+    }
+
+    /// Marks a node's token revoked: its next request gets 401.
+    public func revoke(node: String) throws {
+        let changed = try write { db in
+            try db.execute(sql: "UPDATE nodes SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                           arguments: [clock.physical.now(), node])
+            return db.changesCount
+        }
+        if changed == 0 { throw SyncError(.invalidInput, "no active node \(node)") }
+    }
+
+    /// The node a bearer token belongs to. The lookup is by SHA-256 of the token, so the
+    /// comparison never touches the secret itself and takes the same time for every guess.
+    public func authenticate(token: String) throws -> NodeIdentity {
+        guard token.utf8.count < 200 else { throw SyncError(.unauthorized, "unknown token") }
+        let row = try read { db in
+            try Row.fetchOne(db, sql: "SELECT id, commune, revoked_at FROM nodes WHERE token_hash = ?",
+                             arguments: [Self.tokenHash(token)])
+        }
+        guard let row else { throw SyncError(.unauthorized, "unknown token") }
+        if (row[2] as Int64?) != nil { throw SyncError(.unauthorized, "token revoked") }
+        return NodeIdentity(node: row[0], commune: row[1])
+    }
+
+    /// The same check for the hub's request handlers.
+    public func authenticate(token: String) async throws -> NodeIdentity {
+        guard token.utf8.count < 200 else { throw SyncError(.unauthorized, "unknown token") }
+        let hash = Self.tokenHash(token)
+        let found = try await asyncRead { db -> (node: String, commune: String, revoked: Bool)? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, commune, revoked_at FROM nodes WHERE token_hash = ?",
+                                             arguments: [hash]) else { return nil }
+            return (row[0], row[1], (row[2] as Int64?) != nil)
+        }
+        guard let found else { throw SyncError(.unauthorized, "unknown token") }
+        if found.revoked { throw SyncError(.unauthorized, "token revoked") }
+        return NodeIdentity(node: found.node, commune: found.commune)
+    }
+
+    static func tokenHash(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+// MARK: - Merging at the hub
+
+extension Store {
+    /// Writes made by the district itself (task import, reviews): stamped by the hub's clock,
+    /// merged, logged for the nodes that should hear of them, and audited.
+    public func recordDistrict(_ writes: [FieldWrite], actor: String) throws {
+        guard !writes.isEmpty else { return }
+        // A task's assignment goes first, so its other fields reach the right communes.
+        let ordered = writes.filter { $0.field == "communes" } + writes.filter { $0.field != "communes" }
+        try write { db in
+            var clockState = try clockState(db)
+            let now = clock.physical.now()
+            clockState.last = clock.tick(after: clockState.last)
+            let stamp = Stamp(hlc: clockState.last, node: districtNodeID)
+            for write in ordered {
+                let change = FieldChange(collection: write.collection, record: write.record, field: write.field,
+                                         value: write.value, stamp: stamp, actor: actor)
+                let (outcome, old) = try merge(change, db)
+                try appendAudit(change, seq: nil, commune: Schema.commune(of: Collection(rawValue: write.collection)!, record: write.record),
+                                old: old, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil, receivedAt: now, db)
+            }
+            try saveClock(clockState, db)
+        }
+    }
+
+    /// One exchange with a node, in one transaction: merge its batch (deduplicated by
+    /// `(node, seq)`), audit every change, record what the node told us of its clock, and read
+    /// the next page of changes for it.
+    public func exchange(_ request: SyncRequest, from identity: NodeIdentity) throws -> SyncResponse {
+        let pullLimit = try check(request, from: identity)
+        return try write { db in try merge(request, from: identity, pullLimit: pullLimit, db) }
+    }
+
+    /// The same exchange for the hub's request handlers, without blocking a server thread.
+    public func exchange(_ request: SyncRequest, from identity: NodeIdentity) async throws -> SyncResponse {
+        let pullLimit = try check(request, from: identity)
+        return try await asyncWrite { db in try self.merge(request, from: identity, pullLimit: pullLimit, db) }
+    }
+
+    /// Refuses a request that is wrong as a whole, before anything is written; returns the
+    /// size of the pull page to answer with.
+    private func check(_ request: SyncRequest, from identity: NodeIdentity) throws -> Int {
+        guard request.protocolVersion == SyncProtocol.version else {
+            throw SyncError(.protocolVersion, "protocol \(request.protocolVersion) is not spoken here; this hub speaks \(SyncProtocol.version)")
+        }
+        guard request.node == identity.node else {
+            throw SyncError(.forbidden, "the token belongs to node \(identity.node), not \(request.node)")
+        }
+        guard request.commune == identity.commune else {
+            throw SyncError(.forbidden, "the token belongs to commune \(identity.commune), not \(request.commune)")
+        }
+        guard request.changes.count <= SyncProtocol.maxChangesPerBatch else {
+            throw SyncError(.tooLarge, "at most \(SyncProtocol.maxChangesPerBatch) changes per request")
+        }
+        var previousSeq = Int64.min
+        for change in request.changes {
+            guard change.seq > previousSeq, change.seq > 0 else {
+                throw SyncError(.invalidInput, "change sequence numbers must be positive and increasing")
+            }
+            previousSeq = change.seq
+        }
+        return max(1, min(request.pullLimit ?? SyncProtocol.maxChangesPerBatch, SyncProtocol.maxChangesPerBatch))
+    }
+
+    private func merge(_ request: SyncRequest, from identity: NodeIdentity, pullLimit: Int, _ db: Database) throws -> SyncResponse {
+        let receivedAt = clock.physical.now()
+        var clockState = try clockState(db)
+        var lastSeq = try Int64.fetchOne(db, sql: "SELECT last_seq FROM nodes WHERE id = ?", arguments: [identity.node]) ?? 0
+        var rejected: [Rejection] = []
+        var restamped: [Restamp] = []
+
+        for pushed in request.changes {
+            let sent = FieldChange(collection: pushed.collection, record: pushed.record, field: pushed.field,
+                                   value: pushed.value, stamp: Stamp(hlc: pushed.hlc, node: identity.node),
+                                   actor: pushed.actor)
+            if pushed.seq <= lastSeq {
+                // A retry of something already durable: answer as we did the first time.
+                if let first = try firstAudit(node: identity.node, seq: pushed.seq, db) {
+                    if first.outcome == "rejected" {
+                        rejected.append(Rejection(seq: pushed.seq, code: first.reasonCode ?? "", reason: first.reason ?? ""))
+                    } else if let applied = first.applied, applied != pushed.hlc {
+                        restamped.append(Restamp(seq: pushed.seq, hlc: applied))
+                    }
+                }
+                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
+                                outcome: "duplicate", reason: nil, receivedAt: receivedAt, db)
+                continue
+            }
+            lastSeq = pushed.seq
+            if let refusal = try refusal(of: sent, from: identity, db) {
+                rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
+                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
+                                outcome: "rejected", reason: refusal, receivedAt: receivedAt, db)
+                continue
+            }
+            var change = sent
+            if let adopted = clock.receive(pushed.hlc, after: clockState.last) {
+                clockState.last = adopted
+            } else {
+                // Too far ahead of the hub's clock: the hub stamps it now, so a runaway PC
+                // clock neither drags the hub forward nor wins every later conflict.
+                clockState.last = clock.tick(after: clockState.last)
+                change.stamp.hlc = clockState.last
+                restamped.append(Restamp(seq: pushed.seq, hlc: change.stamp.hlc))
+            }
+            let (outcome, old) = try merge(change, db)
+            try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: old, applied: change.stamp.hlc,
+                            outcome: outcome.rawValue, reason: nil, receivedAt: receivedAt, db)
+        }
+        try saveClock(clockState, db)
+        try db.execute(sql: """
+            UPDATE nodes SET last_seq = ?, last_seen = ?, clock_offset_ms = ?, last_error = NULL WHERE id = ?
+            """, arguments: [lastSeq, receivedAt, receivedAt - request.clock, identity.node])
+
+        let page = try pullPage(for: identity, after: request.cursor, limit: pullLimit, db)
+        return SyncResponse(commune: identity.commune, clock: clock.physical.now(), acked: lastSeq,
+                            rejected: rejected, restamped: restamped, changes: page.changes,
+                            cursor: page.cursor, more: page.more)
+    }
+
+    /// Why the hub refuses a node's write, or nil when the node may make it.
+    private func refusal(of change: FieldChange, from identity: NodeIdentity, _ db: Database) throws -> SyncError? {
+        guard let collection = Collection(rawValue: change.collection) else {
+            return SyncError(.unknownCollection, "unknown collection \(change.collection)")
+        }
+        guard collection == .progress || collection == .equipment else {
+            return SyncError(.districtOnly, "only the district writes \(collection.rawValue)")
+        }
+        do {
+            try Schema.validateRecord(change.record, in: collection)
+        } catch let error as SyncError {
+            return error
+        }
+        guard Schema.commune(of: collection, record: change.record) == identity.commune else {
+            return SyncError(.outOfScope, "node of \(identity.commune) may not write \(collection.rawValue)/\(change.record)")
+        }
+        guard let spec = Schema.fields[collection]?[change.field] else {
+            return SyncError(.unknownField, "unknown field \(collection.rawValue).\(change.field)")
+        }
+        guard spec.writer == .commune else {
+            return SyncError(.districtOnly, "only the district writes \(collection.rawValue).\(change.field)")
+        }
+        do {
+            try Schema.validate(change.value, field: change.field, in: collection)
+        } catch let error as SyncError {
+            return error
+        }
+        let actor = change.actor
+        guard !actor.isEmpty, actor.count <= 100, actor.isNFC else {
+            return SyncError(.invalidValue, "the actor must be a non-empty NFC name of at most 100 characters")
+        }
+        if collection == .progress {
+            let task = String(change.record.split(separator: "/")[1])
+            let assignment = try currentField(FieldKey(collection: Collection.tasks.rawValue, record: task, field: "communes"), db)
+            guard let encoded = assignment?.value.text, let parsed = TaskAssignment(encoded: encoded),
+                parsed.includes(identity.commune)
+            else {
+                return SyncError(.unknownTask, "task \(task) is not assigned to \(identity.commune)")
+            }
+        }
+        return nil
+    }
+
+    /// Merges one change into the hub's state; when it wins, logs it for every node that
+    /// should hear of it. Returns the outcome and the value the field held before.
+    private func merge(_ change: FieldChange, _ db: Database) throws -> (LastWriterWins.Outcome, FieldValue?) {
+        let current = try currentField(change.key, db)
+        let outcome = LastWriterWins.outcome(incoming: change.stamp, current: current?.stamp)
+        guard outcome == .applied else { return (outcome, current?.value) }
+        try storeField(change, db)
+        let collection = Collection(rawValue: change.collection)!
+        switch collection {
+        case .communes, .progress, .equipment:
+            if let commune = Schema.commune(of: collection, record: change.record) {
+                try appendLog(change, audiences: [commune], db)
+            }
+        case .tasks:
+            if change.field == "communes" {
+                let old = current?.value.text.flatMap(TaskAssignment.init(encoded:))
+                let new = change.value.text.flatMap(TaskAssignment.init(encoded:))
+                let before = old?.audiences ?? []
+                let after = new?.audiences ?? []
+                try appendLog(change, audiences: before.union(after), db)
+                // Communes that just gained the task have missed its other fields: resend them.
+                let gained = before.contains("*") ? [] : after.subtracting(before)
+                if !gained.isEmpty {
+                    for other in try fieldChanges(of: .tasks, record: change.record, db) where other.field != "communes" {
+                        try appendLog(other, audiences: gained, db)
+                    }
+                }
+            } else {
+                let assignment = try currentField(FieldKey(collection: change.collection, record: change.record, field: "communes"), db)
+                let audiences = assignment?.value.text.flatMap(TaskAssignment.init(encoded:))?.audiences ?? []
+                try appendLog(change, audiences: audiences, db)
+            }
+        }
+        return (.applied, current?.value)
+    }
+
+    private func fieldChanges(of collection: Collection, record: String, _ db: Database) throws -> [FieldChange] {
+        try Row.fetchAll(db, sql: """
+            SELECT field, value, wall, counter, node, actor FROM fields WHERE collection = ? AND record = ?
+            """, arguments: [collection.rawValue, record]).map { row in
+                FieldChange(collection: collection.rawValue, record: record, field: row[0],
+                            value: FieldValue.fromDatabaseValue(row[1]) ?? .null,
+                            stamp: Stamp(hlc: HLC(wall: row[2], counter: UInt32(row[3] as Int64)), node: row[4]),
+                            actor: row[5])
+            }
+    }
+
+    private func appendLog(_ change: FieldChange, audiences: Set<String>, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO hub_log(audience, collection, record, field, value, wall, counter, node, actor)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for audience in audiences.sorted() {
+            try statement.execute(arguments: [
+                audience, change.collection, change.record, change.field, change.value,
+                change.stamp.hlc.wall, Int64(change.stamp.hlc.counter), change.stamp.node, change.actor,
+            ])
+        }
+    }
+
+    private func appendAudit(_ change: FieldChange, seq: Int64?, commune: String?, old: FieldValue?, applied: HLC?,
+                             outcome: String, reason: SyncError?, receivedAt: Int64, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO audit(received_at, node, seq, commune, collection, record, field, value, old_value,
+                              wall, counter, applied_wall, applied_counter, actor, outcome, reason_code, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            receivedAt, change.stamp.node, seq, commune, change.collection, change.record, change.field,
+            change.value, old, change.stamp.hlc.wall, Int64(change.stamp.hlc.counter),
+            applied?.wall, applied.map { Int64($0.counter) }, change.actor, outcome,
+            reason?.code.rawValue, reason?.message,
+        ])
+    }
+
+    private struct FirstAudit {
+        var outcome: String
+        var applied: HLC?
+        var reasonCode: String?
+        var reason: String?
+    }
+
+    private func firstAudit(node: String, seq: Int64, _ db: Database) throws -> FirstAudit? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT outcome, applied_wall, applied_counter, reason_code, reason FROM audit
+            WHERE node = ? AND seq = ? AND outcome <> 'duplicate'
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [node, seq]) else { return nil }
+        let wall: Int64? = row[1]
+        let counter: Int64? = row[2]
+        return FirstAudit(outcome: row[0], applied: wall.map { HLC(wall: $0, counter: UInt32(counter ?? 0)) },
+                          reasonCode: row[3], reason: row[4])
+    }
+
+    /// The next changes a node should hear of: its commune's records and tasks, whoever wrote
+    /// them, except its own writes. A cursor beyond the log (a hub restored from an older
+    /// backup) restarts from the beginning; re-applying is harmless.
+    private func pullPage(for identity: NodeIdentity, after cursor: Int64, limit: Int, _ db: Database)
+        throws -> (changes: [PulledChange], cursor: Int64, more: Bool)
+    {
+        let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM hub_log") ?? 0
+        let start = cursor > newest ? 0 : cursor
+        let statement = try db.cachedStatement(sql: """
+            SELECT seq, collection, record, field, value, wall, counter, node, actor FROM hub_log
+            WHERE seq > ? AND audience IN (?, '*') AND node <> ?
+            ORDER BY seq LIMIT ?
+            """)
+        let rows = try Row.fetchCursor(statement, arguments: [start, identity.commune, identity.node, limit + 1])
+        var changes: [PulledChange] = []
+        var bytes = 0
+        var more = false
+        while let row = try rows.next() {
+            if changes.count == limit || bytes > SyncProtocol.maxPullBytes {
+                more = true
+                break
+            }
+            let value = FieldValue.fromDatabaseValue(row[4]) ?? .null
+            let change = FieldChange(collection: row[1], record: row[2], field: row[3], value: value,
+                                     stamp: Stamp(hlc: HLC(wall: row[5], counter: UInt32(row[6] as Int64)), node: row[7]),
+                                     actor: row[8])
+            bytes += 100 + change.record.utf8.count + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
+            changes.append(PulledChange(hubSeq: row[0], change: change))
+        }
+        // A page that is not full has shown this node everything up to the newest entry.
+        return (changes, more ? changes.last!.hubSeq : max(newest, start), more)
+    }
+}

@@ -1,0 +1,72 @@
+import GRDB
+
+extension Store {
+    /// Append-only: a released migration is never edited, only followed by a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-replica") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT) WITHOUT ROWID;
+
+                -- The HLC high-water mark, and the offset the agent measured against the hub.
+                CREATE TABLE clock (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  wall INTEGER NOT NULL, counter INTEGER NOT NULL, offset_ms INTEGER NOT NULL);
+                INSERT INTO clock (id, wall, counter, offset_ms) VALUES (1, 0, 0, 0);
+
+                -- The merged state: one row per field, with the stamp of the write that won.
+                CREATE TABLE fields (
+                  collection TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL,
+                  value, wall INTEGER NOT NULL, counter INTEGER NOT NULL,
+                  node TEXT NOT NULL, actor TEXT NOT NULL,
+                  PRIMARY KEY (collection, record, field)) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v1-agent") { db in
+            try db.execute(sql: """
+                -- Local writes in the order made; kept after acknowledgement as the office's history.
+                CREATE TABLE outbox (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                  collection TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL, value,
+                  wall INTEGER NOT NULL, counter INTEGER NOT NULL, actor TEXT NOT NULL,
+                  created_at INTEGER NOT NULL,
+                  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'rejected')),
+                  reason_code TEXT, reason TEXT);
+                CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending';
+                """)
+        }
+        migrator.registerMigration("v1-hub") { db in
+            try db.execute(sql: """
+                CREATE TABLE nodes (
+                  id TEXT PRIMARY KEY NOT NULL, commune TEXT NOT NULL,
+                  token_hash BLOB NOT NULL UNIQUE, label TEXT,
+                  created_at INTEGER NOT NULL, revoked_at INTEGER,
+                  last_seq INTEGER NOT NULL DEFAULT 0, last_seen INTEGER,
+                  clock_offset_ms INTEGER, last_error TEXT);
+
+                -- What nodes pull: every applied write, once per audience (a commune code, or
+                -- '*' for every commune); the hub sequence is the pull cursor.
+                CREATE TABLE hub_log (
+                  seq INTEGER PRIMARY KEY, audience TEXT NOT NULL,
+                  collection TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL, value,
+                  wall INTEGER NOT NULL, counter INTEGER NOT NULL, node TEXT NOT NULL, actor TEXT NOT NULL);
+                CREATE INDEX hub_log_audience ON hub_log (audience, seq);
+
+                -- Every change the hub received, forever, with what became of it.
+                CREATE TABLE audit (
+                  id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL,
+                  node TEXT NOT NULL, seq INTEGER, commune TEXT,
+                  collection TEXT NOT NULL, record TEXT NOT NULL, field TEXT NOT NULL,
+                  value, old_value, wall INTEGER NOT NULL, counter INTEGER NOT NULL,
+                  applied_wall INTEGER, applied_counter INTEGER, actor TEXT NOT NULL,
+                  outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'lost', 'duplicate', 'rejected')),
+                  reason_code TEXT, reason TEXT);
+                CREATE UNIQUE INDEX audit_node_seq ON audit (node, seq)
+                  WHERE seq IS NOT NULL AND outcome <> 'duplicate';
+                CREATE INDEX audit_commune ON audit (commune, id);
+                CREATE INDEX audit_record ON audit (collection, record, field);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+
+/// A task as people read it.
+public struct TaskInfo: Encodable, Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var source: String?
+    public var detail: String?
+    /// `yyyy-MM-dd`, a day in Asia/Ho_Chi_Minh.
+    public var deadline: String?
+    public var assignment: TaskAssignment
+    public var offices: [String]
+    public var index: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, source, detail, deadline, communes, offices, index
+    }
+
+    init(id: String, fields: [String: FieldValue]) {
+        self.id = id
+        title = fields["title"]?.text ?? id
+        source = fields["source"]?.text
+        detail = fields["detail"]?.text
+        deadline = fields["deadline"]?.text
+        assignment = fields["communes"]?.text.flatMap(TaskAssignment.init(encoded:)) ?? .communes([])
+        offices = JSON.strings(fields["offices"]?.text)
+        index = fields["index"]?.text
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(source, forKey: .source)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(deadline, forKey: .deadline)
+        switch assignment {
+        case .everyCommune: try container.encode("*", forKey: .communes)
+        case .communes(let codes): try container.encode(codes, forKey: .communes)
+        }
+        try container.encode(offices, forKey: .offices)
+        try container.encode(index, forKey: .index)
+    }
+
+    /// Tasks sort by id the way people number them: 4.2 before 4.10.
+    static func order(_ lhs: TaskInfo, _ rhs: TaskInfo) -> Bool {
+        lhs.id.compare(rhs.id, options: .numeric) == .orderedAscending
+    }
+}
+
+/// The merged state of one commune, as `district-hub status --json` prints it.
+public struct CommuneStatus: Encodable, Sendable {
+    public var code: String
+    public var name: String
+    /// Keyed by task id: `status`, `percent`, `note`, `evidence`, `by` and the district's review.
+    public var progress: [String: [String: FieldValue]]
+    /// Keyed by kind: the fields of the last check.
+    public var equipment: [String: [String: FieldValue]]
+}
+
+/// Everything merged at the hub.
+public struct HubStatus: Encodable, Sendable {
+    public var communes: [CommuneStatus]
+    public var tasks: [TaskInfo]
+}
+
+/// One row of the audit trail.
+public struct AuditEntry: Encodable, Sendable, Hashable {
+    public var id: Int64
+    /// Hub time of receipt, ISO 8601 UTC.
+    public var receivedAt: String
+    public var commune: String?
+    public var collection: String
+    public var record: String
+    public var field: String
+    public var value: FieldValue
+    /// What the field held when the change arrived: for a lost write, the value that won.
+    public var oldValue: FieldValue?
+    public var node: String
+    public var seq: Int64?
+    public var actor: String
+    /// The stamp the node gave it, `wall.counter`.
+    public var hlc: String
+    /// The stamp the hub applied it with, when the hub re-stamped a runaway clock.
+    public var appliedHlc: String?
+    /// `applied`, `lost`, `duplicate` or `rejected`.
+    public var outcome: String
+    public var reasonCode: String?
+    public var reason: String?
+}
+
+/// A commune's own view of a task on the agent.
+public struct AgentTask: Encodable, Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var deadline: String?
+    public var status: String
+    public var percent: Int64?
+    public var source: String?
+    public var index: String?
+    public var note: String?
+    public var evidence: String?
+    public var by: String?
+    public var review: String?
+    public var reviewNote: String?
+}
+
+/// A moment as ISO 8601 UTC with milliseconds, for JSON outputs.
+func isoTimestamp(millis: Int64) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+}
+
+extension Store {
+    /// Every task that is not deleted, in notice order.
+    public func tasks() throws -> [TaskInfo] {
+        try records(of: .tasks)
+            .filter { $0.value[deletedField]?.int != 1 }
+            .map { TaskInfo(id: $0.key, fields: $0.value) }
+            .sorted(by: TaskInfo.order)
+    }
+
+    /// The merged state of every commune: what the district reviews.
+    public func hubStatus() throws -> HubStatus {
+        try read { db in
+            let communes = try records(of: .communes, db).filter { $0.value[deletedField]?.int != 1 }
+            var progress: [String: [String: [String: FieldValue]]] = [:]
+            for (record, fields) in try records(of: .progress, db) where fields[deletedField]?.int != 1 {
+                let parts = record.split(separator: "/")
+                progress[String(parts[0]), default: [:]][String(parts[1])] = fields
+            }
+            var equipment: [String: [String: [String: FieldValue]]] = [:]
+            for (record, fields) in try records(of: .equipment, db) where fields[deletedField]?.int != 1 {
+                let parts = record.split(separator: "/")
+                equipment[String(parts[0]), default: [:]][String(parts[1])] = fields
+            }
+            let tasks = try records(of: .tasks, db).filter { $0.value[deletedField]?.int != 1 }
+                .map { TaskInfo(id: $0.key, fields: $0.value) }.sorted(by: TaskInfo.order)
+            return HubStatus(
+                communes: communes.keys.sorted().map { code in
+                    CommuneStatus(code: code, name: communes[code]?["name"]?.text ?? code,
+                                  progress: progress[code] ?? [:], equipment: equipment[code] ?? [:])
+                },
+                tasks: tasks)
+        }
+    }
+
+    /// The audit trail, oldest first, optionally only what concerns one commune.
+    public func audit(commune: String? = nil, limit: Int = 100_000) throws -> [AuditEntry] {
+        try read { db in
+            var sql = """
+                SELECT id, received_at, commune, collection, record, field, value, old_value, node, seq, actor,
+                       wall, counter, applied_wall, applied_counter, outcome, reason_code, reason
+                FROM audit
+                """
+            var arguments: StatementArguments = []
+            if let commune {
+                sql += " WHERE commune = ? OR record = ? OR record LIKE ? ESCAPE '\\'"
+                let escaped = commune.replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%")
+                arguments = [commune, commune, escaped + "/%"]
+            }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let hlc = HLC(wall: row[11], counter: UInt32(row[12] as Int64))
+                let appliedWall: Int64? = row[13]
+                let applied = appliedWall.map { HLC(wall: $0, counter: UInt32((row[14] as Int64?) ?? 0)) }
+                let oldValue: DatabaseValue = row[7]
+                return AuditEntry(
+                    id: row[0], receivedAt: isoTimestamp(millis: row[1]), commune: row[2],
+                    collection: row[3], record: row[4], field: row[5],
+                    value: FieldValue.fromDatabaseValue(row[6]) ?? .null,
+                    oldValue: oldValue.isNull ? nil : FieldValue.fromDatabaseValue(oldValue),
+                    node: row[8], seq: row[9], actor: row[10], hlc: hlc.description,
+                    appliedHlc: applied == hlc ? nil : applied?.description,
+                    outcome: row[15], reasonCode: row[16], reason: row[17])
+            }
+        }
+    }
+
+    /// The tasks assigned to this agent's commune with the commune's own progress on each.
+    public func agentTasks(commune: String) throws -> [AgentTask] {
+        try read { db in
+            let progress = try records(of: .progress, db)
+            return try records(of: .tasks, db)
+                .filter { $0.value[deletedField]?.int != 1 }
+                .map { TaskInfo(id: $0.key, fields: $0.value) }
+                .filter { $0.assignment.includes(commune) }
+                .sorted(by: TaskInfo.order)
+                .map { task in
+                    let mine = progress["\(commune)/\(task.id)"] ?? [:]
+                    return AgentTask(
+                        id: task.id, title: task.title, deadline: task.deadline,
+                        status: mine["status"]?.text ?? ProgressStatus.notStarted.rawValue,
+                        percent: mine["percent"]?.int ?? (mine["status"] == nil ? 0 : nil),
+                        source: task.source, index: task.index,
+                        note: mine["note"]?.text, evidence: mine["evidence"]?.text, by: mine["by"]?.text,
+                        review: mine["review"]?.text, reviewNote: mine["review_note"]?.text)
+                }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+
+/// The one owner of a replica's SQLite database, on the agent and on the hub alike.
+///
+/// Everything else asks it by intent (`record`, `outboxBatch`, `applyReply`, `exchange`…);
+/// each invariant is one transaction: a local write, its outbox rows and the clock's high-water
+/// mark; a remote batch, its audit and the peer's cursor. WAL with `synchronous=FULL`, so an
+/// acknowledgement means the data is on disk.
+public final class Store: Sendable {
+    public let path: String
+    let pool: DatabasePool
+    let clock: HybridLogicalClock
+
+    /// Opens (creating if needed) the store at `path` and migrates it.
+    public init(path: String, clock: HybridLogicalClock = HybridLogicalClock()) throws {
+        self.path = path
+        self.clock = clock
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw SyncError(.storage, "cannot open store \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// Runs `body` in one write transaction, turning SQLite errors into `SyncError`s.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw SyncError(.storage, "store write failed: \(error.message ?? error.description)")
+        }
+    }
+
+    /// The async form of `write`, for server handlers.
+    func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw SyncError(.storage, "store write failed: \(error.message ?? error.description)")
+        }
+    }
+
+    func asyncRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw SyncError(.storage, "store read failed: \(error.message ?? error.description)")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw SyncError(.storage, "store read failed: \(error.message ?? error.description)")
+        }
+    }
+
+    /// Checkpoints the WAL into the main file; called on shutdown so the store is one file.
+    public func checkpoint() throws {
+        _ = try write { db in try db.checkpoint(.truncate) }
+    }
+
+    /// `PRAGMA integrity_check` (or the faster `quick_check`): "ok" or the problems found.
+    public func integrityCheck(quick: Bool = false) throws -> String {
+        try read { db in
+            try String.fetchAll(db, sql: quick ? "PRAGMA quick_check" : "PRAGMA integrity_check").joined(separator: "\n")
+        }
+    }
+}
+
+// MARK: - State shared by every replica
+
+extension Store {
+    /// The clock's persisted high-water mark and the offset to add to the physical clock.
+    struct ClockState {
+        var last: HLC
+        var offset: Int64
+    }
+
+    func clockState(_ db: Database) throws -> ClockState {
+        let row = try Row.fetchOne(db, sql: "SELECT wall, counter, offset_ms FROM clock WHERE id = 1")!
+        return ClockState(last: HLC(wall: row[0], counter: UInt32(row[1] as Int64)), offset: row[2])
+    }
+
+    func saveClock(_ state: ClockState, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE clock SET wall = ?, counter = ?, offset_ms = ? WHERE id = 1",
+            arguments: [state.last.wall, Int64(state.last.counter), state.offset])
+    }
+
+    func meta(_ key: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
+
+    func setMeta(_ key: String, _ value: String?, _ db: Database) throws {
+        if let value {
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
+        } else {
+            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
+        }
+    }
+
+    /// The current stamp and value of one field, if it was ever written.
+    func currentField(_ key: FieldKey, _ db: Database) throws -> (stamp: Stamp, value: FieldValue)? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT value, wall, counter, node FROM fields
+            WHERE collection = ? AND record = ? AND field = ?
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [key.collection, key.record, key.field]) else {
+            return nil
+        }
+        let value = FieldValue.fromDatabaseValue(row[0]) ?? .null
+        return (Stamp(hlc: HLC(wall: row[1], counter: UInt32(row[2] as Int64)), node: row[3]), value)
+    }
+
+    /// Stores a field's winning write (the caller has decided that it wins).
+    func storeField(_ change: FieldChange, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO fields(collection, record, field, value, wall, counter, node, actor)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(collection, record, field) DO UPDATE SET
+              value = excluded.value, wall = excluded.wall, counter = excluded.counter,
+              node = excluded.node, actor = excluded.actor
+            """)
+        try statement.execute(arguments: [
+            change.collection, change.record, change.field, change.value,
+            change.stamp.hlc.wall, Int64(change.stamp.hlc.counter), change.stamp.node, change.actor,
+        ])
+    }
+
+    /// The merged fields of one record.
+    public func fields(of collection: Collection, record: String) throws -> [String: FieldValue] {
+        try read { db in try fields(of: collection, record: record, db) }
+    }
+
+    func fields(of collection: Collection, record: String, _ db: Database) throws -> [String: FieldValue] {
+        var fields: [String: FieldValue] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT field, value FROM fields WHERE collection = ? AND record = ?",
+            arguments: [collection.rawValue, record])
+        while let row = try rows.next() {
+            fields[row[0]] = FieldValue.fromDatabaseValue(row[1]) ?? .null
+        }
+        return fields
+    }
+
+    /// Every record of a collection with its merged fields, tombstoned records included.
+    public func records(of collection: Collection) throws -> [String: [String: FieldValue]] {
+        try read { db in try records(of: collection, db) }
+    }
+
+    func records(of collection: Collection, _ db: Database) throws -> [String: [String: FieldValue]] {
+        var records: [String: [String: FieldValue]] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT record, field, value FROM fields WHERE collection = ?",
+            arguments: [collection.rawValue])
+        while let row = try rows.next() {
+            records[row[0], default: [:]][row[1]] = FieldValue.fromDatabaseValue(row[2]) ?? .null
+        }
+        return records
+    }
+
+    /// Every field with its stamp: what convergence tests compare across replicas.
+    public func allFields() throws -> [FieldKey: (value: FieldValue, stamp: Stamp)] {
+        try read { db in
+            var result: [FieldKey: (value: FieldValue, stamp: Stamp)] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT collection, record, field, value, wall, counter, node FROM fields")
+            while let row = try rows.next() {
+                let key = FieldKey(collection: row[0], record: row[1], field: row[2])
+                result[key] = (
+                    FieldValue.fromDatabaseValue(row[3]) ?? .null,
+                    Stamp(hlc: HLC(wall: row[4], counter: UInt32(row[5] as Int64)), node: row[6])
+                )
+            }
+            return result
+        }
+    }
+
+    /// The clock's high-water mark: what the clock suites check stays monotonic.
+    public func clockHighWater() throws -> HLC {
+        try read { db in try clockState(db).last }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// How numbers, money and times read in Vietnamese reports: `1.234.000 đ`, `dd/MM/yyyy`.
+public enum VietnameseFormat {
+    /// Digits grouped by thousands with dots: 1234000 → "1.234.000".
+    public static func number(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(".") }
+            grouped.append(digit)
+        }
+        return value < 0 ? "-" + grouped : grouped
+    }
+
+    public static func money(_ value: Int64) -> String {
+        number(value) + " đ"
+    }
+
+    /// A moment as `dd/MM/yyyy HH:mm` in Vietnam's time.
+    public static func dateTime(millis: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "vi_VN")
+        formatter.timeZone = CalendarDay.timeZone
+        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+
+    /// A stored `yyyy-MM-dd` as `dd/MM/yyyy`; other text unchanged.
+    public static func day(_ stored: String?) -> String {
+        guard let stored else { return "—" }
+        return CalendarDay(stored)?.vietnamese ?? stored
+    }
+
+    /// A clock offset in words, e.g. "nhanh 3 năm" / "chậm 5 phút".
+    public static func offset(millis: Int64) -> String {
+        let seconds = abs(millis) / 1000
+        let amount: String
+        switch seconds {
+        case ..<60: amount = "\(seconds) giây"
+        case ..<3600: amount = "\(seconds / 60) phút"
+        case ..<86_400: amount = "\(seconds / 3600) giờ"
+        case ..<(86_400 * 365): amount = "\(seconds / 86_400) ngày"
+        default: amount = "\(seconds / (86_400 * 365)) năm"
+        }
+        // The offset is hub minus PC: positive means the PC's clock is behind.
+        return millis > 0 ? "chậm \(amount)" : "nhanh \(amount)"
+    }
+}

@@ -1,0 +1,111 @@
+import CShims
+import Foundation
+
+/// A minimal HTTP client over libcurl's easy interface: one blocking POST at a time, with
+/// connect and low-speed limits so a stalled rural link is abandoned instead of hanging.
+public struct CurlHTTPClient: Sendable {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: Data
+        /// The `Retry-After` header in seconds, when the hub sent one.
+        public var retryAfter: Int?
+    }
+
+    public var connectTimeoutMs: Int = 10_000
+    /// Abort when fewer than `lowSpeedBytes` per second flow for `lowSpeedSeconds`.
+    public var lowSpeedBytes: Int = 100
+    public var lowSpeedSeconds: Int = 30
+    public var totalTimeoutMs: Int = 300_000
+    /// The most response bytes accepted (after libcurl's decompression).
+    public var maxResponseBytes: Int = 64 << 20
+
+    public init() {}
+
+    private static let initialized: Bool = {
+        cshims_global_init() == CURLE_OK
+    }()
+
+    public func post(url: String, body: Data, headers: [String]) throws -> Reply {
+        guard Self.initialized, let handle = curl_easy_init() else {
+            throw SyncError(.hubUnreachable, "libcurl could not start")
+        }
+        defer { curl_easy_cleanup(handle) }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for header in headers { headerList = curl_slist_append(headerList, header) }
+        defer { curl_slist_free_all(headerList) }
+
+        let sink = ResponseSink(limit: maxResponseBytes)
+        let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
+        defer { Unmanaged<ResponseSink>.fromOpaque(sinkPointer).release() }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        let code: CURLcode = url.withCString { urlPointer in
+            body.withUnsafeBytes { bodyBuffer in
+                errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
+                    _ = cshims_setopt_pointer(handle, CURLOPT_URL, urlPointer)
+                    _ = cshims_setopt_long(handle, CURLOPT_POST, 1)
+                    _ = cshims_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBuffer.count))
+                    _ = cshims_setopt_pointer(handle, CURLOPT_POSTFIELDS, bodyBuffer.baseAddress)
+                    _ = cshims_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+                    // "" asks for every encoding libcurl can decode, and decodes the reply.
+                    _ = cshims_setopt_pointer(handle, CURLOPT_ACCEPT_ENCODING, "")
+                    _ = cshims_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+                    _ = cshims_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs)
+                    _ = cshims_setopt_long(handle, CURLOPT_TIMEOUT_MS, totalTimeoutMs)
+                    _ = cshims_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, lowSpeedBytes)
+                    _ = cshims_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, lowSpeedSeconds)
+                    _ = cshims_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
+                    _ = cshims_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
+                    _ = cshims_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
+                    _ = cshims_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+                    _ = cshims_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer)
+                    return curl_easy_perform(handle)
+                }
+            }
+        }
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            let summary = String(cString: curl_easy_strerror(code))
+            throw SyncError(.hubUnreachable, "cannot reach the hub at \(url): \(detail.isEmpty ? summary : detail)")
+        }
+        var status = 0
+        _ = cshims_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return Reply(status: status, body: sink.body, retryAfter: sink.retryAfter)
+    }
+}
+
+/// Where libcurl's callbacks put the reply; owned by one `post` call.
+private final class ResponseSink {
+    let limit: Int
+    var body = Data()
+    var retryAfter: Int?
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+}
+
+private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let userdata else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    // Returning less than `length` makes libcurl abort the transfer.
+    guard sink.body.count + length <= sink.limit else { return 0 }
+    data.withMemoryRebound(to: UInt8.self, capacity: length) { sink.body.append($0, count: length) }
+    return length
+}
+
+private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let userdata else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+    }
+    if line.lowercased().hasPrefix("http/") {
+        sink.retryAfter = nil  // a new response (after a redirect or 100-continue)
+    } else if let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "retry-after" {
+        sink.retryAfter = Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    return length
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The sync exchange over HTTP(S) with libcurl: gzip'd JSON up, JSON (gzip'd by the hub) down.
+public struct CurlSyncTransport: SyncTransport {
+    public var hubURL: String
+    public var client: CurlHTTPClient
+
+    public init(hubURL: String, client: CurlHTTPClient = CurlHTTPClient()) {
+        self.hubURL = hubURL
+        self.client = client
+    }
+
+    public func exchange(_ request: SyncRequest, token: String) throws -> SyncResponse {
+        let body = try Gzip.compress(try WireCoding.encode(request))
+        let url = hubURL.hasSuffix("/") ? String(hubURL.dropLast()) + SyncProtocol.path : hubURL + SyncProtocol.path
+        let reply = try client.post(url: url, body: body, headers: [
+            "Content-Type: application/json",
+            "Content-Encoding: gzip",
+            "Authorization: Bearer \(token)",
+            "Expect:",  // no 100-continue round trip on slow links
+        ])
+        guard reply.status == 200 else {
+            if let failure = try? JSONDecoder().decode(ErrorBody.self, from: reply.body) {
+                throw SyncError(SyncError.Code(rawValue: failure.error.code), failure.error.message, retryAfter: reply.retryAfter)
+            }
+            throw SyncError(reply.status == 503 ? .draining : .hubError,
+                            "the hub answered HTTP \(reply.status)", retryAfter: reply.retryAfter)
+        }
+        do {
+            return try JSONDecoder().decode(SyncResponse.self, from: reply.body)
+        } catch {
+            throw SyncError(.hubError, "the hub's answer is not a valid sync response")
+        }
+    }
+}

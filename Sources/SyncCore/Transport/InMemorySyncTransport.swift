@@ -1,0 +1,38 @@
+import Foundation
+
+/// The exchange without HTTP: calls a hub store directly. For property tests that run many
+/// replicas through thousands of syncs, and to lose a reply after the hub has committed.
+public final class InMemorySyncTransport: SyncTransport, @unchecked Sendable {
+    private let hub: Store
+    private let lock = NSLock()
+    private var repliesToDrop = 0
+    private var hubDown = false
+
+    public init(hub: Store) {
+        self.hub = hub
+    }
+
+    /// The next `count` exchanges are processed by the hub but their replies never arrive.
+    public func dropReplies(_ count: Int) {
+        lock.withLock { repliesToDrop = count }
+    }
+
+    /// While down, exchanges fail as an unreachable hub would.
+    public func setHubDown(_ down: Bool) {
+        lock.withLock { hubDown = down }
+    }
+
+    public func exchange(_ request: SyncRequest, token: String) throws -> SyncResponse {
+        if lock.withLock({ hubDown }) { throw SyncError(.hubUnreachable, "hub down (in-memory)") }
+        // Through the wire format, so what the tests exercise is what travels.
+        let wireRequest = try WireCoding.decode(SyncRequest.self, from: try WireCoding.encode(request))
+        let response = try hub.exchange(wireRequest, from: try hub.authenticate(token: token))
+        let dropped = lock.withLock { () -> Bool in
+            guard repliesToDrop > 0 else { return false }
+            repliesToDrop -= 1
+            return true
+        }
+        if dropped { throw SyncError(.hubUnreachable, "reply lost after the hub committed (in-memory)") }
+        return try WireCoding.decode(SyncResponse.self, from: try WireCoding.encode(response))
+    }
+}

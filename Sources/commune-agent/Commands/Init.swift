@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set up this office's store: which hub, which commune, where the node token is.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The hub's address, e.g. https://hub.bacson.example:8443")
+    var hub: String
+
+    @Option(help: "This commune's code, e.g. long-dong.")
+    var commune: String
+
+    @Option(help: "The file holding the node token `district-hub enroll` printed.")
+    var tokenFile: String
+
+    func validate() throws {
+        guard let url = URL(string: hub), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            throw ValidationError("--hub must be an http:// or https:// address, not \(hub)")
+        }
+        guard Identifiers.isCommuneCode(commune) else {
+            throw ValidationError("--commune must be a commune code such as long-dong")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let token = try TokenFile.read(tokenFile)
+            let path = URL(fileURLWithPath: tokenFile).standardizedFileURL.path
+            let identity = AgentIdentity(node: TokenFile.node(of: token), commune: commune, hubURL: hub, tokenFile: path)
+            try store.open().configureAgent(identity)
+            print("Đã khởi tạo: máy \(identity.node) của xã \(commune), máy chủ huyện \(hub)")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import SyncCore
+
+struct Progress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report progress on a task (stored at once, sent at the next sync).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The task id, e.g. 4.1 (see `commune-agent tasks`).")
+    var task: String
+
+    @Option(help: "not_started | in_progress | done | blocked")
+    var status: String
+
+    @Option(help: "Percent done, 0–100 (done means 100).")
+    var percent: Int?
+
+    @Option(help: "A note: what was done, or what blocks it.")
+    var note: String?
+
+    @Option(help: "Evidence, e.g. \"Quyết định số 45/QĐ-UBND\".")
+    var evidence: String?
+
+    @Option(help: "Who reports (full name).")
+    var by: String
+
+    func run() throws {
+        try reportingErrors {
+            let store = try store.open()
+            let identity = try store.agentIdentity()
+            let task = task.cleanedInput
+            let known = try store.agentTasks(commune: identity.commune).contains { $0.id == task }
+            guard known else {
+                throw SyncError(.unknownTask, "Không có nhiệm vụ \"\(task)\" giao cho xã \(identity.commune). Xem `commune-agent tasks`; chạy `commune-agent sync` để nhận nhiệm vụ mới.")
+            }
+            let report = ProgressReport(task: task, status: try ProgressReport.status(from: status), percent: percent,
+                                        note: note, evidence: evidence, by: by)
+            try store.record(try report.writes(commune: identity.commune), actor: by.cleanedInput, node: identity.node)
+            print("Đã ghi tiến độ nhiệm vụ \(task): \(report.status.label); sẽ gửi lên huyện khi đồng bộ.")
+        }
+    }
+}
+
+struct Equipment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record an equipment check: computer, printer, scanner (counts, cost) or internet (state).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "computer | printer | scanner | internet")
+    var kind: String
+
+    @Option(help: "Devices in total.") var total: Int?
+    @Option(help: "Devices working.") var working: Int?
+    @Option(help: "Devices broken.") var broken: Int?
+    @Option(help: "Devices still needed.") var needed: Int?
+    @Option(help: "Estimated cost of what is needed, in VND.") var cost: Int64?
+    @Option(help: "Internet line: ok | unstable | down") var state: String?
+    @Option(help: "Internet provider, e.g. VNPT.") var provider: String?
+    @Option(help: "Internet bandwidth in Mbps.") var mbps: Double?
+    @Option(help: "A note.") var note: String?
+    @Option(help: "Day of the check, yyyy-MM-dd (default: today).") var date: String?
+    @Option(help: "Who checked (full name).") var by: String
+
+    func run() throws {
+        try reportingErrors {
+            let store = try store.open()
+            let identity = try store.agentIdentity()
+            let kind = try EquipmentCheck.kind(from: kind)
+            var checkedOn: CalendarDay?
+            if let date {
+                guard let day = CalendarDay(date) else {
+                    throw SyncError(.invalidInput, "Ngày kiểm tra phải có dạng yyyy-MM-dd, không phải \"\(date)\".")
+                }
+                checkedOn = day
+            }
+            let check = EquipmentCheck(
+                kind: kind, total: total, working: working, broken: broken, needed: needed, cost: cost,
+                state: try state.map(EquipmentCheck.state(from:)), provider: provider, mbps: mbps, note: note,
+                checkedOn: checkedOn, by: by)
+            let record = "\(identity.commune)/\(kind.rawValue)"
+            let writes = try check.writes(commune: identity.commune, current: try store.fields(of: .equipment, record: record),
+                                          today: try store.today())
+            try store.record(writes, actor: by.cleanedInput, node: identity.node)
+            print("Đã ghi kết quả kiểm tra \(kind.label); sẽ gửi lên huyện khi đồng bộ.")
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+struct TasksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks", abstract: "List the tasks assigned to this commune and their progress.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let store = try store.open()
+            let identity = try store.agentIdentity()
+            let tasks = try store.agentTasks(commune: identity.commune)
+            if json {
+                try printJSON(tasks)
+                return
+            }
+            guard !tasks.isEmpty else {
+                print("Chưa có nhiệm vụ nào. Chạy `commune-agent sync` để nhận nhiệm vụ từ huyện.")
+                return
+            }
+            let today = try store.today()
+            for task in tasks {
+                let status = ProgressStatus(rawValue: task.status)?.label ?? task.status
+                let percent = task.percent.map { " \($0)%" } ?? ""
+                var due = "hạn \(VietnameseFormat.day(task.deadline))"
+                if let deadline = task.deadline.flatMap(CalendarDay.init), task.status != ProgressStatus.done.rawValue {
+                    let days = today.days(until: deadline)
+                    due += days < 0 ? " (trễ \(-days) ngày)" : " (còn \(days) ngày)"
+                }
+                print("\(task.id)  \(task.title)")
+                print("      \(status)\(percent) · \(due)")
+                if let review = task.review {
+                    let label = review == "accepted" ? "Huyện đã chấp nhận" : "Huyện trả lại"
+                    print("      \(label)\(task.reviewNote.map { ": \($0)" } ?? "")")
+                }
+            }
+        }
+    }
+}
+
+/// What `status --json` prints.
+struct AgentStatusReport: Encodable {
+    var node: String
+    var commune: String
+    var hub: String
+    var pending: Int
+    var rejected: Int
+    /// ISO 8601, or null before the first successful sync.
+    var lastSync: String?
+    var lastError: String?
+    /// Hub clock minus this PC's clock, in ms; null before the first sync.
+    var clockOffsetMs: Int64?
+    /// A warning in Vietnamese when the PC's clock is more than a minute off.
+    var clockWarning: String?
+
+    enum CodingKeys: String, CodingKey {
+        case node, commune, hub, pending, rejected, lastSync, lastError, clockOffsetMs, clockWarning
+    }
+
+    /// Absent values are written as null, so scripts always find every key.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(node, forKey: .node)
+        try container.encode(commune, forKey: .commune)
+        try container.encode(hub, forKey: .hub)
+        try container.encode(pending, forKey: .pending)
+        try container.encode(rejected, forKey: .rejected)
+        try container.encode(lastSync, forKey: .lastSync)
+        try container.encode(lastError, forKey: .lastError)
+        try container.encode(clockOffsetMs, forKey: .clockOffsetMs)
+        try container.encode(clockWarning, forKey: .clockWarning)
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show this node's sync state: pending changes, last sync, last error, clock offset.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    /// Beyond this, the PC's clock is worth fixing.
+    static let clockWarningMs: Int64 = 60_000
+
+    func run() throws {
+        try reportingErrors {
+            let store = try store.open()
+            let identity = try store.agentIdentity()
+            let state = try store.agentSyncState()
+            var warning: String?
+            if let offset = state.clockOffsetMs, abs(offset) > Self.clockWarningMs {
+                warning = "Đồng hồ máy tính \(VietnameseFormat.offset(millis: offset)) so với máy chủ huyện. Hãy chỉnh lại ngày giờ."
+            }
+            let formatter = ISO8601DateFormatter()
+            let report = AgentStatusReport(
+                node: identity.node, commune: identity.commune, hub: identity.hubURL,
+                pending: state.pending, rejected: state.rejected,
+                lastSync: state.lastSync.map { formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) },
+                lastError: state.lastError, clockOffsetMs: state.clockOffsetMs, clockWarning: warning)
+            if json {
+                try printJSON(report)
+                return
+            }
+            print("Máy: \(report.node) · Xã: \(report.commune) · Máy chủ huyện: \(report.hub)")
+            print("Thay đổi chờ gửi: \(report.pending)")
+            print("Lần đồng bộ gần nhất: \(state.lastSync.map(VietnameseFormat.dateTime(millis:)) ?? "chưa đồng bộ")")
+            if let error = report.lastError { print("Lỗi gần nhất: \(error)") }
+            if report.rejected > 0 { print("Thay đổi bị huyện từ chối: \(report.rejected)") }
+            if let offset = report.clockOffsetMs {
+                print("Độ lệch đồng hồ so với huyện: \(offset) ms")
+            }
+            if let warning { print("CẢNH BÁO: \(warning)") }
+        }
+    }
+}

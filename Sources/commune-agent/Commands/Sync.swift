@@ -1,0 +1,32 @@
+import ArgumentParser
+import Logging
+import SyncCore
+
+struct Sync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Exchange changes with the hub until both directions are drained.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Log each exchange.")
+    var verbose = false
+
+    func run() throws {
+        bootstrapLogging(level: verbose ? .debug : .warning)
+        try reportingErrors {
+            let store = try store.open()
+            let identity = try store.agentIdentity()
+            let token = try TokenFile.read(identity.tokenFile)
+            let client = SyncClient(store: store, transport: CurlSyncTransport(hubURL: identity.hubURL),
+                                    logger: Logger(label: "commune-agent"))
+            let summary = try client.syncUntilDrained(token: token)
+            print("Đã đồng bộ với huyện: gửi \(summary.pushed), nhận \(summary.pulled) thay đổi.")
+            if summary.rejected > 0 {
+                print("Cảnh báo: huyện từ chối \(summary.rejected) thay đổi:")
+                for rejected in try store.rejectedWrites(limit: summary.rejected) {
+                    print("  \(rejected.change.key) = \(rejected.change.value): \(rejected.reason) [\(rejected.code)]")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SyncCore
+
+/// `commune-agent`: the commune office's side. Officers record progress and equipment checks
+/// into the local store, online or not; `sync` exchanges them with the district hub.
+@main
+struct CommuneAgent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "commune-agent",
+        abstract: "Ghi nhận tiến độ nhiệm vụ CCHC và kiểm tra thiết bị của xã; đồng bộ với huyện.",
+        discussion: """
+            Records the commune's progress on the district's tasks and its equipment checks in a \
+            local store that works offline, and syncs it with the district hub.
+            Exit codes: 0 ok, 65 invalid input (nothing changed), 69 hub unreachable (nothing lost), 1 other.
+            """,
+        subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Sync.self, StatusCommand.self])
+}
+
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The agent's SQLite store.")
+    var db: String
+
+    func open() throws -> Store {
+        try Store(path: db)
+    }
+}
+
+/// Runs a command body, turning a `SyncError` into a clear message on stderr and an exit code
+/// a script can branch on.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as SyncError {
+        FileHandle.standardError.write(Data("Lỗi: \(error.message) [\(error.code)]\n".utf8))
+        switch error.code {
+        case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized: throw ExitCode(65)
+        case .hubUnreachable, .draining, .slowDown: throw ExitCode(69)
+        default: throw ExitCode(1)
+        }
+    }
+}
+
+func bootstrapLogging(level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(String(decoding: try WireCoding.encode(value, pretty: true), as: UTF8.self))
+}

@@ -1,0 +1,17 @@
+import Hummingbird
+import SyncCore
+
+/// The request context of the hub: the node the auth middleware identified, if any.
+struct HubRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// Set by `NodeAuthMiddleware`; routes never read the Authorization header themselves.
+    var identity: NodeIdentity?
+
+    init(source: Source) {
+        coreContext = .init(source: source)
+        identity = nil
+    }
+
+    /// Bodies are collected by the routes with their own limits.
+    var maxUploadSize: Int { SyncProtocol.maxCompressedBodyBytes }
+}

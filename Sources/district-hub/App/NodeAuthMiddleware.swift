@@ -1,0 +1,19 @@
+import Hummingbird
+import SyncCore
+
+/// Identifies the node behind a bearer token and puts it in the request context; a missing,
+/// unknown or revoked token is answered 401 before any route runs.
+struct NodeAuthMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+    let store: Store
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw SyncError(.unauthorized, "a node token is required (Authorization: Bearer …)")
+        }
+        var context = context
+        context.identity = try await store.authenticate(token: String(header.dropFirst("Bearer ".count)))
+        context.logger[metadataKey: "node.id"] = "\(context.identity!.node)"
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the merged status: communes, their progress on each task, their equipment.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        let status = try Store(path: store.db).hubStatus()
+        if json {
+            print(String(decoding: try WireCoding.encode(status, pretty: true), as: UTF8.self))
+            return
+        }
+        let communeTasks = status.tasks.filter { $0.assignment != .communes([]) }
+        print("Tổng hợp: \(status.communes.count) xã, thị trấn; \(status.tasks.count) nhiệm vụ (\(communeTasks.count) giao cho xã)")
+        for commune in status.communes {
+            print("\n\(commune.name) (\(commune.code))")
+            for task in communeTasks where task.assignment.includes(commune.code) {
+                let progress = commune.progress[task.id] ?? [:]
+                let state = progress["status"]?.text.flatMap(ProgressStatus.init(rawValue:)) ?? .notStarted
+                let percent = progress["percent"]?.int.map { " \($0)%" } ?? ""
+                let by = progress["by"]?.text.map { " — \($0)" } ?? ""
+                print("  \(task.id.padding(toLength: 5, withPad: " ", startingAt: 0)) \(state.label)\(percent)\(by)")
+            }
+            for kind in EquipmentKind.allCases {
+                guard let check = commune.equipment[kind.rawValue] else { continue }
+                print("  \(kind.label): \(describe(check, kind: kind))")
+            }
+        }
+    }
+
+    private func describe(_ check: [String: FieldValue], kind: EquipmentKind) -> String {
+        if kind.isDevice {
+            var parts = ["\(check["working"]?.description ?? "?")/\(check["total"]?.description ?? "?") hoạt động"]
+            if let needed = check["needed"]?.int, needed > 0 { parts.append("cần thêm \(needed)") }
+            if let cost = check["cost"]?.int, cost > 0 { parts.append("dự toán \(VietnameseFormat.money(cost))") }
+            return parts.joined(separator: ", ")
+        }
+        let state = check["state"]?.text.flatMap(InternetState.init(rawValue:))?.label ?? "?"
+        let provider = check["provider"]?.text.map { ", \($0)" } ?? ""
+        let mbps = check["mbps"].map { ", \($0) Mbps" } ?? ""
+        return state + provider + mbps
+    }
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the audit trail: every change received, with its outcome.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Only what concerns this commune.")
+    var commune: String?
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        let entries = try Store(path: store.db).audit(commune: commune)
+        if json {
+            print(String(decoding: try WireCoding.encode(entries, pretty: true), as: UTF8.self))
+            return
+        }
+        for entry in entries {
+            var line = "\(entry.receivedAt) \(entry.outcome.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                + "\(entry.collection)/\(entry.record).\(entry.field) = \(entry.value) by \(entry.actor) (\(entry.node))"
+            if entry.outcome == "lost", let winner = entry.oldValue { line += "; kept: \(winner)" }
+            if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }
+            print(line)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Logging
+
+/// `district-hub`: the district's sync server and its admin commands.
+@main
+struct DistrictHub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "district-hub",
+        abstract: "The district hub: merges the communes' changes, keeps the audit trail, sends tasks down.",
+        subcommands: [Serve.self, Enroll.self, Revoke.self, Tasks.self, Communes.self, Status.self, Audit.self])
+}
+
+/// Options every subcommand takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The hub's SQLite store (created when missing).")
+    var db: String
+}
+
+/// Logs go to stderr, one line per event, for journald.
+func bootstrapLogging(level: Logger.Level = .info) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
