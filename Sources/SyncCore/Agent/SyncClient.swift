@@ -46,43 +46,63 @@ public struct SyncClient: Sendable {
         var summary = SyncSummary()
         var limit = batchSize
         while true {
-            let batch = try store.outboxBatch(limit: limit)
-            let request = SyncRequest(
-                node: identity.node, commune: identity.commune, clock: store.clock.physical.now(),
-                cursor: try store.pullCursor(), pullLimit: pullLimit,
-                changes: batch.map { entry in
-                    PushedChange(seq: entry.seq, collection: entry.change.collection, record: entry.change.record,
-                                 field: entry.change.field, value: entry.change.value,
-                                 hlc: entry.change.stamp.hlc, actor: entry.change.actor)
-                })
-            let sentAt = store.clock.physical.now()
-            let response: SyncResponse
+            let step: Step
             do {
-                response = try transport.exchange(request, token: token)
-            } catch let error as SyncError where error.code == .tooLarge && batch.count > 1 {
+                step = try exchangeOnce(token: token, identity: identity, limit: limit)
+            } catch let error as SyncError where error.code == .tooLarge && limit > 1 {
                 // The hub (or a proxy before it) takes less than we sent: halve and go on.
-                limit = max(1, batch.count / 2)
+                limit = max(1, min(limit, try store.agentSyncState().pending) / 2)
                 logger.info("sync.batch.split", metadata: ["sync.batch.count": "\(limit)"])
                 continue
             }
-            let receivedAt = store.clock.physical.now()
-            guard response.commune == identity.commune else {
-                throw SyncError(.forbidden, "the hub says this token belongs to commune \(response.commune), not \(identity.commune)")
-            }
-            if let last = batch.last, response.acked < last.seq {
-                throw SyncError(.hubError, "the hub acknowledged up to \(response.acked) of a batch ending at \(last.seq)")
-            }
-            try store.applyReply(response, sent: batch, sentAt: sentAt, receivedAt: receivedAt)
             summary.exchanges += 1
-            summary.pushed += batch.count
-            summary.pulled += response.changes.count
-            summary.rejected += response.rejected.count
-            logger.debug("sync.exchange", metadata: [
-                "sync.push.count": "\(batch.count)", "sync.pull.count": "\(response.changes.count)",
-                "sync.cursor": "\(response.cursor)",
-            ])
-            if try !response.more && (batch.isEmpty || store.agentSyncState().pending == 0) { return summary }
+            summary.pushed += step.pushed
+            summary.pulled += step.pulled
+            summary.rejected += step.rejected
+            if step.drained { return summary }
         }
+    }
+
+    /// What one round trip did.
+    public struct Step: Sendable, Hashable {
+        public var pushed: Int
+        public var pulled: Int
+        public var rejected: Int
+        /// Nothing left to push and nothing more to pull.
+        public var drained: Bool
+    }
+
+    /// One round trip: push the next batch, pull the next page. Tests drive partial syncs with it.
+    public func exchangeOnce(token: String) throws -> Step {
+        try exchangeOnce(token: token, identity: try store.agentIdentity(), limit: batchSize)
+    }
+
+    private func exchangeOnce(token: String, identity: AgentIdentity, limit: Int) throws -> Step {
+        let batch = try store.outboxBatch(limit: limit)
+        let request = SyncRequest(
+            node: identity.node, commune: identity.commune, clock: store.clock.physical.now(),
+            cursor: try store.pullCursor(), pullLimit: pullLimit,
+            changes: batch.map { entry in
+                PushedChange(seq: entry.seq, collection: entry.change.collection, record: entry.change.record,
+                             field: entry.change.field, value: entry.change.value,
+                             hlc: entry.change.stamp.hlc, actor: entry.change.actor)
+            })
+        let sentAt = store.clock.physical.now()
+        let response = try transport.exchange(request, token: token)
+        let receivedAt = store.clock.physical.now()
+        guard response.commune == identity.commune else {
+            throw SyncError(.forbidden, "the hub says this token belongs to commune \(response.commune), not \(identity.commune)")
+        }
+        if let last = batch.last, response.acked < last.seq {
+            throw SyncError(.hubError, "the hub acknowledged up to \(response.acked) of a batch ending at \(last.seq)")
+        }
+        try store.applyReply(response, sent: batch, sentAt: sentAt, receivedAt: receivedAt)
+        logger.debug("sync.exchange", metadata: [
+            "sync.push.count": "\(batch.count)", "sync.pull.count": "\(response.changes.count)",
+            "sync.cursor": "\(response.cursor)",
+        ])
+        let drained = try !response.more && (batch.isEmpty || store.agentSyncState().pending == 0)
+        return Step(pushed: batch.count, pulled: response.changes.count, rejected: response.rejected.count, drained: drained)
     }
 }
 

@@ -18,11 +18,11 @@ public final class Store: Sendable {
         self.clock = clock
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB opens pools with synchronous=NORMAL, which may lose the last commits on power
+            // loss; an acknowledgement must mean on disk. Writes all go through this connection.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw SyncError(.storage, "cannot open store \(path): \(error.message ?? error.description)")
@@ -66,6 +66,13 @@ public final class Store: Sendable {
     /// Checkpoints the WAL into the main file; called on shutdown so the store is one file.
     public func checkpoint() throws {
         _ = try write { db in try db.checkpoint(.truncate) }
+    }
+
+    /// The value of a read-only pragma on the store's connection (`journal_mode`,
+    /// `synchronous`…), for the start-up log and the tests that hold us to WAL + FULL.
+    public func pragma(_ name: String) throws -> String {
+        precondition(name.allSatisfy { $0.isLetter || $0 == "_" }, "pragma names are plain words")
+        return try write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
     }
 
     /// `PRAGMA integrity_check` (or the faster `quick_check`): "ok" or the problems found.

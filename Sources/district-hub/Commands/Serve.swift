@@ -21,6 +21,11 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "district-hub")
         let address = try ListenAddress(listen)
         let store = try Store(path: store.db)
+        let journalMode = try store.pragma("journal_mode")
+        let synchronous = try store.pragma("synchronous")
+        logger.info("store.opened", metadata: [
+            "store.path": "\(store.path)", "store.journal_mode": "\(journalMode)", "store.synchronous": "\(synchronous)",
+        ])
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger) { port in
             // Scripts and tests read the bound port from this line.
             FileHandle.standardOutput.write(Data("district-hub listening on http://\(address.host):\(port)\n".utf8))

@@ -1,0 +1,125 @@
+import Foundation
+import SyncCore
+import Testing
+
+@Suite("Domain rules")
+struct DomainValidationTests {
+    let today = CalendarDay("2026-11-29")!
+
+    @Test("a progress report becomes its field writes, NFC, done meaning 100 %")
+    func progressWrites() throws {
+        let decomposed = "Đã ban hành quyết định".decomposedStringWithCanonicalMapping
+        #expect(decomposed.unicodeScalars.count != decomposed.nfc.unicodeScalars.count)
+        let writes = try ProgressReport(task: "4.1", status: .done, note: decomposed, evidence: " Quyết định số 45/QĐ-UBND ",
+                                        by: "Nguyễn Văn A").writes(commune: "long-dong")
+        let byField = Dictionary(uniqueKeysWithValues: writes.map { ($0.field, $0.value) })
+        #expect(byField["status"] == .text("done"))
+        #expect(byField["percent"] == .int(100))
+        #expect(byField["note"] == .text("Đã ban hành quyết định".nfc))
+        #expect(byField["note"]?.text?.isNFC == true)
+        #expect(byField["evidence"] == .text("Quyết định số 45/QĐ-UBND"))
+        #expect(writes.allSatisfy { $0.record == "long-dong/4.1" && $0.collection == "progress" })
+    }
+
+    @Test("bad progress input is refused with a Vietnamese message", arguments: [
+        (ProgressReport(task: "4.1", status: .inProgress, percent: 101, by: "A"), SyncError.Code.invalidValue),
+        (ProgressReport(task: "4.1", status: .inProgress, percent: -1, by: "A"), .invalidValue),
+        (ProgressReport(task: "4.1", status: .done, percent: 50, by: "A"), .invalidValue),
+        (ProgressReport(task: "4.1", status: .done, by: "  "), .invalidInput),
+        (ProgressReport(task: "bad/id", status: .done, by: "A"), .invalidInput),
+    ])
+    func progressRefusals(report: ProgressReport, code: SyncError.Code) {
+        #expect(throws: SyncError.self) { try report.writes(commune: "long-dong") }
+        do {
+            _ = try report.writes(commune: "long-dong")
+        } catch let error as SyncError {
+            #expect(error.code == code)
+            #expect(!error.message.isEmpty)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("statuses, kinds and states parse only from their names")
+    func vocabulary() throws {
+        #expect(try ProgressReport.status(from: "in_progress") == .inProgress)
+        #expect(throws: SyncError.self) { try ProgressReport.status(from: "finished") }
+        #expect(try EquipmentCheck.kind(from: "scanner") == .scanner)
+        #expect(throws: SyncError.self) { try EquipmentCheck.kind(from: "fax") }
+        #expect(try EquipmentCheck.state(from: "down") == .down)
+        #expect(throws: SyncError.self) { try EquipmentCheck.state(from: "slow") }
+    }
+
+    @Test("an equipment check is checked against the record's current values")
+    func equipmentAgainstCurrent() throws {
+        let current: [String: FieldValue] = ["total": .int(5), "working": .int(3)]
+        let raise = EquipmentCheck(kind: .computer, working: 6, by: "A")
+        #expect(throws: SyncError.self) { try raise.writes(commune: "long-dong", current: current, today: today) }
+        let fine = try EquipmentCheck(kind: .computer, working: 5, needed: 2, cost: 30_000_000, by: "A")
+            .writes(commune: "long-dong", current: current, today: today)
+        let fields = Dictionary(uniqueKeysWithValues: fine.map { ($0.field, $0.value) })
+        #expect(fields["working"] == .int(5))
+        #expect(fields["cost"] == .int(30_000_000))
+        #expect(fields["checked_on"] == .text("2026-11-29"))
+        #expect(fields["total"] == nil)
+    }
+
+    @Test("bad equipment input is refused", arguments: [
+        EquipmentCheck(kind: .printer, total: -1, by: "A"),
+        EquipmentCheck(kind: .printer, total: 2, working: 3, by: "A"),
+        EquipmentCheck(kind: .printer, total: 2, working: 1, broken: 2, by: "A"),
+        EquipmentCheck(kind: .printer, state: .ok, by: "A"),
+        EquipmentCheck(kind: .internet, total: 1, by: "A"),
+        EquipmentCheck(kind: .internet, mbps: -3, by: "A"),
+        EquipmentCheck(kind: .scanner, by: "A"),
+        EquipmentCheck(kind: .scanner, total: 1, by: ""),
+        EquipmentCheck(kind: .computer, cost: -5, by: "A"),
+    ])
+    func equipmentRefusals(check: EquipmentCheck) {
+        #expect(throws: SyncError.self) { try check.writes(commune: "long-dong", current: [:], today: today) }
+    }
+
+    @Test("the schema refuses values of the wrong shape")
+    func schema() throws {
+        try Schema.validate(.int(100), field: "percent", in: .progress)
+        #expect(throws: SyncError.self) { try Schema.validate(.int(101), field: "percent", in: .progress) }
+        #expect(throws: SyncError.self) { try Schema.validate(.text("x"), field: "percent", in: .progress) }
+        #expect(throws: SyncError.self) { try Schema.validate(.text("e\u{0301}"), field: "note", in: .progress) }
+        #expect(throws: SyncError.self) { try Schema.validate(.text("2023-02-30"), field: "deadline", in: .tasks) }
+        #expect(throws: SyncError.self) { try Schema.validate(.text("[\"Bad Code\"]"), field: "communes", in: .tasks) }
+        #expect(throws: SyncError.self) { try Schema.validate(.int(1), field: "colour", in: .equipment) }
+        try Schema.validate(.text("[\"long-dong\"]"), field: "communes", in: .tasks)
+        try Schema.validateRecord("long-dong/internet", in: .equipment)
+        #expect(throws: SyncError.self) { try Schema.validateRecord("long-dong/fax", in: .equipment) }
+        #expect(throws: SyncError.self) { try Schema.validateRecord("long-dong/4.1/x", in: .progress) }
+    }
+
+    @Test("Vietnamese formats: money with dots and đ, dates as dd/MM/yyyy, days between dates")
+    func formats() {
+        #expect(VietnameseFormat.money(1_234_000) == "1.234.000 đ")
+        #expect(VietnameseFormat.number(999) == "999")
+        #expect(VietnameseFormat.number(-1_000) == "-1.000")
+        #expect(CalendarDay("2023-04-19")?.vietnamese == "19/04/2023")
+        #expect(CalendarDay("2024-02-29") != nil)
+        #expect(CalendarDay("2023-02-29") == nil)
+        #expect(CalendarDay("2023-04-19")!.days(until: CalendarDay("2023-05-01")!) == 12)
+        // 2026-01-01T00:00Z is already 07:00 on 1 January in Vietnam; 23:30Z on 31 Dec is 06:30 the next day.
+        #expect(CalendarDay(millis: 1_767_223_800_000).description == "2026-01-01")
+    }
+
+    @Test("the shipped data files load and hold the notice's tasks and the district's communes")
+    func shippedCatalogs() throws {
+        let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config")
+        let tasks = try TaskCatalog.load(path: config.appendingPathComponent("tasks.json").path)
+        let communeTasks = tasks.tasks.filter { $0.communes == .everyCommune }
+        #expect(communeTasks.map(\.id) == ["4.1", "4.2", "4.3", "4.4", "4.5"])
+        #expect(communeTasks.first { $0.id == "4.1" }?.deadline == "2023-04-19")
+        #expect(communeTasks.first { $0.id == "4.3" }?.deadline == "2023-04-30")
+        for entry in tasks.tasks { _ = try entry.writes() }
+        let communes = try CommuneCatalog.load(path: config.appendingPathComponent("communes.json").path)
+        #expect(communes.communes.count >= 15)
+        #expect(communes.communes.allSatisfy { $0.name.isNFC })
+        _ = try communes.writes()
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import SyncCore
+import Testing
+
+@Suite("Store")
+struct StoreTests {
+    let scratch = Scratch()
+
+    @Test("a local write stores the fields and their outbox entries together, with one stamp")
+    func localWrite() throws {
+        let store = try Store(path: scratch.path("a.sqlite"), clock: HybridLogicalClock(physical: PhysicalClock { 5_000 }))
+        try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
+        let writes = [
+            FieldWrite(collection: "progress", record: "long-dong/4.1", field: "status", value: .text("done")),
+            FieldWrite(collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(100)),
+        ]
+        let changes = try store.record(writes, actor: "Nguyễn Văn A", node: "n-1")
+        #expect(Set(changes.map(\.stamp)).count == 1)
+        #expect(try store.fields(of: .progress, record: "long-dong/4.1") == ["status": .text("done"), "percent": .int(100)])
+        let batch = try store.outboxBatch(limit: 10)
+        #expect(batch.map(\.change) == changes)
+        #expect(batch.map(\.seq) == [1, 2])
+        #expect(try store.agentSyncState().pending == 2)
+    }
+
+    @Test("the store runs in WAL mode with synchronous=FULL and passes integrity_check")
+    func durabilitySettings() throws {
+        let path = scratch.path("b.sqlite")
+        let store = try Store(path: path)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.pragma("journal_mode") == "wal")
+        #expect(try store.pragma("synchronous") == "2")
+    }
+
+    @Test("a deleted record stays as a tombstone field that syncs like any other")
+    func tombstone() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        try node.report("4.1", .inProgress, percent: 20)
+        try node.store.record([FieldWrite(collection: "progress", record: "long-dong/4.1", field: deletedField, value: .int(1))],
+                              actor: "Cán bộ", node: node.identity.node)
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+        let merged = try district.hub.fields(of: .progress, record: "long-dong/4.1")
+        #expect(merged[deletedField] == .int(1))
+        #expect(try district.hub.hubStatus().communes.first { $0.code == "long-dong" }?.progress["4.1"] == nil)
+    }
+
+    @Test("an agent store refuses to change node or commune once set")
+    func identityIsFixed() throws {
+        let store = try Store(path: scratch.path("c.sqlite"))
+        try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
+        try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "https://new", tokenFile: "/t2"))
+        #expect(try store.agentIdentity().hubURL == "https://new")
+        #expect(throws: SyncError.self) {
+            try store.configureAgent(AgentIdentity(node: "n-2", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
+        }
+        #expect(throws: SyncError.self) {
+            try store.configureAgent(AgentIdentity(node: "n-1", commune: "bac-quynh", hubURL: "http://h", tokenFile: "/t"))
+        }
+    }
+
+    @Test("importing the same tasks twice changes nothing the second time")
+    func importIsIdempotent() throws {
+        let district = try District()
+        let before = try district.hub.audit().count
+        let path = district.scratch.path("tasks.json")
+        #expect(try district.hub.importTasks(try TaskCatalog.load(path: path), actor: "again") == 0)
+        #expect(try district.hub.audit().count == before)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import SyncCore
+import Testing
+
+@Suite("Sync exchange")
+struct SyncExchangeTests {
+    @Test("a node pulls its commune's tasks and communes, not other communes' or the offices'")
+    func pullScope() throws {
+        let district = try District()
+        let longDong = try district.node("long-dong")
+        let bacQuynh = try district.node("bac-quynh")
+        try longDong.client(district.transport).syncUntilDrained(token: longDong.token)
+        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        #expect(try longDong.store.agentTasks(commune: "long-dong").map(\.id) == ["4.1", "4.3", "9.1"])
+        #expect(try bacQuynh.store.agentTasks(commune: "bac-quynh").map(\.id) == ["4.1", "4.3"])
+        #expect(try bacQuynh.store.records(of: .tasks)["9.1"] == nil)
+        #expect(try bacQuynh.store.records(of: .tasks)["6.1"] == nil)
+        #expect(try bacQuynh.store.records(of: .communes).keys.sorted() == ["bac-quynh"])
+
+        try longDong.report("9.1", .inProgress, percent: 10)
+        try longDong.client(district.transport).syncUntilDrained(token: longDong.token)
+        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        #expect(try bacQuynh.store.records(of: .progress).isEmpty)
+    }
+
+    @Test("a task newly assigned to a commune reaches it whole, and one reassigned away tells it so")
+    func reassignment() throws {
+        let district = try District()
+        let bacQuynh = try district.node("bac-quynh")
+        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        #expect(try bacQuynh.store.records(of: .tasks)["9.1"] == nil)
+        try district.hub.recordDistrict([FieldWrite(collection: "tasks", record: "9.1", field: "communes",
+                                                    value: .text(#"["long-dong","bac-quynh"]"#))], actor: "Phòng Nội vụ")
+        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        #expect(try bacQuynh.store.fields(of: .tasks, record: "9.1")["title"] == .text("Nhiệm vụ riêng của Long Đống"))
+        #expect(try bacQuynh.store.agentTasks(commune: "bac-quynh").map(\.id) == ["4.1", "4.3", "9.1"])
+
+        try district.hub.recordDistrict([FieldWrite(collection: "tasks", record: "9.1", field: "communes",
+                                                    value: .text(#"["long-dong"]"#))], actor: "Phòng Nội vụ")
+        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        #expect(try bacQuynh.store.agentTasks(commune: "bac-quynh").map(\.id) == ["4.1", "4.3"])
+    }
+
+    @Test("two nodes of one commune converge through the hub; the losing write is in the audit")
+    func conflictingNodes() throws {
+        let district = try District()
+        let desk = try district.node("long-dong", name: "one-stop desk")
+        let laptop = try district.node("long-dong", name: "laptop")
+        for node in [desk, laptop] { try node.client(district.transport).syncUntilDrained(token: node.token) }
+
+        try desk.report("4.1", .inProgress, percent: 40, note: "Đang dự thảo", by: "Nguyễn Văn A")
+        district.advance(1_000, [desk, laptop])
+        try laptop.report("4.1", .done, note: "Đã ban hành", by: "Trần Thị B")
+        // The earlier write reaches the hub last, and loses there.
+        try laptop.client(district.transport).syncUntilDrained(token: laptop.token)
+        try desk.client(district.transport).syncUntilDrained(token: desk.token)
+        try laptop.client(district.transport).syncUntilDrained(token: laptop.token)
+
+        let hubFields = try district.hub.fields(of: .progress, record: "long-dong/4.1")
+        #expect(hubFields["status"] == .text("done"))
+        #expect(hubFields["note"] == .text("Đã ban hành"))
+        #expect(hubFields["percent"] == .int(100))
+        for node in [desk, laptop] {
+            #expect(try node.store.fields(of: .progress, record: "long-dong/4.1") == hubFields)
+        }
+        let lost = try district.hub.audit(commune: "long-dong").filter { $0.outcome == "lost" }
+        #expect(Set(lost.map(\.field)) == ["status", "percent", "note", "by"])
+        let lostNote = try #require(lost.first { $0.field == "note" })
+        #expect(lostNote.value == .text("Đang dự thảo"))
+        #expect(lostNote.oldValue == .text("Đã ban hành"))
+        #expect(lostNote.node == desk.identity.node)
+        #expect(lostNote.actor == "Nguyễn Văn A")
+    }
+
+    @Test("a node cannot write another commune's records, district fields or tasks; each refusal is audited and the rest goes through")
+    func authority() throws {
+        let district = try District()
+        let intruder = try district.node("bac-quynh")
+        try intruder.client(district.transport).syncUntilDrained(token: intruder.token)
+        let writes = [
+            FieldWrite(collection: "progress", record: "long-dong/4.1", field: "status", value: .text("done")),
+            FieldWrite(collection: "progress", record: "bac-quynh/4.1", field: "review", value: .text("accepted")),
+            FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Đổi tên")),
+            FieldWrite(collection: "progress", record: "bac-quynh/9.1", field: "status", value: .text("done")),
+            FieldWrite(collection: "progress", record: "bac-quynh/4.1", field: "percent", value: .int(500)),
+            FieldWrite(collection: "progress", record: "bac-quynh/4.1", field: "status", value: .text("blocked")),
+        ]
+        for write in writes { try intruder.store.record([write], actor: "Kẻ lạ", node: intruder.identity.node) }
+        let summary = try intruder.client(district.transport).syncUntilDrained(token: intruder.token)
+        #expect(summary.rejected == 5)
+
+        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+        #expect(try district.hub.fields(of: .tasks, record: "4.1")["title"] != .text("Đổi tên"))
+        #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1") == ["status": .text("blocked")])
+        let refused = try district.hub.audit().filter { $0.outcome == "rejected" }
+        #expect(refused.map(\.reasonCode) == ["out_of_scope", "district_only", "district_only", "unknown_task", "invalid_value"])
+        let shown = try intruder.store.rejectedWrites()
+        #expect(shown.count == 5)
+        #expect(try intruder.store.agentSyncState().pending == 0)
+        #expect(try intruder.store.agentSyncState().rejected == 5)
+    }
+
+    @Test("a token for another node or commune, or a revoked token, is refused before anything is written")
+    func credentials() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        let other = try district.node("bac-quynh")
+        try node.report("4.1", .inProgress, percent: 5)
+        let auditBefore = try district.hub.audit().count
+        // The other commune's token with this node's store.
+        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: other.token) }
+        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: "n-00.guess") }
+        try district.hub.revoke(node: node.identity.node)
+        do {
+            try node.client(district.transport).syncUntilDrained(token: node.token)
+            Issue.record("a revoked token synced")
+        } catch let error as SyncError {
+            #expect(error.code == .unauthorized)
+        }
+        #expect(try district.hub.audit().count == auditBefore)
+        #expect(try node.store.agentSyncState().pending == 3)
+        #expect(try node.store.agentSyncState().lastError != nil)
+    }
+
+    @Test("a reply lost after the hub committed: the retry duplicates nothing and drains the outbox")
+    func lostReply() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try node.report("4.1", .done, by: "Nguyễn Văn A")
+        district.transport.dropReplies(1)
+        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: node.token) }
+        #expect(try node.store.agentSyncState().pending == 3)
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+        #expect(try node.store.agentSyncState().pending == 0)
+
+        let audit = try district.hub.audit().filter { $0.node == node.identity.node }
+        #expect(audit.filter { $0.outcome == "applied" }.count == 3)
+        #expect(audit.filter { $0.outcome == "duplicate" }.count == 3)
+        let appliedSeqs = audit.filter { $0.outcome != "duplicate" }.compactMap(\.seq)
+        #expect(appliedSeqs == [1, 2, 3])
+        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
+    }
+
+    @Test("batches are bounded: a long backlog drains in several exchanges, both ways")
+    func boundedBatches() throws {
+        let district = try District()
+        let writer = try district.node("long-dong")
+        let reader = try district.node("long-dong")
+        for index in 0..<25 {
+            try writer.report("4.1", .inProgress, percent: index % 100, note: "lần \(index)")
+            district.advance(1, [writer, reader])
+        }
+        let pushed = try writer.client(district.transport, batchSize: 7).syncUntilDrained(token: writer.token)
+        #expect(pushed.pushed == 25 * 4)  // status, by, percent, note
+        #expect(pushed.exchanges >= 11)
+        let pulled = try reader.client(district.transport, pullLimit: 10).syncUntilDrained(token: reader.token)
+        #expect(pulled.exchanges >= 8)
+        #expect(try reader.store.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("lần 24"))
+    }
+}
