@@ -65,7 +65,11 @@ public final class Store: Sendable {
 
     /// Checkpoints the WAL into the main file; called on shutdown so the store is one file.
     public func checkpoint() throws {
-        _ = try write { db in try db.checkpoint(.truncate) }
+        do {
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        } catch let error as DatabaseError {
+            throw SyncError(.storage, "checkpoint failed: \(error.message ?? error.description)")
+        }
     }
 
     /// The value of a read-only pragma on the store's connection (`journal_mode`,

@@ -26,6 +26,16 @@ public struct CurlHTTPClient: Sendable {
     }()
 
     public func post(url: String, body: Data, headers: [String]) throws -> Reply {
+        try perform(url: url, body: body, headers: headers)
+    }
+
+    /// A GET, for health checks.
+    public func get(url: String, headers: [String] = []) throws -> Reply {
+        try perform(url: url, body: nil, headers: headers)
+    }
+
+    /// One request: a POST of `body`, or a GET when there is none.
+    private func perform(url: String, body: Data?, headers: [String]) throws -> Reply {
         guard Self.initialized, let handle = curl_easy_init() else {
             throw SyncError(.hubUnreachable, "libcurl could not start")
         }
@@ -40,12 +50,15 @@ public struct CurlHTTPClient: Sendable {
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         let code: CURLcode = url.withCString { urlPointer in
-            body.withUnsafeBytes { bodyBuffer in
+            (body ?? Data()).withUnsafeBytes { bodyBuffer in
                 errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
                     _ = cshims_setopt_pointer(handle, CURLOPT_URL, urlPointer)
-                    _ = cshims_setopt_long(handle, CURLOPT_POST, 1)
-                    _ = cshims_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBuffer.count))
-                    _ = cshims_setopt_pointer(handle, CURLOPT_POSTFIELDS, bodyBuffer.baseAddress)
+                    if body != nil {
+                        _ = cshims_setopt_long(handle, CURLOPT_POST, 1)
+                        _ = cshims_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBuffer.count))
+                        // An empty Data may have no base address; libcurl then needs a valid pointer.
+                        _ = cshims_setopt_pointer(handle, CURLOPT_POSTFIELDS, bodyBuffer.baseAddress ?? UnsafeRawPointer(urlPointer))
+                    }
                     _ = cshims_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
                     // "" asks for every encoding libcurl can decode, and decodes the reply.
                     _ = cshims_setopt_pointer(handle, CURLOPT_ACCEPT_ENCODING, "")

@@ -13,7 +13,8 @@ struct Progress: ParsableCommand {
     @Option(help: "not_started | in_progress | done | blocked")
     var status: String
 
-    @Option(help: "Percent done, 0–100 (done means 100).")
+    // Unconditional parsing, so "--percent -1" reaches validation instead of reading as a flag.
+    @Option(parsing: .unconditional, help: "Percent done, 0–100 (done means 100).")
     var percent: Int?
 
     @Option(help: "A note: what was done, or what blocks it.")
@@ -51,14 +52,14 @@ struct Equipment: ParsableCommand {
     @Argument(help: "computer | printer | scanner | internet")
     var kind: String
 
-    @Option(help: "Devices in total.") var total: Int?
-    @Option(help: "Devices working.") var working: Int?
-    @Option(help: "Devices broken.") var broken: Int?
-    @Option(help: "Devices still needed.") var needed: Int?
-    @Option(help: "Estimated cost of what is needed, in VND.") var cost: Int64?
+    @Option(parsing: .unconditional, help: "Devices in total.") var total: Int?
+    @Option(parsing: .unconditional, help: "Devices working.") var working: Int?
+    @Option(parsing: .unconditional, help: "Devices broken.") var broken: Int?
+    @Option(parsing: .unconditional, help: "Devices still needed.") var needed: Int?
+    @Option(parsing: .unconditional, help: "Estimated cost of what is needed, in VND.") var cost: Int64?
     @Option(help: "Internet line: ok | unstable | down") var state: String?
     @Option(help: "Internet provider, e.g. VNPT.") var provider: String?
-    @Option(help: "Internet bandwidth in Mbps.") var mbps: Double?
+    @Option(parsing: .unconditional, help: "Internet bandwidth in Mbps.") var mbps: Double?
     @Option(help: "A note.") var note: String?
     @Option(help: "Day of the check, yyyy-MM-dd (default: today).") var date: String?
     @Option(help: "Who checked (full name).") var by: String

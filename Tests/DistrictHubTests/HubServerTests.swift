@@ -1,0 +1,158 @@
+import Foundation
+import Hummingbird
+import Logging
+import SyncCore
+import Testing
+
+@testable import district_hub
+
+/// Runs a real hub on a free loopback port for the duration of `body`.
+func withRunningHub(_ body: @escaping @Sendable (_ url: String, _ store: Store) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path)
+    try store.recordDistrict([
+        FieldWrite(collection: "tasks", record: "4.1", field: "communes", value: .text("*")),
+        FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Ban hành quyết định")),
+    ], actor: "test")
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    var logger = Logger(label: "hub-test")
+    logger.logLevel = .warning
+    let app = buildApplication(store: store, host: "127.0.0.1", port: 0, logger: logger) { port in
+        continuation.yield(port)
+    }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        try await body("http://127.0.0.1:\(port)", store)
+        group.cancelAll()
+    }
+}
+
+/// Runs a blocking libcurl call on its own thread: on the cooperative pool it would starve the
+/// server it talks to (2 cores, 2 pool threads).
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// A sync request body as an agent would send it, gzip'd.
+func syncBody(_ request: SyncRequest) throws -> Data {
+    try Gzip.compress(try WireCoding.encode(request))
+}
+
+func errorCode(_ reply: CurlHTTPClient.Reply) -> String? {
+    (try? JSONDecoder().decode(ErrorBody.self, from: reply.body))?.error.code
+}
+
+@Suite("Hub over HTTP")
+struct HubServerTests {
+    let client = CurlHTTPClient()
+
+    @Test("a node's exchange through libcurl: tasks come down, changes go up, the hub's clock is in the reply")
+    func exchange() async throws {
+        try await withRunningHub { url, store in
+            let enrollment = try store.enroll(commune: "long-dong", name: "Xã Long Đống", label: nil)
+            let transport = CurlSyncTransport(hubURL: url)
+            let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "status",
+                                      value: .text("done"), hlc: HLC(wall: Int64(Date().timeIntervalSince1970 * 1000)), actor: "Nguyễn Văn A")
+            let response = try await offPool {
+                try transport.exchange(
+                    SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: [change]),
+                    token: enrollment.token)
+            }
+            #expect(response.acked == 1)
+            #expect(response.rejected.isEmpty)
+            #expect(Set(response.changes.map(\.collection)) == ["tasks", "communes"])
+            #expect(abs(response.clock - Int64(Date().timeIntervalSince1970 * 1000)) < 60_000)
+            #expect(try store.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
+        }
+    }
+
+    @Test("a write to another commune's record over HTTP is refused in the reply and audited")
+    func outOfScope() async throws {
+        try await withRunningHub { url, store in
+            let enrollment = try store.enroll(commune: "bac-quynh", name: nil, label: nil)
+            let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "status",
+                                      value: .text("done"), hlc: HLC(wall: 1), actor: "Kẻ lạ")
+            let response = try await offPool {
+                try CurlSyncTransport(hubURL: url).exchange(
+                    SyncRequest(node: enrollment.node, commune: "bac-quynh", clock: 0, cursor: 0, changes: [change]),
+                    token: enrollment.token)
+            }
+            #expect(response.acked == 1)
+            #expect(response.rejected.map(\.code) == ["out_of_scope"])
+            #expect(try store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+            #expect(try store.audit().last?.outcome == "rejected")
+        }
+    }
+
+    @Test("bad requests get their 4xx with a JSON error code and change nothing")
+    func badRequests() async throws {
+        try await withRunningHub { url, store in
+            let enrollment = try store.enroll(commune: "long-dong", name: nil, label: nil)
+            let auth = "Authorization: Bearer \(enrollment.token)"
+            let endpoint = url + SyncProtocol.path
+            let valid = SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: [])
+            let auditBefore = try store.audit().count
+
+            let client = client
+            func post(_ body: Data, _ headers: [String]) async throws -> CurlHTTPClient.Reply {
+                try await offPool { try client.post(url: endpoint, body: body, headers: headers) }
+            }
+            let gzipped = ["Content-Encoding: gzip", "Content-Type: application/json"]
+
+            let noToken = try await post(try syncBody(valid), gzipped)
+            #expect(noToken.status == 401 && errorCode(noToken) == "unauthorized")
+            let guessed = try await post(try syncBody(valid), gzipped + ["Authorization: Bearer \(enrollment.node).\(String(repeating: "0", count: 64))"])
+            #expect(guessed.status == 401 && errorCode(guessed) == "unauthorized")
+
+            let malformed = try await post(try Gzip.compress(Data(#"{"protocol": 1, "node": "#.utf8)), gzipped + [auth])
+            #expect(malformed.status == 400 && errorCode(malformed) == "invalid_input")
+            let notGzip = try await post(Data("plain text".utf8), gzipped + [auth])
+            #expect(notGzip.status == 400 && errorCode(notGzip) == "invalid_input")
+
+            var oldProtocol = valid
+            oldProtocol.protocolVersion = 99
+            let version = try await post(try syncBody(oldProtocol), gzipped + [auth])
+            #expect(version.status == 409 && errorCode(version) == "protocol_version")
+
+            var otherCommune = valid
+            otherCommune.commune = "bac-quynh"
+            let forbidden = try await post(try syncBody(otherCommune), gzipped + [auth])
+            #expect(forbidden.status == 403 && errorCode(forbidden) == "forbidden")
+
+            let oversized = try await post(Data(repeating: 0x20, count: SyncProtocol.maxCompressedBodyBytes + 1), gzipped + [auth])
+            #expect(oversized.status == 413)
+
+            // 64 MiB of zeros gzip to about 64 KiB: a bomb, refused without inflating it all.
+            let bomb = try Gzip.compress(Data(count: 64 << 20), level: 9)
+            #expect(bomb.count < SyncProtocol.maxCompressedBodyBytes)
+            let exploded = try await post(bomb, gzipped + [auth])
+            #expect(exploded.status == 413 && errorCode(exploded) == "too_large")
+
+            let unordered = SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: [
+                PushedChange(seq: 2, collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(5), hlc: HLC(wall: 1), actor: "A"),
+                PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(6), hlc: HLC(wall: 2), actor: "A"),
+            ])
+            let misordered = try await post(try syncBody(unordered), gzipped + [auth])
+            #expect(misordered.status == 400 && errorCode(misordered) == "invalid_input")
+
+            #expect(try store.audit().count == auditBefore)
+            #expect(try store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+        }
+    }
+
+    @Test("healthz answers ok while the store is readable")
+    func healthz() async throws {
+        try await withRunningHub { url, _ in
+            let client = client
+            let reply = try await offPool { try client.get(url: url + "/healthz") }
+            #expect(reply.status == 200)
+            #expect(String(decoding: reply.body, as: UTF8.self).contains("\"ok\""))
+        }
+    }
+}

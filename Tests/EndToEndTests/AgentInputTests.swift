@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@Suite("The agent refuses bad input", .serialized)
+struct AgentInputTests {
+    @Test("each bad command exits non-zero with a clear message and changes nothing")
+    func badInput() throws {
+        let workspace = try Workspace()
+        let hubDB = workspace.path("hub.sqlite")
+        try workspace.succeed(Binaries.hub, ["tasks", "import", "--db", hubDB, Binaries.config.appendingPathComponent("tasks.json").path])
+        let enrolled = try workspace.succeed(Binaries.hub, ["enroll", "--db", hubDB, "--commune", "long-dong", "--name", "Xã Long Đống"])
+        let tokenFile = workspace.path("node.token")
+        try String(enrolled.split(separator: "\n").last!).write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let db = workspace.path("agent.sqlite")
+        let hub = try HubProcess(workspace: workspace, db: hubDB)
+        try workspace.succeed(Binaries.agent, ["init", "--db", db, "--hub", hub.url, "--commune", "long-dong", "--token-file", tokenFile])
+        try workspace.succeed(Binaries.agent, ["sync", "--db", db])
+        #expect(hub.stop() == 0)
+
+        let cases: [(arguments: [String], exit: Int32, message: String)] = [
+            (["progress", "4.1", "--status", "in_progress", "--percent", "140", "--by", "A"], 65, "0 đến 100"),
+            (["progress", "4.1", "--status", "in_progress", "--percent", "-1", "--by", "A"], 65, "0 đến 100"),
+            (["progress", "9.9", "--status", "done", "--by", "A"], 65, "Không có nhiệm vụ"),
+            (["progress", "4.1", "--status", "finished", "--by", "A"], 65, "Trạng thái không hợp lệ"),
+            (["progress", "4.1", "--status", "done"], 64, "--by"),
+            (["equipment", "fax", "--total", "1", "--by", "A"], 65, "Loại thiết bị không hợp lệ"),
+            (["equipment", "computer", "--total", "2", "--working", "3", "--by", "A"], 65, "không được lớn hơn tổng số"),
+            (["equipment", "printer", "--total", "-2", "--by", "A"], 65, "không được âm"),
+            (["equipment", "internet", "--state", "slow", "--by", "A"], 65, "Tình trạng đường truyền"),
+            (["equipment", "scanner", "--total", "1"], 64, "--by"),
+            (["sync"], 69, "hub_unreachable"),
+        ]
+        for (arguments, exit, message) in cases {
+            let result = try workspace.run(Binaries.agent, arguments + ["--db", db])
+            #expect(result.status == exit, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        let status = try #require(try workspace.json(Binaries.agent, ["status", "--db", db, "--json"]) as? [String: Any])
+        #expect(status["pending"] as? Int == 0)
+        let tasks = try #require(try workspace.json(Binaries.agent, ["tasks", "--db", db, "--json"]) as? [[String: Any]])
+        #expect(tasks.allSatisfy { $0["status"] as? String == "not_started" })
+
+        let notInitialised = try workspace.run(Binaries.agent, ["status", "--db", workspace.path("fresh.sqlite")])
+        #expect(notInitialised.status == 65)
+        #expect(notInitialised.stderr.contains("commune-agent init"))
+        let badHub = try workspace.run(Binaries.agent, ["init", "--db", workspace.path("x.sqlite"), "--hub", "ftp://h",
+                                                       "--commune", "long-dong", "--token-file", tokenFile])
+        #expect(badHub.status == 64)
+    }
+}

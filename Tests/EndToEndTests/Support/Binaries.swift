@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// Runs the real `commune-agent` and `district-hub` built next to this test bundle.
+enum Binaries {
+    /// The build products folder: where the test runner itself lives.
+    static let directory: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+
+    static let agent = directory.appendingPathComponent("commune-agent").path
+    static let hub = directory.appendingPathComponent("district-hub").path
+
+    /// The repository's `config/` folder.
+    static let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("config")
+}
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// A scratch folder for one end-to-end test, removed afterwards.
+final class Workspace {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func path(_ name: String) -> String {
+        directory.appendingPathComponent(name).path
+    }
+
+    /// Runs a binary to completion; output goes through files so a chatty child never blocks.
+    @discardableResult
+    func run(_ binary: String, _ arguments: [String]) throws -> RunResult {
+        let id = UUID().uuidString
+        let out = path("\(id).out"), err = path("\(id).err")
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        try process.run()
+        process.waitUntilExit()
+        return RunResult(status: process.terminationStatus,
+                         stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                         stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs a command that must succeed, and returns its standard output.
+    @discardableResult
+    func succeed(_ binary: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(binary, arguments)
+        #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// Decodes a command's JSON output.
+    func json(_ binary: String, _ arguments: [String]) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(try succeed(binary, arguments).utf8))
+    }
+}
+
+/// A `district-hub serve` process on loopback.
+final class HubProcess {
+    let process = Process()
+    let port: Int
+
+    /// Starts the hub on `port` (0: a free one) and waits until it says it listens.
+    init(workspace: Workspace, db: String, port: Int = 0) throws {
+        let out = workspace.path("hub-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: out, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Binaries.hub)
+        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }),
+                let bound = Int(line.split(separator: ":").last ?? "")
+            {
+                self.port = bound
+                return
+            }
+            guard process.isRunning, Date() < deadline else {
+                process.terminate()
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the hub did not start: \(text)"])
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// SIGTERM, then wait: returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { stop() }
+    }
+}
