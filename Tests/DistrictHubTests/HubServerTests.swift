@@ -18,7 +18,7 @@ func withRunningHub(_ body: @escaping @Sendable (_ url: String, _ store: Store) 
     ], actor: "test")
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     var logger = Logger(label: "hub-test")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     let app = buildApplication(store: store, host: "127.0.0.1", port: 0, logger: logger) { port in
         continuation.yield(port)
     }

@@ -69,8 +69,8 @@ struct Audit: ParsableCommand {
         }
         for entry in entries {
             var line = "\(entry.receivedAt) \(entry.outcome.padding(toLength: 9, withPad: " ", startingAt: 0)) "
-                + "\(entry.collection)/\(entry.record).\(entry.field) = \(entry.value) by \(entry.actor) (\(entry.node))"
-            if entry.outcome == "lost", let winner = entry.oldValue { line += "; kept: \(winner)" }
+                + "\(entry.collection)/\(entry.record) \(entry.field)=\"\(entry.value)\" [\(entry.actor), \(entry.node)]"
+            if entry.outcome == "lost", let winner = entry.oldValue { line += " kept \"\(winner)\"" }
             if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }
             print(line)
         }
