@@ -20,6 +20,10 @@ CURLcode cshims_setopt_write_function(CURL *handle, CURLoption option, cshims_wr
     return curl_easy_setopt(handle, option, callback);
 }
 
+CURLcode cshims_setopt_xferinfo_function(CURL *handle, cshims_xferinfo_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 CURLcode cshims_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

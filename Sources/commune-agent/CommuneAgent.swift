@@ -6,7 +6,7 @@ import SyncCore
 /// `commune-agent`: the commune office's side. Officers record progress and equipment checks
 /// into the local store, online or not; `sync` exchanges them with the district hub.
 @main
-struct CommuneAgent: ParsableCommand {
+struct CommuneAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "commune-agent",
         abstract: "Ghi nhận tiến độ nhiệm vụ CCHC và kiểm tra thiết bị của xã; đồng bộ với huyện.",
@@ -15,7 +15,8 @@ struct CommuneAgent: ParsableCommand {
             local store that works offline, and syncs it with the district hub.
             Exit codes: 0 ok, 65 invalid input (nothing changed), 69 hub unreachable (nothing lost), 1 other.
             """,
-        subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Sync.self, StatusCommand.self])
+        subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Sync.self, StatusCommand.self,
+                      Run.self, Backup.self])
 }
 
 struct StoreOptions: ParsableArguments {
@@ -39,14 +40,6 @@ func reportingErrors(_ body: () throws -> Void) throws {
         case .hubUnreachable, .draining, .slowDown: throw ExitCode(69)
         default: throw ExitCode(1)
         }
-    }
-}
-
-func bootstrapLogging(level: Logger.Level) {
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
     }
 }
 

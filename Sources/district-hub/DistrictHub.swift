@@ -7,20 +7,12 @@ struct DistrictHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "district-hub",
         abstract: "The district hub: merges the communes' changes, keeps the audit trail, sends tasks down.",
-        subcommands: [Serve.self, Enroll.self, Revoke.self, Tasks.self, Communes.self, Status.self, Audit.self])
+        subcommands: [Serve.self, Enroll.self, Revoke.self, Tasks.self, Communes.self, Status.self, Audit.self,
+                      Nodes.self, Backup.self])
 }
 
 /// Options every subcommand takes.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The hub's SQLite store (created when missing).")
     var db: String
-}
-
-/// Logs go to stderr, one line per event, for journald.
-func bootstrapLogging(level: Logger.Level = .info) {
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
-    }
 }

@@ -19,7 +19,7 @@ func withRunningHub(_ body: @escaping @Sendable (_ url: String, _ store: Store) 
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     var logger = Logger(label: "hub-test")
     logger.logLevel = .critical
-    let app = buildApplication(store: store, host: "127.0.0.1", port: 0, logger: logger) { port in
+    let app = buildApplication(store: store, host: "127.0.0.1", port: 0, logger: logger, metrics: HubMetrics()) { port in
         continuation.yield(port)
     }
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -143,6 +143,46 @@ struct HubServerTests {
 
             #expect(try store.audit().count == auditBefore)
             #expect(try store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+        }
+    }
+
+    @Test("/metrics is Prometheus text and its counters move with traffic")
+    func metrics() async throws {
+        try await withRunningHub { url, store in
+            let client = client
+            func scrape() async throws -> [String: Double] {
+                let reply = try await offPool { try client.get(url: url + "/metrics") }
+                #expect(reply.status == 200)
+                var samples: [String: Double] = [:]
+                for line in String(decoding: reply.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                    let parts = line.split(separator: " ")
+                    guard parts.count == 2, let value = Double(parts[1]) else {
+                        Issue.record("not a Prometheus sample line: \(line)")
+                        continue
+                    }
+                    samples[String(parts[0])] = value
+                }
+                return samples
+            }
+            let enrollment = try store.enroll(commune: "long-dong", name: nil, label: nil)
+            let changes = (1...3).map { seq in
+                PushedChange(seq: Int64(seq), collection: "progress", record: "long-dong/4.1", field: "percent",
+                             value: .int(Int64(seq * 10)), hlc: HLC(wall: Int64(seq)), actor: "A")
+            }
+            let before = try await scrape()
+            _ = try await offPool {
+                try CurlSyncTransport(hubURL: url).exchange(
+                    SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: changes),
+                    token: enrollment.token)
+            }
+            _ = try await offPool { try client.post(url: url + SyncProtocol.path, body: Data("{}".utf8), headers: []) }
+            let after = try await scrape()
+            #expect(after["sync_requests_total{outcome=\"ok\"}", default: 0] == before["sync_requests_total{outcome=\"ok\"}", default: 0] + 1)
+            #expect(after["sync_requests_total{outcome=\"unauthorized\"}", default: 0] == 1)
+            #expect(after["sync_changes_total{outcome=\"applied\"}"] == 3)
+            #expect(after["sync_request_duration_seconds_count"] == 1)
+            #expect(after["sync_body_bytes_total{direction=\"in\"}", default: 0] > 0)
+            #expect(after["sync_commune_last_seen_timestamp_seconds{commune=\"long-dong\"}", default: 0] > 1_700_000_000)
         }
     }
 

@@ -14,6 +14,8 @@ CURLcode cshims_setopt_pointer(CURL *handle, CURLoption option, const void *valu
 CURLcode cshims_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 typedef size_t (*cshims_write_callback)(char *data, size_t size, size_t count, void *userdata);
 CURLcode cshims_setopt_write_function(CURL *handle, CURLoption option, cshims_write_callback callback);
+typedef int (*cshims_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+CURLcode cshims_setopt_xferinfo_function(CURL *handle, cshims_xferinfo_callback callback);
 CURLcode cshims_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode cshims_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
 

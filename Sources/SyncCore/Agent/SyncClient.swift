@@ -21,6 +21,9 @@ public struct SyncClient: Sendable {
     public var batchSize = 500
     public var pullLimit = SyncProtocol.maxChangesPerBatch
     public var logger: Logger
+    /// Called after every exchange, from the syncing thread: the daemon pings systemd's
+    /// watchdog from here, since a long drain is made of many bounded exchanges.
+    public var onExchange: (@Sendable () -> Void)?
 
     public init(store: Store, transport: any SyncTransport, logger: Logger = Logger(label: "sync")) {
         self.store = store
@@ -55,6 +58,7 @@ public struct SyncClient: Sendable {
                 logger.info("sync.batch.split", metadata: ["sync.batch.count": "\(limit)"])
                 continue
             }
+            onExchange?()
             summary.exchanges += 1
             summary.pushed += step.pushed
             summary.pulled += step.pulled
@@ -117,6 +121,21 @@ public enum TokenFile {
             throw SyncError(.invalidInput, "Tệp \(path) không chứa mã truy cập hợp lệ (not a node token)")
         }
         return token
+    }
+
+    /// The credential name the systemd unit loads the token under (`LoadCredential=node-token:…`).
+    public static let credentialName = "node-token"
+
+    /// Where this node's token is read from: the configured file if any, else the systemd
+    /// credential when the service runs with one, else the file given to `init`.
+    public static func path(configured: String?, identity: AgentIdentity,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let configured { return configured }
+        if let directory = environment["CREDENTIALS_DIRECTORY"] {
+            let credential = URL(fileURLWithPath: directory).appendingPathComponent(credentialName).path
+            if FileManager.default.fileExists(atPath: credential) { return credential }
+        }
+        return identity.tokenFile
     }
 
     /// The node id a token was issued to: the part before the dot.

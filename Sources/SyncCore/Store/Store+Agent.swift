@@ -139,6 +139,12 @@ extension Store {
         }
     }
 
+    /// The newest outbox sequence: the daemon polls it to sync soon after a local write made
+    /// by another process (the CLI, the local web form).
+    public func latestOutboxSeq() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM outbox") ?? 0 }
+    }
+
     public func pullCursor() throws -> Int64 {
         try read { db in try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0 }
     }

@@ -17,6 +17,32 @@ public struct Enrollment: Sendable {
     public var token: String
 }
 
+/// One exchange's answer and what became of the changes it carried, for the hub's metrics.
+public struct ExchangeResult: Sendable {
+    public var response: SyncResponse
+    public var applied = 0
+    public var lost = 0
+    public var duplicate = 0
+    public var rejected = 0
+}
+
+/// A node as `district-hub nodes` lists it.
+public struct NodeInfo: Encodable, Sendable, Hashable {
+    public var node: String
+    public var commune: String
+    public var label: String?
+    public var createdAt: String
+    public var revokedAt: String?
+    /// ISO 8601 of the last successful exchange, or null.
+    public var lastSeen: String?
+    public var lastSeenMillis: Int64?
+    /// The last outbox sequence the hub processed from it.
+    public var lastSeq: Int64
+    /// Hub clock minus the node's clock at its last exchange.
+    public var clockOffsetMs: Int64?
+    public var lastError: String?
+}
+
 /// The node id under which the hub's own (district) writes are stamped.
 public let districtNodeID = "district"
 
@@ -44,6 +70,28 @@ extension Store {
                 """, arguments: [node, commune, Self.tokenHash(token), label?.cleanedInput, clock.physical.now()])
         }
         return Enrollment(node: node, commune: commune, token: token)
+    }
+
+    /// Remembers why a node's last request was refused as a whole (bad body, wrong commune…).
+    public func recordNodeError(node: String, _ message: String) async throws {
+        try await asyncWrite { db in
+            try db.execute(sql: "UPDATE nodes SET last_error = ? WHERE id = ?", arguments: [message, node])
+        }
+    }
+
+    /// Every enrolled node, by commune.
+    public func nodes() throws -> [NodeInfo] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, commune, label, created_at, revoked_at, last_seen, last_seq, clock_offset_ms, last_error
+                FROM nodes ORDER BY commune, created_at
+                """).map { row in
+                    NodeInfo(node: row[0], commune: row[1], label: row[2], createdAt: isoTimestamp(millis: row[3]),
+                             revokedAt: (row[4] as Int64?).map(isoTimestamp(millis:)),
+                             lastSeen: (row[5] as Int64?).map(isoTimestamp(millis:)), lastSeenMillis: row[5],
+                             lastSeq: row[6], clockOffsetMs: row[7], lastError: row[8])
+                }
+        }
     }
 
     /// Marks a node's token revoked: its next request gets 401.
@@ -120,13 +168,13 @@ extension Store {
     /// One exchange with a node, in one transaction: merge its batch (deduplicated by
     /// `(node, seq)`), audit every change, record what the node told us of its clock, and read
     /// the next page of changes for it.
-    public func exchange(_ request: SyncRequest, from identity: NodeIdentity) throws -> SyncResponse {
+    public func exchange(_ request: SyncRequest, from identity: NodeIdentity) throws -> ExchangeResult {
         let pullLimit = try check(request, from: identity)
         return try write { db in try merge(request, from: identity, pullLimit: pullLimit, db) }
     }
 
     /// The same exchange for the hub's request handlers, without blocking a server thread.
-    public func exchange(_ request: SyncRequest, from identity: NodeIdentity) async throws -> SyncResponse {
+    public func exchange(_ request: SyncRequest, from identity: NodeIdentity) async throws -> ExchangeResult {
         let pullLimit = try check(request, from: identity)
         return try await asyncWrite { db in try self.merge(request, from: identity, pullLimit: pullLimit, db) }
     }
@@ -156,12 +204,13 @@ extension Store {
         return max(1, min(request.pullLimit ?? SyncProtocol.maxChangesPerBatch, SyncProtocol.maxChangesPerBatch))
     }
 
-    private func merge(_ request: SyncRequest, from identity: NodeIdentity, pullLimit: Int, _ db: Database) throws -> SyncResponse {
+    private func merge(_ request: SyncRequest, from identity: NodeIdentity, pullLimit: Int, _ db: Database) throws -> ExchangeResult {
         let receivedAt = clock.physical.now()
         var clockState = try clockState(db)
         var lastSeq = try Int64.fetchOne(db, sql: "SELECT last_seq FROM nodes WHERE id = ?", arguments: [identity.node]) ?? 0
         var rejected: [Rejection] = []
         var restamped: [Restamp] = []
+        var tally = (applied: 0, lost: 0, duplicate: 0)
 
         for pushed in request.changes {
             let sent = FieldChange(collection: pushed.collection, record: pushed.record, field: pushed.field,
@@ -178,6 +227,7 @@ extension Store {
                 }
                 try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
                                 outcome: "duplicate", reason: nil, receivedAt: receivedAt, db)
+                tally.duplicate += 1
                 continue
             }
             lastSeq = pushed.seq
@@ -200,16 +250,25 @@ extension Store {
             let (outcome, old) = try merge(change, db)
             try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: old, applied: change.stamp.hlc,
                             outcome: outcome.rawValue, reason: nil, receivedAt: receivedAt, db)
+            switch outcome {
+            case .applied: tally.applied += 1
+            case .lost: tally.lost += 1
+            case .duplicate: tally.duplicate += 1
+            }
         }
         try saveClock(clockState, db)
+        // The last refusal stays visible in `district-hub nodes` until an exchange refuses nothing.
+        let lastError = rejected.last.map { "change \($0.seq) refused: \($0.code): \($0.reason)" }
         try db.execute(sql: """
-            UPDATE nodes SET last_seq = ?, last_seen = ?, clock_offset_ms = ?, last_error = NULL WHERE id = ?
-            """, arguments: [lastSeq, receivedAt, receivedAt - request.clock, identity.node])
+            UPDATE nodes SET last_seq = ?, last_seen = ?, clock_offset_ms = ?, last_error = ? WHERE id = ?
+            """, arguments: [lastSeq, receivedAt, receivedAt - request.clock, lastError, identity.node])
 
         let page = try pullPage(for: identity, after: request.cursor, limit: pullLimit, db)
-        return SyncResponse(commune: identity.commune, clock: clock.physical.now(), acked: lastSeq,
-                            rejected: rejected, restamped: restamped, changes: page.changes,
-                            cursor: page.cursor, more: page.more)
+        let response = SyncResponse(commune: identity.commune, clock: clock.physical.now(), acked: lastSeq,
+                                    rejected: rejected, restamped: restamped, changes: page.changes,
+                                    cursor: page.cursor, more: page.more)
+        return ExchangeResult(response: response, applied: tally.applied, lost: tally.lost,
+                              duplicate: tally.duplicate, rejected: rejected.count)
     }
 
     /// Why the hub refuses a node's write, or nil when the node may make it.

@@ -72,6 +72,12 @@ public final class Store: Sendable {
         }
     }
 
+    /// A trivial statement through the writer: answers quickly unless the store is wedged or
+    /// gone, which is what health checks and the watchdog want to know.
+    public func ping() throws {
+        _ = try write { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     /// The value of a read-only pragma on the store's connection (`journal_mode`,
     /// `synchronous`…), for the start-up log and the tests that hold us to WAL + FULL.
     public func pragma(_ name: String) throws -> String {

@@ -18,6 +18,8 @@ public struct CurlHTTPClient: Sendable {
     public var totalTimeoutMs: Int = 300_000
     /// The most response bytes accepted (after libcurl's decompression).
     public var maxResponseBytes: Int = 64 << 20
+    /// Raised on shutdown: a transfer in flight stops within about a second.
+    public var abort: AbortSignal?
 
     public init() {}
 
@@ -44,7 +46,7 @@ public struct CurlHTTPClient: Sendable {
         for header in headers { headerList = curl_slist_append(headerList, header) }
         defer { curl_slist_free_all(headerList) }
 
-        let sink = ResponseSink(limit: maxResponseBytes)
+        let sink = ResponseSink(limit: maxResponseBytes, abort: abort)
         let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
         defer { Unmanaged<ResponseSink>.fromOpaque(sinkPointer).release() }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -72,9 +74,15 @@ public struct CurlHTTPClient: Sendable {
                     _ = cshims_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer)
                     _ = cshims_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
                     _ = cshims_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer)
+                    _ = cshims_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+                    _ = cshims_setopt_xferinfo_function(handle, curlProgress)
+                    _ = cshims_setopt_pointer(handle, CURLOPT_XFERINFODATA, sinkPointer)
                     return curl_easy_perform(handle)
                 }
             }
+        }
+        if code == CURLE_ABORTED_BY_CALLBACK {
+            throw SyncError(.hubUnreachable, "the transfer to \(url) was stopped for shutdown")
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
@@ -90,12 +98,37 @@ public struct CurlHTTPClient: Sendable {
 /// Where libcurl's callbacks put the reply; owned by one `post` call.
 private final class ResponseSink {
     let limit: Int
+    let abort: AbortSignal?
     var body = Data()
     var retryAfter: Int?
 
-    init(limit: Int) {
+    init(limit: Int, abort: AbortSignal?) {
         self.limit = limit
+        self.abort = abort
     }
+}
+
+/// A flag another thread raises to stop transfers in flight (checked by libcurl's progress
+/// callback, which runs at least once a second).
+public final class AbortSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+
+    public init() {}
+
+    public func raise() {
+        lock.withLock { raised = true }
+    }
+
+    public var isRaised: Bool {
+        lock.withLock { raised }
+    }
+}
+
+private func curlProgress(_ userdata: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t) -> Int32 {
+    guard let userdata else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
+    return sink.abort?.isRaised == true ? 1 : 0
 }
 
 private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {

@@ -26,7 +26,7 @@ public final class InMemorySyncTransport: SyncTransport, @unchecked Sendable {
         if lock.withLock({ hubDown }) { throw SyncError(.hubUnreachable, "hub down (in-memory)") }
         // Through the wire format, so what the tests exercise is what travels.
         let wireRequest = try WireCoding.decode(SyncRequest.self, from: try WireCoding.encode(request))
-        let response = try hub.exchange(wireRequest, from: try hub.authenticate(token: token))
+        let response = try hub.exchange(wireRequest, from: try hub.authenticate(token: token)).response
         let dropped = lock.withLock { () -> Bool in
             guard repliesToDrop > 0 else { return false }
             repliesToDrop -= 1

@@ -12,11 +12,11 @@ struct Sync: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        bootstrapLogging(level: verbose ? .debug : .warning)
+        KeyValueLogHandler.bootstrap(level: verbose ? .debug : .warning)
         try reportingErrors {
             let store = try store.open()
             let identity = try store.agentIdentity()
-            let token = try TokenFile.read(identity.tokenFile)
+            let token = try TokenFile.read(TokenFile.path(configured: nil, identity: identity))
             let client = SyncClient(store: store, transport: CurlSyncTransport(hubURL: identity.hubURL),
                                     logger: Logger(label: "commune-agent"))
             let summary = try client.syncUntilDrained(token: token)

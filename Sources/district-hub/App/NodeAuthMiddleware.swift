@@ -6,13 +6,19 @@ import SyncCore
 struct NodeAuthMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
     let store: Store
+    let metrics: HubMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw SyncError(.unauthorized, "a node token is required (Authorization: Bearer …)")
-        }
         var context = context
-        context.identity = try await store.authenticate(token: String(header.dropFirst("Bearer ".count)))
+        do {
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+                throw SyncError(.unauthorized, "a node token is required (Authorization: Bearer …)")
+            }
+            context.identity = try await store.authenticate(token: String(header.dropFirst("Bearer ".count)))
+        } catch let error as SyncError {
+            metrics.request(outcome: error.code.rawValue)
+            throw error
+        }
         context.logger[metadataKey: "node.id"] = "\(context.identity!.node)"
         return try await next(request, context)
     }

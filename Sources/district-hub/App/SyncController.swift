@@ -6,6 +6,7 @@ import SyncCore
 /// `POST /v1/sync`: the one round trip of the sync exchange.
 struct SyncController {
     let store: Store
+    let metrics: HubMetrics
 
     func addRoutes(to group: RouterGroup<HubRequestContext>) {
         group.post(RouterPath(SyncProtocol.path), use: sync)
@@ -13,6 +14,21 @@ struct SyncController {
 
     @Sendable func sync(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard let identity = context.identity else { throw SyncError(.unauthorized, "no node identified") }
+        let started = ContinuousClock.now
+        do {
+            let response = try await exchange(request, identity: identity, context: context)
+            metrics.request(outcome: "ok")
+            metrics.duration(ContinuousClock.now - started)
+            return response
+        } catch let error as SyncError {
+            metrics.request(outcome: error.code.rawValue)
+            try? await store.recordNodeError(node: identity.node, "\(error.code): \(error.message)")
+            context.logger.warning("sync.refused", metadata: ["error.code": "\(error.code)", "error.message": "\(error.message)"])
+            throw error
+        }
+    }
+
+    private func exchange(_ request: Request, identity: NodeIdentity, context: HubRequestContext) async throws -> Response {
         var request = request
         let collected: ByteBuffer
         do {
@@ -20,25 +36,29 @@ struct SyncController {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw SyncError(.tooLarge, "the request body is over \(SyncProtocol.maxCompressedBodyBytes) bytes")
         }
+        metrics.bodyBytes(collected.readableBytes, direction: "in")
         var body = Data(buffer: collected)
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard encoding == "gzip" else { throw SyncError(.invalidInput, "unsupported Content-Encoding \(encoding)") }
             body = try Gzip.decompress(body, maxBytes: SyncProtocol.maxInflatedBodyBytes)
         }
         let syncRequest = try WireCoding.decode(SyncRequest.self, from: body)
-        let response = try await store.exchange(syncRequest, from: identity)
+        let result = try await store.exchange(syncRequest, from: identity)
+        metrics.changes(result)
+        metrics.node(commune: identity.commune, seenAt: Date(), clockOffsetMs: result.response.clock - syncRequest.clock)
         context.logger.info("sync.exchange", metadata: [
             "commune": "\(identity.commune)",
             "sync.push.count": "\(syncRequest.changes.count)",
-            "sync.rejected.count": "\(response.rejected.count)",
-            "sync.pull.count": "\(response.changes.count)",
+            "sync.rejected.count": "\(result.rejected)",
+            "sync.pull.count": "\(result.response.changes.count)",
         ])
-        var encoded = try WireCoding.encode(response)
+        var encoded = try WireCoding.encode(result.response)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if request.headers[.acceptEncoding]?.contains("gzip") == true {
             encoded = try Gzip.compress(encoded)
             headers[.contentEncoding] = "gzip"
         }
+        metrics.bodyBytes(encoded.count, direction: "out")
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encoded)))
     }
 }

@@ -2,49 +2,61 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import SyncCore
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the sync API.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the sync API (systemd Type=notify; SIGTERM drains requests in flight).")
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: "HOST:PORT to listen on (port 0 picks a free port).")
-    var listen: String = "127.0.0.1:8080"
+    @Option(help: "HOST:PORT to listen on (port 0 picks a free port); overrides the config's `listen`.")
+    var listen: String?
+
+    @Option(help: "The config file (default /etc/district-hub/config.json when present).")
+    var config: String?
 
     func validate() throws {
-        _ = try ListenAddress(listen)
+        if let listen, ListenAddress(listen) == nil {
+            throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080, not \(listen)")
+        }
     }
 
     func run() async throws {
-        bootstrapLogging()
+        let settings: HubSettings
+        do {
+            settings = try await HubSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch let error as SettingsError {
+            FileHandle.standardError.write(Data("district-hub: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG: systemd does not restart into the same mistake
+        }
+        KeyValueLogHandler.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "district-hub")
-        let address = try ListenAddress(listen)
-        let store = try Store(path: store.db)
-        let journalMode = try store.pragma("journal_mode")
-        let synchronous = try store.pragma("synchronous")
-        logger.info("store.opened", metadata: [
-            "store.path": "\(store.path)", "store.journal_mode": "\(journalMode)", "store.synchronous": "\(synchronous)",
-        ])
+        let notifier = SystemdNotifier()
+        let address = listen.flatMap(ListenAddress.init) ?? settings.listen
+        let store: Store
+        do {
+            store = try Store.openForDaemon(path: self.store.db, clock: HybridLogicalClock(maxDrift: settings.maxClockDrift.milliseconds),
+                                            notifier: notifier, logger: logger)
+        } catch let error as SyncError {
+            FileHandle.standardError.write(Data("district-hub: \(error.message)\n".utf8))
+            throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
+        }
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger) { port in
             // Scripts and tests read the bound port from this line.
             FileHandle.standardOutput.write(Data("district-hub listening on http://\(address.host):\(port)\n".utf8))
+            notifier.ready(status: "listening on \(address.host):\(port)")
         }
-        try await app.runService()
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: app),
+                .init(service: WatchdogService(store: store, notifier: notifier, logger: logger)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
         try store.checkpoint()
-    }
-}
-
-/// `HOST:PORT` as given to `--listen`.
-struct ListenAddress {
-    var host: String
-    var port: Int
-
-    init(_ text: String) throws {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port), colon != text.startIndex
-        else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080, not \(text)") }
-        host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        self.port = port
+        logger.info("hub.stopped")
     }
 }

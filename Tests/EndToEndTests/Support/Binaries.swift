@@ -21,7 +21,7 @@ struct RunResult {
 }
 
 /// A scratch folder for one end-to-end test, removed afterwards.
-final class Workspace {
+final class Workspace: Sendable {
     let directory: URL
 
     init() throws {
@@ -39,7 +39,7 @@ final class Workspace {
 
     /// Runs a binary to completion; output goes through files so a chatty child never blocks.
     @discardableResult
-    func run(_ binary: String, _ arguments: [String]) throws -> RunResult {
+    func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
         let id = UUID().uuidString
         let out = path("\(id).out"), err = path("\(id).err")
         FileManager.default.createFile(atPath: out, contents: nil)
@@ -47,6 +47,7 @@ final class Workspace {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
@@ -70,40 +71,29 @@ final class Workspace {
     }
 }
 
-/// A `district-hub serve` process on loopback.
-final class HubProcess {
+/// A long-running child (a daemon), stopped with SIGTERM when the test is done with it.
+class DaemonProcess {
     let process = Process()
-    let port: Int
+    let stdoutPath: String
+    let stderrPath: String
 
-    /// Starts the hub on `port` (0: a free one) and waits until it says it listens.
-    init(workspace: Workspace, db: String, port: Int = 0) throws {
-        let out = workspace.path("hub-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: out, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Binaries.hub)
-        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = FileHandle.nullDevice
+    init(workspace: Workspace, binary: String, arguments: [String], environment: [String: String] = [:]) throws {
+        let id = UUID().uuidString
+        stdoutPath = workspace.path("\(id).out")
+        stderrPath = workspace.path("\(id).err")
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while true {
-            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }),
-                let bound = Int(line.split(separator: ":").last ?? "")
-            {
-                self.port = bound
-                return
-            }
-            guard process.isRunning, Date() < deadline else {
-                process.terminate()
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the hub did not start: \(text)"])
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
-    /// SIGTERM, then wait: returns the exit status.
+    /// SIGTERM, then wait: returns the exit status and how long the exit took.
     @discardableResult
     func stop() -> Int32 {
         process.terminate()
@@ -114,4 +104,32 @@ final class HubProcess {
     deinit {
         if process.isRunning { stop() }
     }
+}
+
+/// A `district-hub serve` process on loopback.
+final class HubProcess: DaemonProcess {
+    private(set) var port = 0
+
+    /// Starts the hub on `port` (0: a free one) and waits until it says it listens.
+    init(workspace: Workspace, db: String, port: Int = 0, environment: [String: String] = [:]) throws {
+        try super.init(workspace: workspace, binary: Binaries.hub,
+                       arguments: ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"], environment: environment)
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            let text = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }),
+                let bound = Int(line.split(separator: ":").last ?? "")
+            {
+                self.port = bound
+                return
+            }
+            guard process.isRunning, Date() < deadline else {
+                process.terminate()
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the hub did not start: \(stderr)"])
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+
+/// One line per event on stderr: `level label: message key=value …`, prefixed by a timestamp
+/// unless journald is the reader (`$JOURNAL_STREAM`), which stamps lines itself.
+public struct KeyValueLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let timestamps: Bool
+
+    public init(label: String, level: Logger.Level,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.label = label
+        self.logLevel = level
+        self.timestamps = environment["JOURNAL_STREAM"] == nil
+    }
+
+    /// Bootstraps swift-log with this handler at `level`; executables call it once.
+    public static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in KeyValueLogHandler(label: label, level: level) }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        var line = timestamps ? Self.timestamp() + " " : ""
+        line += "\(event.level) \(label): \(event.message)"
+        for key in merged.keys.sorted() {
+            line += " \(key)=\(Self.quoted("\(merged[key]!)"))"
+        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    private static func quoted(_ value: String) -> String {
+        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) else {
+            return value
+        }
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+        return "\"\(escaped)\""
+    }
+
+    private static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Copies the live store to `destination` with SQLite's online backup, while other
+    /// connections keep writing, then checks the copy. Refuses to overwrite a file. Returns
+    /// the copy's `integrity_check` ("ok").
+    @discardableResult
+    public func backup(to destination: String) throws -> String {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw SyncError(.invalidInput, "\(destination) exists; back up to a new file")
+        }
+        do {
+            let copy = try DatabaseQueue(path: destination)
+            try pool.backup(to: copy, pagesPerStep: 256)
+            let check = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+            try copy.close()
+            guard check == "ok" else { throw SyncError(.storage, "the backup at \(destination) fails integrity_check: \(check)") }
+            return check
+        } catch let error as DatabaseError {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw SyncError(.storage, "backup to \(destination) failed: \(error.message ?? error.description)")
+        }
+    }
+}

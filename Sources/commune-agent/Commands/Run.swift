@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SyncCore
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the agent as a daemon: sync on an interval and after every local write (systemd Type=notify).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The config file (default /etc/commune-agent/config.json when present).")
+    var config: String?
+
+    func run() async throws {
+        let settings: AgentSettings
+        do {
+            settings = try await AgentSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch let error as SettingsError {
+            FileHandle.standardError.write(Data("commune-agent: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG: systemd does not restart into the same mistake
+        }
+        KeyValueLogHandler.bootstrap(level: settings.logLevel)
+        let logger = Logger(label: "commune-agent")
+        let notifier = SystemdNotifier()
+        let store: Store
+        do {
+            store = try Store.openForDaemon(path: self.store.db, notifier: notifier, logger: logger)
+            try adoptConfiguredIdentity(store: store, settings: settings)
+        } catch let error as SyncError {
+            FileHandle.standardError.write(Data("commune-agent: \(error.message)\n".utf8))
+            throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: SyncService(store: store, settings: settings, notifier: notifier, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+/// A daemon whose config names the hub and the commune sets up (or updates) its store from
+/// them, taking the node id from its token; otherwise the store must have been `init`ed.
+private func adoptConfiguredIdentity(store: Store, settings: AgentSettings) throws {
+    let existing = try? store.agentIdentity()
+    guard let hubURL = settings.hubURL ?? existing?.hubURL, let commune = settings.commune ?? existing?.commune else {
+        throw SyncError(.notInitialized, "the store is not initialised: set hub.url and commune in the config, or run `commune-agent init`")
+    }
+    let provisional = AgentIdentity(node: existing?.node ?? "", commune: commune, hubURL: hubURL, tokenFile: existing?.tokenFile ?? "")
+    let tokenPath = TokenFile.path(configured: settings.tokenFile, identity: provisional)
+    let node = try existing?.node ?? TokenFile.node(of: TokenFile.read(tokenPath))
+    let identity = AgentIdentity(node: node, commune: commune, hubURL: hubURL, tokenFile: existing?.tokenFile ?? tokenPath)
+    if identity != existing { try store.configureAgent(identity) }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import SyncCore
+
+/// The daemon's settings: `/etc/commune-agent/config.json` (or `--config`), each key
+/// overridable by an `AGENT_…` environment variable. Defaults suit a rural link.
+struct AgentSettings: Sendable {
+    static let defaultFile = "/etc/commune-agent/config.json"
+
+    /// Sync this often when nothing else happens.
+    var interval: Duration
+    /// Sync this soon after a local write.
+    var afterWrite: Duration
+    var backoffInitial: Duration
+    var backoffMax: Duration
+    var http: CurlHTTPClient
+    /// A token file that overrides the credential and the file given to `init`.
+    var tokenFile: String?
+    /// The hub and the commune, so a daemon set up by its config needs no `init`.
+    var hubURL: String?
+    var commune: String?
+    var logLevel: Logger.Level
+
+    static func load(file: String?, environment: [String: String]) async throws -> AgentSettings {
+        let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "agent",
+                                               environment: environment)
+        var http = CurlHTTPClient()
+        http.connectTimeoutMs = Int(try settings.seconds("http.connectTimeout", default: 10, range: 1...300).milliseconds)
+        http.totalTimeoutMs = Int(try settings.seconds("http.timeout", default: 120, range: 5...3600).milliseconds)
+        http.lowSpeedBytes = try settings.int("http.lowSpeedLimit", default: 100, range: 1...1_000_000)
+        http.lowSpeedSeconds = Int(try settings.seconds("http.lowSpeedTime", default: 30, range: 1...600).milliseconds / 1000)
+        let result = AgentSettings(
+            interval: try settings.seconds("sync.interval", default: 60, range: 1...86_400),
+            afterWrite: try settings.seconds("sync.afterWrite", default: 2, range: 0...600),
+            backoffInitial: try settings.seconds("backoff.initial", default: 5, range: 0.1...3_600),
+            backoffMax: try settings.seconds("backoff.max", default: 900, range: 0.1...86_400),
+            http: http,
+            tokenFile: try settings.string("tokenFile"),
+            hubURL: try settings.string("hub.url"),
+            commune: try settings.string("commune"),
+            logLevel: try settings.logLevel("log.level", default: .info))
+        if let url = result.hubURL, URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
+            throw SettingsError(key: "hub.url (AGENT_HUB_URL)", reason: "must be an http:// or https:// address, not \(url)")
+        }
+        if let commune = result.commune, !Identifiers.isCommuneCode(commune) {
+            throw SettingsError(key: "commune (AGENT_COMMUNE)", reason: "must be a commune code such as long-dong, not \(commune)")
+        }
+        guard result.backoffMax >= result.backoffInitial else {
+            throw SettingsError(key: "backoff.max", reason: "must not be below backoff.initial")
+        }
+        return result
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import SyncCore
+
+struct Nodes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every node: commune, last seen, last error, clock offset; flag the silent ones.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Flag nodes not heard from for this many hours.")
+    var silentAfter: Double = 24
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    /// A node as listed, with the flags an operator acts on.
+    struct Listed: Encodable {
+        var node: NodeInfo
+        var silent: Bool
+        var clockWarning: Bool
+
+        func encode(to encoder: any Encoder) throws {
+            try node.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(silent, forKey: .silent)
+            try container.encode(clockWarning, forKey: .clockWarning)
+        }
+
+        enum Keys: String, CodingKey { case silent, clockWarning }
+    }
+
+    func run() throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let threshold = Int64(silentAfter * 3_600_000)
+        let listed = try Store(path: store.db).nodes().map { node in
+            Listed(node: node,
+                   silent: node.revokedAt == nil && (node.lastSeenMillis.map { now - $0 > threshold } ?? true),
+                   clockWarning: node.clockOffsetMs.map { abs($0) > 60_000 } ?? false)
+        }
+        if json {
+            print(String(decoding: try WireCoding.encode(listed, pretty: true), as: UTF8.self))
+            return
+        }
+        for entry in listed {
+            let node = entry.node
+            var flags: [String] = []
+            if node.revokedAt != nil { flags.append("REVOKED") }
+            if entry.silent { flags.append("SILENT") }
+            if entry.clockWarning { flags.append("CLOCK") }
+            var line = "\(node.node)  \(node.commune)  \(node.label ?? "-")  last seen \(node.lastSeen ?? "never")"
+            if let offset = node.clockOffsetMs { line += "  clock offset \(offset) ms" }
+            if !flags.isEmpty { line += "  [\(flags.joined(separator: ","))]" }
+            if let error = node.lastError { line += "\n    last error: \(error)" }
+            print(line)
+        }
+        let silent = listed.filter(\.silent).count
+        print("\(listed.count) nodes, \(silent) silent for more than \(silentAfter) h")
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the store to a new file while the hub runs (SQLite online backup).",
+        discussion: "Restore: stop the hub, replace the store file with the copy (remove any -wal/-shm files beside it), start it again.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The new file to write.")
+    var to: String
+
+    func run() throws {
+        try Store(path: store.db).backup(to: to)
+        print("backup written to \(to) (integrity_check ok)")
+    }
+}
