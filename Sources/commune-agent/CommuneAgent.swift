@@ -23,8 +23,12 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The agent's SQLite store.")
     var db: String
 
+    /// Opens an existing store; only `init` and `run` create one.
     func open() throws -> Store {
-        try Store(path: db)
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw SyncError(.notInitialized, "Không có kho dữ liệu tại \(db): kiểm tra --db, hoặc chạy `commune-agent init` trước.")
+        }
+        return try Store(path: db, create: false)
     }
 }
 

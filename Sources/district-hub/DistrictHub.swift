@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SyncCore
 
 /// `district-hub`: the district's sync server and its admin commands.
 @main
@@ -13,6 +14,11 @@ struct DistrictHub: AsyncParsableCommand {
 
 /// Options every subcommand takes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The hub's SQLite store (created when missing).")
+    @Option(name: .long, help: "The hub's SQLite store (serve, enroll and the imports create it when missing).")
     var db: String
+
+    /// Opens an existing store, for the commands that report on it.
+    func existing() throws -> Store {
+        try Store(path: db, create: false)
+    }
 }

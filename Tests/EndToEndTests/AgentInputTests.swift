@@ -43,6 +43,7 @@ struct AgentInputTests {
         let notInitialised = try workspace.run(Binaries.agent, ["status", "--db", workspace.path("fresh.sqlite")])
         #expect(notInitialised.status == 65)
         #expect(notInitialised.stderr.contains("commune-agent init"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("fresh.sqlite")))
         let badHub = try workspace.run(Binaries.agent, ["init", "--db", workspace.path("x.sqlite"), "--hub", "ftp://h",
                                                        "--commune", "long-dong", "--token-file", tokenFile])
         #expect(badHub.status == 64)

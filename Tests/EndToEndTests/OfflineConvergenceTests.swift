@@ -37,12 +37,12 @@ struct OfflineConvergenceTests {
         #expect(tasks.allSatisfy { $0["status"] as? String == "not_started" && $0["title"] is String && $0["deadline"] is String })
 
         #expect(hub.stop() == 0)
-        // Offline: the desk PC reports first (typed in decomposed Unicode), the laptop later.
-        let decomposedNote = "Đang dự thảo quyết định".decomposedStringWithCanonicalMapping
+        // Offline: the desk PC reports first, the laptop later (typed in decomposed Unicode).
         try workspace.succeed(Binaries.agent, ["progress", "4.1", "--db", desk, "--status", "in_progress", "--percent", "50",
-                                               "--note", decomposedNote, "--by", "Nguyễn Văn A"])
+                                               "--note", "Đang dự thảo", "--by", "Nguyễn Văn A"])
         Thread.sleep(forTimeInterval: 0.01)
-        try workspace.succeed(Binaries.agent, ["progress", "4.1", "--db", laptop, "--status", "done",
+        let decomposedNote = "Đã ban hành quyết định".decomposedStringWithCanonicalMapping
+        try workspace.succeed(Binaries.agent, ["progress", "4.1", "--db", laptop, "--status", "done", "--note", decomposedNote,
                                                "--evidence", "Quyết định số 45/QĐ-UBND", "--by", "Trần Thị B"])
         try workspace.succeed(Binaries.agent, ["equipment", "computer", "--db", other, "--total", "4", "--working", "3",
                                                "--needed", "1", "--cost", "15000000", "--by", "Hoàng Văn C"])
@@ -53,7 +53,7 @@ struct OfflineConvergenceTests {
         #expect(failed.status == 69)
         #expect(failed.stderr.contains("hub_unreachable"))
         let offline = try #require(try workspace.json(Binaries.agent, ["status", "--db", desk, "--json"]) as? [String: Any])
-        #expect(offline["pending"] as? Int == 4)
+        #expect(offline["pending"] as? Int == 5)
         #expect(offline["lastError"] is String)
 
         hub = try HubProcess(workspace: workspace, db: hubDB, port: hub.port)
@@ -70,7 +70,7 @@ struct OfflineConvergenceTests {
         #expect(progress["evidence"] as? String == "Quyết định số 45/QĐ-UBND")
         #expect(progress["by"] as? String == "Trần Thị B")
         let storedNote = try #require(progress["note"] as? String)
-        #expect(storedNote.unicodeScalars.elementsEqual("Đang dự thảo quyết định".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(storedNote.unicodeScalars.elementsEqual("Đã ban hành quyết định".precomposedStringWithCanonicalMapping.unicodeScalars))
         let bacQuynh = try #require(communes.first { $0["code"] as? String == "bac-quynh" })
         let computer = try #require((bacQuynh["equipment"] as? [String: [String: Any]])?["computer"])
         #expect(computer["total"] as? Int == 4 && computer["working"] as? Int == 3 && computer["cost"] as? Int == 15_000_000)
@@ -87,10 +87,11 @@ struct OfflineConvergenceTests {
             #expect(state["lastError"] is NSNull)
             #expect(state["clockOffsetMs"] is Int)
         }
-        // The desk's status and percent lost to the laptop's later report, and the audit shows it.
+        // The desk's report lost, whole, to the laptop's later one, and the audit shows it.
         let audit = try #require(try workspace.json(Binaries.hub, ["audit", "--db", hubDB, "--json", "--commune", "long-dong"]) as? [[String: Any]])
         let lost = audit.filter { $0["outcome"] as? String == "lost" }
         #expect(lost.contains { $0["field"] as? String == "status" && $0["value"] as? String == "in_progress" && $0["actor"] as? String == "Nguyễn Văn A" })
+        #expect(Set(lost.compactMap { $0["field"] as? String }) == ["status", "percent", "note", "evidence", "by"])
         #expect(audit.allSatisfy { $0["commune"] is String && $0["collection"] is String && $0["record"] is String && $0["node"] is String })
         #expect(!audit.contains { ($0["record"] as? String)?.hasPrefix("bac-quynh/") == true })
 

@@ -11,7 +11,7 @@ struct DomainValidationTests {
         let decomposed = "Đã ban hành quyết định".decomposedStringWithCanonicalMapping
         #expect(decomposed.unicodeScalars.count != decomposed.nfc.unicodeScalars.count)
         let writes = try ProgressReport(task: "4.1", status: .done, note: decomposed, evidence: " Quyết định số 45/QĐ-UBND ",
-                                        by: "Nguyễn Văn A").writes(commune: "long-dong")
+                                        by: "Nguyễn Văn A").writes(commune: "long-dong", current: [:])
         let byField = Dictionary(uniqueKeysWithValues: writes.map { ($0.field, $0.value) })
         #expect(byField["status"] == .text("done"))
         #expect(byField["percent"] == .int(100))
@@ -19,6 +19,14 @@ struct DomainValidationTests {
         #expect(byField["note"]?.text?.isNFC == true)
         #expect(byField["evidence"] == .text("Quyết định số 45/QĐ-UBND"))
         #expect(writes.allSatisfy { $0.record == "long-dong/4.1" && $0.collection == "progress" })
+    }
+
+    @Test("a report is written whole: fields not given carry the current values, or null")
+    func progressCarriesForward() throws {
+        let current: [String: FieldValue] = ["status": .text("in_progress"), "percent": .int(40), "note": .text("Đang làm"), "by": .text("B")]
+        let writes = try ProgressReport(task: "4.1", status: .blocked, by: "A").writes(commune: "long-dong", current: current)
+        let byField = Dictionary(uniqueKeysWithValues: writes.map { ($0.field, $0.value) })
+        #expect(byField == ["status": .text("blocked"), "percent": .int(40), "note": .text("Đang làm"), "evidence": .null, "by": .text("A")])
     }
 
     @Test("bad progress input is refused with a Vietnamese message", arguments: [
@@ -29,9 +37,9 @@ struct DomainValidationTests {
         (ProgressReport(task: "bad/id", status: .done, by: "A"), .invalidInput),
     ])
     func progressRefusals(report: ProgressReport, code: SyncError.Code) {
-        #expect(throws: SyncError.self) { try report.writes(commune: "long-dong") }
+        #expect(throws: SyncError.self) { try report.writes(commune: "long-dong", current: [:]) }
         do {
-            _ = try report.writes(commune: "long-dong")
+            _ = try report.writes(commune: "long-dong", current: [:])
         } catch let error as SyncError {
             #expect(error.code == code)
             #expect(!error.message.isEmpty)
@@ -61,7 +69,9 @@ struct DomainValidationTests {
         #expect(fields["working"] == .int(5))
         #expect(fields["cost"] == .int(30_000_000))
         #expect(fields["checked_on"] == .text("2026-11-29"))
-        #expect(fields["total"] == nil)
+        #expect(fields["total"] == .int(5))  // carried over: a check is written whole
+        #expect(fields["broken"] == .null)
+        #expect(fields["state"] == nil)
     }
 
     @Test("bad equipment input is refused", arguments: [

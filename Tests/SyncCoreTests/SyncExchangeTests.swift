@@ -64,7 +64,7 @@ struct SyncExchangeTests {
             #expect(try node.store.fields(of: .progress, record: "long-dong/4.1") == hubFields)
         }
         let lost = try district.hub.audit(commune: "long-dong").filter { $0.outcome == "lost" }
-        #expect(Set(lost.map(\.field)) == ["status", "percent", "note", "by"])
+        #expect(Set(lost.map(\.field)) == ["status", "percent", "note", "evidence", "by"])
         let lostNote = try #require(lost.first { $0.field == "note" })
         #expect(lostNote.value == .text("Đang dự thảo"))
         #expect(lostNote.oldValue == .text("Đã ban hành"))
@@ -118,7 +118,7 @@ struct SyncExchangeTests {
             #expect(error.code == .unauthorized)
         }
         #expect(try district.hub.audit().count == auditBefore)
-        #expect(try node.store.agentSyncState().pending == 3)
+        #expect(try node.store.agentSyncState().pending == 5)
         #expect(try node.store.agentSyncState().lastError != nil)
     }
 
@@ -130,15 +130,15 @@ struct SyncExchangeTests {
         try node.report("4.1", .done, by: "Nguyễn Văn A")
         district.transport.dropReplies(1)
         #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: node.token) }
-        #expect(try node.store.agentSyncState().pending == 3)
+        #expect(try node.store.agentSyncState().pending == 5)
         try node.client(district.transport).syncUntilDrained(token: node.token)
         #expect(try node.store.agentSyncState().pending == 0)
 
         let audit = try district.hub.audit().filter { $0.node == node.identity.node }
-        #expect(audit.filter { $0.outcome == "applied" }.count == 3)
-        #expect(audit.filter { $0.outcome == "duplicate" }.count == 3)
+        #expect(audit.filter { $0.outcome == "applied" }.count == 5)
+        #expect(audit.filter { $0.outcome == "duplicate" }.count == 5)
         let appliedSeqs = audit.filter { $0.outcome != "duplicate" }.compactMap(\.seq)
-        #expect(appliedSeqs == [1, 2, 3])
+        #expect(appliedSeqs == [1, 2, 3, 4, 5])
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
     }
 
@@ -152,7 +152,7 @@ struct SyncExchangeTests {
             district.advance(1, [writer, reader])
         }
         let pushed = try writer.client(district.transport, batchSize: 7).syncUntilDrained(token: writer.token)
-        #expect(pushed.pushed == 25 * 4)  // status, by, percent, note
+        #expect(pushed.pushed == 25 * 5)  // status, percent, note, evidence, by
         #expect(pushed.exchanges >= 11)
         let pulled = try reader.client(district.transport, pullLimit: 10).syncUntilDrained(token: reader.token)
         #expect(pulled.exchanges >= 8)

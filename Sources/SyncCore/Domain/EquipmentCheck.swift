@@ -52,6 +52,10 @@ public struct EquipmentCheck: Sendable {
 
     /// The field writes of this check, validated against each other and against the record's
     /// current values (`current`), so that working never exceeds total after the write.
+    ///
+    /// A check is written whole: every field of its kind, those not given carried over from
+    /// `current`, under one stamp. When two machines record a check at once the later one wins
+    /// as a whole, so the merged counts stay consistent (working + broken ≤ total).
     public func writes(commune: String, current: [String: FieldValue], today: CalendarDay) throws -> [FieldWrite] {
         let by = by.cleanedInput
         guard !by.isEmpty else { throw SyncError(.invalidInput, "Thiếu người kiểm tra (--by).") }
@@ -92,12 +96,21 @@ public struct EquipmentCheck: Sendable {
             }
         }
 
-        var values: [(String, FieldValue)] = counts.compactMap { name, value in value.map { (name, .int(Int64($0))) } }
-        if let cost { values.append(("cost", .int(cost))) }
-        if let state { values.append(("state", .text(state.rawValue))) }
-        if let provider { values.append(("provider", .text(provider.cleanedInput))) }
-        if let mbps { values.append(("mbps", .number(mbps))) }
-        if let note { values.append(("note", .text(note.cleanedInput))) }
+        func carried(_ field: String, _ given: FieldValue?) -> (String, FieldValue) {
+            (field, given ?? current[field] ?? .null)
+        }
+        var values: [(String, FieldValue)]
+        if kind.isDevice {
+            values = counts.map { name, value in carried(name, value.map { .int(Int64($0)) }) }
+            values.append(carried("cost", cost.map { .int($0) }))
+        } else {
+            values = [
+                carried("state", state.map { .text($0.rawValue) }),
+                carried("provider", provider.map { .text($0.cleanedInput) }),
+                carried("mbps", mbps.map { .number($0) }),
+            ]
+        }
+        values.append(carried("note", note.map { .text($0.cleanedInput) }))
         values.append(("checked_on", .text((checkedOn ?? today).description)))
         values.append(("by", .text(by)))
         let record = "\(commune)/\(kind.rawValue)"

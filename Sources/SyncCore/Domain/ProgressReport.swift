@@ -28,7 +28,12 @@ public struct ProgressReport: Sendable {
 
     /// The field writes of this report, checked; text is stored NFC. A report marked done
     /// without a percentage counts as 100 %.
-    public func writes(commune: String) throws -> [FieldWrite] {
+    ///
+    /// A report is written whole: every field, those not given carried over from the record's
+    /// `current` values (or null). All carry one stamp, so when two machines report at once the
+    /// later report wins as a whole and the district never sees one officer's status credited
+    /// with another's percentage.
+    public func writes(commune: String, current: [String: FieldValue]) throws -> [FieldWrite] {
         let by = by.cleanedInput
         guard !by.isEmpty else {
             throw SyncError(.invalidInput, "Thiếu người báo cáo (--by).")
@@ -39,12 +44,16 @@ public struct ProgressReport: Sendable {
         if status == .done, let percent, percent != 100 {
             throw SyncError(.invalidValue, "Nhiệm vụ đã hoàn thành thì tỷ lệ phải là 100%, không phải \(percent)%.")
         }
-        let percent = percent ?? (status == .done ? 100 : nil)
         let record = "\(commune)/\(task)"
-        var values: [(String, FieldValue)] = [("status", .text(status.rawValue)), ("by", .text(by))]
-        if let percent { values.append(("percent", .int(Int64(percent)))) }
-        if let note { values.append(("note", .text(note.cleanedInput))) }
-        if let evidence { values.append(("evidence", .text(evidence.cleanedInput))) }
+        let percentValue: FieldValue = percent.map { .int(Int64($0)) }
+            ?? (status == .done ? .int(100) : current["percent"] ?? .null)
+        let values: [(String, FieldValue)] = [
+            ("status", .text(status.rawValue)),
+            ("percent", percentValue),
+            ("note", note.map { .text($0.cleanedInput) } ?? current["note"] ?? .null),
+            ("evidence", evidence.map { .text($0.cleanedInput) } ?? current["evidence"] ?? .null),
+            ("by", .text(by)),
+        ]
         let writes = values.map { FieldWrite(collection: Collection.progress.rawValue, record: record, field: $0.0, value: $0.1) }
         try Schema.validateRecord(record, in: .progress)
         for write in writes {

@@ -12,8 +12,13 @@ public final class Store: Sendable {
     let pool: DatabasePool
     let clock: HybridLogicalClock
 
-    /// Opens (creating if needed) the store at `path` and migrates it.
-    public init(path: String, clock: HybridLogicalClock = HybridLogicalClock()) throws {
+    /// Opens the store at `path` and migrates it; with `create`, makes it when missing. Commands
+    /// that only read or add to a store open it without `create`, so a mistyped `--db` is an
+    /// error rather than a new empty store.
+    public init(path: String, clock: HybridLogicalClock = HybridLogicalClock(), create: Bool = true) throws {
+        guard create || FileManager.default.fileExists(atPath: path) else {
+            throw SyncError(.notInitialized, "no store at \(path): check --db")
+        }
         self.path = path
         self.clock = clock
         var configuration = Configuration()

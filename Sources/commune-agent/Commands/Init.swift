@@ -31,7 +31,7 @@ struct Init: ParsableCommand {
             let token = try TokenFile.read(tokenFile)
             let path = URL(fileURLWithPath: tokenFile).standardizedFileURL.path
             let identity = AgentIdentity(node: TokenFile.node(of: token), commune: commune, hubURL: hub, tokenFile: path)
-            try store.open().configureAgent(identity)
+            try Store(path: store.db).configureAgent(identity)
             print("Đã khởi tạo: máy \(identity.node) của xã \(commune), máy chủ huyện \(hub)")
         }
     }

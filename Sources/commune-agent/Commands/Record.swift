@@ -37,7 +37,8 @@ struct Progress: ParsableCommand {
             }
             let report = ProgressReport(task: task, status: try ProgressReport.status(from: status), percent: percent,
                                         note: note, evidence: evidence, by: by)
-            try store.record(try report.writes(commune: identity.commune), actor: by.cleanedInput, node: identity.node)
+            let current = try store.fields(of: .progress, record: "\(identity.commune)/\(task)")
+            try store.record(try report.writes(commune: identity.commune, current: current), actor: by.cleanedInput, node: identity.node)
             print("Đã ghi tiến độ nhiệm vụ \(task): \(report.status.label); sẽ gửi lên huyện khi đồng bộ.")
         }
     }

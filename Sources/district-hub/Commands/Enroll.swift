@@ -40,7 +40,7 @@ struct Revoke: ParsableCommand {
     var node: String
 
     func run() throws {
-        try Store(path: store.db).revoke(node: node)
+        try store.existing().revoke(node: node)
         print("revoked \(node)")
     }
 }

@@ -33,7 +33,7 @@ struct Nodes: ParsableCommand {
     func run() throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let threshold = Int64(silentAfter * 3_600_000)
-        let listed = try Store(path: store.db).nodes().map { node in
+        let listed = try store.existing().nodes().map { node in
             Listed(node: node,
                    silent: node.revokedAt == nil && (node.lastSeenMillis.map { now - $0 > threshold } ?? true),
                    clockWarning: node.clockOffsetMs.map { abs($0) > 60_000 } ?? false)
@@ -70,7 +70,7 @@ struct Backup: ParsableCommand {
     var to: String
 
     func run() throws {
-        try Store(path: store.db).backup(to: to)
+        try store.existing().backup(to: to)
         print("backup written to \(to) (integrity_check ok)")
     }
 }

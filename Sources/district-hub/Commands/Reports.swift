@@ -12,7 +12,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let status = try Store(path: store.db).hubStatus()
+        let status = try store.existing().hubStatus()
         if json {
             print(String(decoding: try WireCoding.encode(status, pretty: true), as: UTF8.self))
             return
@@ -62,7 +62,7 @@ struct Audit: ParsableCommand {
     var json = false
 
     func run() throws {
-        let entries = try Store(path: store.db).audit(commune: commune)
+        let entries = try store.existing().audit(commune: commune)
         if json {
             print(String(decoding: try WireCoding.encode(entries, pretty: true), as: UTF8.self))
             return

@@ -40,7 +40,8 @@ struct Replica {
         throws -> [FieldChange]
     {
         let report = ProgressReport(task: task, status: status, percent: percent, note: note, by: by)
-        return try store.record(try report.writes(commune: identity.commune), actor: by, node: identity.node)
+        let current = try store.fields(of: .progress, record: "\(identity.commune)/\(task)")
+        return try store.record(try report.writes(commune: identity.commune, current: current), actor: by, node: identity.node)
     }
 }
 
