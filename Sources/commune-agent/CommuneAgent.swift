@@ -13,7 +13,8 @@ struct CommuneAgent: AsyncParsableCommand {
         discussion: """
             Records the commune's progress on the district's tasks and its equipment checks in a \
             local store that works offline, and syncs it with the district hub.
-            Exit codes: 0 ok, 65 invalid input (nothing changed), 69 hub unreachable (nothing lost), 1 other.
+            Exit codes: 0 ok, 64 wrong flags, 65 invalid input (nothing changed), 69 hub unreachable \
+            (nothing lost), 78 invalid configuration, 1 other (e.g. a token the hub refuses).
             """,
         subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Sync.self, StatusCommand.self,
                       Run.self, Backup.self])
@@ -38,7 +39,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as SyncError {
-        FileHandle.standardError.write(Data("Lỗi: \(error.message) [\(error.code)]\n".utf8))
+        FileHandle.standardError.write(Data("Lỗi: \(error.officerMessage) [\(error.code)]\n".utf8))
         switch error.code {
         case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized: throw ExitCode(65)
         case .hubUnreachable, .draining, .slowDown: throw ExitCode(69)

@@ -47,5 +47,35 @@ struct AgentInputTests {
         let badHub = try workspace.run(Binaries.agent, ["init", "--db", workspace.path("x.sqlite"), "--hub", "ftp://h",
                                                        "--commune", "long-dong", "--token-file", tokenFile])
         #expect(badHub.status == 64)
+
+        // A token copied to the wrong office, or not a token at all, is caught at init.
+        let wrongCommune = try workspace.run(Binaries.agent, ["init", "--db", workspace.path("y.sqlite"), "--hub", "http://h",
+                                                             "--commune", "bac-quynh", "--token-file", tokenFile])
+        #expect(wrongCommune.status == 65)
+        #expect(wrongCommune.stderr.contains("long-dong"))
+        let garbage = workspace.path("garbage.token")
+        try "hello".write(toFile: garbage, atomically: true, encoding: .utf8)
+        let notAToken = try workspace.run(Binaries.agent, ["init", "--db", workspace.path("z.sqlite"), "--hub", "http://h",
+                                                          "--commune", "long-dong", "--token-file", garbage])
+        #expect(notAToken.status == 65)
+        #expect(notAToken.stderr.contains("mã truy cập"))
+    }
+
+    @Test("enroll can write the token to a private file and warns when it creates a commune")
+    func enrollTokenFile() throws {
+        let workspace = try Workspace()
+        let hubDB = workspace.path("hub.sqlite")
+        let tokenFile = workspace.path("private.token")
+        let result = try workspace.run(Binaries.hub, ["enroll", "--db", hubDB, "--commune", "long-dogn", "--token-file", tokenFile])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("long-dogn was not known"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: tokenFile)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let written = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(written == result.stdout.split(separator: "\n").last.map(String.init))
+        #expect(written.split(separator: ".").count == 3 && written.contains(".long-dogn."))
+        let missing = try workspace.run(Binaries.hub, ["status", "--db", workspace.path("typo.sqlite")])
+        #expect(missing.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("typo.sqlite")))
     }
 }

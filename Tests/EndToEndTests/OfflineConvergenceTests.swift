@@ -95,13 +95,21 @@ struct OfflineConvergenceTests {
         #expect(audit.allSatisfy { $0["commune"] is String && $0["collection"] is String && $0["record"] is String && $0["node"] is String })
         #expect(!audit.contains { ($0["record"] as? String)?.hasPrefix("bac-quynh/") == true })
 
-        // A node of another commune cannot pose as this one: its token is refused, nothing changes.
+        // A node of another commune cannot pose as this one: init refuses its token, and a token
+        // swapped in afterwards is refused before anything is sent. (The hub's own refusal of a
+        // mismatched request is tested over HTTP in DistrictHubTests.)
         let auditBefore = try #require(try workspace.json(Binaries.hub, ["audit", "--db", hubDB, "--json"]) as? [[String: Any]])
         let impostor = workspace.path("impostor.sqlite")
-        try workspace.succeed(Binaries.agent, ["init", "--db", impostor, "--hub", hub.url, "--commune", "long-dong", "--token-file", otherToken])
+        let refusedInit = try workspace.run(Binaries.agent, ["init", "--db", impostor, "--hub", hub.url, "--commune", "long-dong", "--token-file", otherToken])
+        #expect(refusedInit.status == 65)
+        let swapped = workspace.path("swapped.token")
+        try FileManager.default.copyItem(atPath: deskToken, toPath: swapped)
+        try workspace.succeed(Binaries.agent, ["init", "--db", impostor, "--hub", hub.url, "--commune", "long-dong", "--token-file", swapped])
+        try FileManager.default.removeItem(atPath: swapped)
+        try FileManager.default.copyItem(atPath: otherToken, toPath: swapped)
         let refused = try workspace.run(Binaries.agent, ["sync", "--db", impostor])
-        #expect(refused.status == 1)
-        #expect(refused.stderr.contains("forbidden"))
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("bac-quynh"))
         let auditAfter = try #require(try workspace.json(Binaries.hub, ["audit", "--db", hubDB, "--json"]) as? [[String: Any]])
         #expect(auditAfter.count == auditBefore.count)
         #expect(hub.stop() == 0)

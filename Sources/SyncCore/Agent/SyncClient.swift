@@ -39,7 +39,7 @@ public struct SyncClient: Sendable {
         do {
             return try drain(token: token)
         } catch let error as SyncError {
-            try? store.recordSyncFailure(error.message)
+            try? store.recordSyncFailure(error.officerMessage)
             throw error
         }
     }
@@ -107,39 +107,5 @@ public struct SyncClient: Sendable {
         ])
         let drained = try !response.more && (batch.isEmpty || store.agentSyncState().pending == 0)
         return Step(pushed: batch.count, pulled: response.changes.count, rejected: response.rejected.count, drained: drained)
-    }
-}
-
-/// Reads a node token from its file: the token never appears on a command line.
-public enum TokenFile {
-    public static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SyncError(.invalidInput, "Không đọc được tệp mã truy cập (cannot read token file) \(path)")
-        }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let dot = token.firstIndex(of: "."), token[..<dot].hasPrefix("n-"), token.count < 200 else {
-            throw SyncError(.invalidInput, "Tệp \(path) không chứa mã truy cập hợp lệ (not a node token)")
-        }
-        return token
-    }
-
-    /// The credential name the systemd unit loads the token under (`LoadCredential=node-token:…`).
-    public static let credentialName = "node-token"
-
-    /// Where this node's token is read from: the configured file if any, else the systemd
-    /// credential when the service runs with one, else the file given to `init`.
-    public static func path(configured: String?, identity: AgentIdentity,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let configured { return configured }
-        if let directory = environment["CREDENTIALS_DIRECTORY"] {
-            let credential = URL(fileURLWithPath: directory).appendingPathComponent(credentialName).path
-            if FileManager.default.fileExists(atPath: credential) { return credential }
-        }
-        return identity.tokenFile
-    }
-
-    /// The node id a token was issued to: the part before the dot.
-    public static func node(of token: String) -> String {
-        String(token[..<(token.firstIndex(of: ".") ?? token.endIndex)])
     }
 }

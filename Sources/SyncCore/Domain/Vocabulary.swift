@@ -32,6 +32,9 @@ public enum EquipmentKind: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The label inside a sentence: "máy tính", "đường truyền Internet".
+    public var lowercasedFirstWord: String { label.prefix(1).lowercased() + label.dropFirst() }
+
     /// Devices are counted; the internet line has a state instead.
     public var isDevice: Bool { self != .internet }
 }

@@ -25,7 +25,10 @@ public struct OutboxEntry: Sendable, Hashable {
 
 /// What `commune-agent status` reports.
 public struct AgentSyncState: Sendable, Hashable {
+    /// Pending outbox entries: one per field written.
     public var pending: Int
+    /// Pending reports and checks (each is one stamp over several fields), as officers count.
+    public var pendingReports: Int
     public var rejected: Int
     public var cursor: Int64
     /// Milliseconds since the epoch (local clock) of the last successful exchange.
@@ -207,11 +210,12 @@ extension Store {
         try read { db in
             let counts = try Row.fetchOne(db, sql: """
                 SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'),
-                       (SELECT count(*) FROM outbox WHERE state = 'rejected')
+                       (SELECT count(*) FROM outbox WHERE state = 'rejected'),
+                       (SELECT count(*) FROM (SELECT DISTINCT wall, counter FROM outbox WHERE state = 'pending'))
                 """)!
             let measured = try meta(AgentMeta.offsetMeasured, db) != nil
             return AgentSyncState(
-                pending: counts[0], rejected: counts[1],
+                pending: counts[0], pendingReports: counts[2], rejected: counts[1],
                 cursor: try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0,
                 lastSync: try meta(AgentMeta.lastSync, db).flatMap { Int64($0) },
                 lastError: try meta(AgentMeta.lastError, db),

@@ -13,7 +13,8 @@ public struct NodeIdentity: Sendable, Hashable {
 public struct Enrollment: Sendable {
     public var node: String
     public var commune: String
-    /// `<node>.<64 hex digits>`: 256 random bits; only its SHA-256 is stored.
+    /// `<node>.<commune>.<64 hex digits>` (see `NodeToken`): 256 random bits; only its
+    /// SHA-256 is stored.
     public var token: String
 }
 
@@ -55,7 +56,7 @@ extension Store {
         var generator = SystemRandomNumberGenerator()
         let node = "n-" + Self.hex((0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let secret = Self.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let token = "\(node).\(secret)"
+        let token = "\(node).\(commune).\(secret)"
         let known = try read { db in try currentField(FieldKey(collection: Collection.communes.rawValue, record: commune, field: "name"), db) }
         if known == nil || name != nil {
             let displayName = name?.cleanedInput ?? commune

@@ -70,6 +70,7 @@ public struct AuditEntry: Encodable, Sendable, Hashable {
     public var id: Int64
     /// Hub time of receipt, ISO 8601 UTC.
     public var receivedAt: String
+    public var receivedAtMillis: Int64
     public var commune: String?
     public var collection: String
     public var record: String
@@ -88,6 +89,32 @@ public struct AuditEntry: Encodable, Sendable, Hashable {
     public var outcome: String
     public var reasonCode: String?
     public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, receivedAt, commune, collection, record, field, value, oldValue, node, seq, actor, hlc, appliedHlc,
+            outcome, reasonCode, reason
+    }
+
+    /// Every key is always present (null when empty), so scripts can rely on the shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(receivedAt, forKey: .receivedAt)
+        try container.encode(commune, forKey: .commune)
+        try container.encode(collection, forKey: .collection)
+        try container.encode(record, forKey: .record)
+        try container.encode(field, forKey: .field)
+        try container.encode(value, forKey: .value)
+        try container.encode(oldValue, forKey: .oldValue)
+        try container.encode(node, forKey: .node)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(hlc, forKey: .hlc)
+        try container.encode(appliedHlc, forKey: .appliedHlc)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(reasonCode, forKey: .reasonCode)
+        try container.encode(reason, forKey: .reason)
+    }
 }
 
 /// A commune's own view of a task on the agent.
@@ -169,7 +196,7 @@ extension Store {
                 let applied = appliedWall.map { HLC(wall: $0, counter: UInt32((row[14] as Int64?) ?? 0)) }
                 let oldValue: DatabaseValue = row[7]
                 return AuditEntry(
-                    id: row[0], receivedAt: isoTimestamp(millis: row[1]), commune: row[2],
+                    id: row[0], receivedAt: isoTimestamp(millis: row[1]), receivedAtMillis: row[1], commune: row[2],
                     collection: row[3], record: row[4], field: row[5],
                     value: FieldValue.fromDatabaseValue(row[6]) ?? .null,
                     oldValue: oldValue.isNull ? nil : FieldValue.fromDatabaseValue(oldValue),

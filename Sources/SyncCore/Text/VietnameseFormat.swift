@@ -17,12 +17,12 @@ public enum VietnameseFormat {
         number(value) + " đ"
     }
 
-    /// A moment as `dd/MM/yyyy HH:mm` in Vietnam's time.
-    public static func dateTime(millis: Int64) -> String {
+    /// A moment as `dd/MM/yyyy HH:mm` (or `HH:mm:ss`) in Vietnam's time.
+    public static func dateTime(millis: Int64, seconds: Bool = false) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "vi_VN")
         formatter.timeZone = CalendarDay.timeZone
-        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        formatter.dateFormat = seconds ? "dd/MM/yyyy HH:mm:ss" : "dd/MM/yyyy HH:mm"
         return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 

@@ -85,7 +85,7 @@ public struct CurlHTTPClient: Sendable {
             throw SyncError(.hubUnreachable, "the transfer to \(url) was stopped for shutdown")
         }
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let summary = String(cString: curl_easy_strerror(code))
             throw SyncError(.hubUnreachable, "cannot reach the hub at \(url): \(detail.isEmpty ? summary : detail)")
         }

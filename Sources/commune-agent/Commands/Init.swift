@@ -28,11 +28,13 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let token = try TokenFile.read(tokenFile)
+            let token = try NodeToken.read(tokenFile)
+            try token.check(commune: commune)
             let path = URL(fileURLWithPath: tokenFile).standardizedFileURL.path
-            let identity = AgentIdentity(node: TokenFile.node(of: token), commune: commune, hubURL: hub, tokenFile: path)
+            let identity = AgentIdentity(node: token.node, commune: commune, hubURL: hub, tokenFile: path)
             try Store(path: store.db).configureAgent(identity)
-            print("Đã khởi tạo: máy \(identity.node) của xã \(commune), máy chủ huyện \(hub)")
+            print("Đã khởi tạo máy \(identity.node) cho đơn vị mã \(commune), máy chủ huyện \(hub).")
+            print("Chạy `commune-agent sync --db \(store.db)` để nhận nhiệm vụ.")
         }
     }
 }

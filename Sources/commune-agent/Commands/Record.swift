@@ -73,7 +73,7 @@ struct Equipment: ParsableCommand {
             var checkedOn: CalendarDay?
             if let date {
                 guard let day = CalendarDay(date) else {
-                    throw SyncError(.invalidInput, "Ngày kiểm tra phải có dạng yyyy-MM-dd, không phải \"\(date)\".")
+                    throw SyncError(.invalidInput, "Ngày kiểm tra phải viết theo dạng năm-tháng-ngày, ví dụ 2023-04-30, không phải \"\(date)\".")
                 }
                 checkedOn = day
             }
@@ -85,7 +85,7 @@ struct Equipment: ParsableCommand {
             let writes = try check.writes(commune: identity.commune, current: try store.fields(of: .equipment, record: record),
                                           today: try store.today())
             try store.record(writes, actor: by.cleanedInput, node: identity.node)
-            print("Đã ghi kết quả kiểm tra \(kind.label); sẽ gửi lên huyện khi đồng bộ.")
+            print("Đã ghi kết quả kiểm tra \(kind.lowercasedFirstWord); sẽ gửi lên huyện khi đồng bộ.")
         }
     }
 }

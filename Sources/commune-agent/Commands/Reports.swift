@@ -31,7 +31,7 @@ struct TasksCommand: ParsableCommand {
                 var due = "hạn \(VietnameseFormat.day(task.deadline))"
                 if let deadline = task.deadline.flatMap(CalendarDay.init), task.status != ProgressStatus.done.rawValue {
                     let days = today.days(until: deadline)
-                    due += days < 0 ? " (trễ \(-days) ngày)" : " (còn \(days) ngày)"
+                    due += days < 0 ? " (quá hạn \(-days) ngày)" : " (còn \(days) ngày)"
                 }
                 print("\(task.id)  \(task.title)")
                 print("      \(status)\(percent) · \(due)")
@@ -110,14 +110,15 @@ struct StatusCommand: ParsableCommand {
                 return
             }
             print("Máy: \(report.node) · Xã: \(report.commune) · Máy chủ huyện: \(report.hub)")
-            print("Thay đổi chờ gửi: \(report.pending)")
-            print("Lần đồng bộ gần nhất: \(state.lastSync.map(VietnameseFormat.dateTime(millis:)) ?? "chưa đồng bộ")")
+            print("Báo cáo chờ gửi lên huyện: \(state.pendingReports) (\(report.pending) trường dữ liệu)")
+            print("Lần đồng bộ gần nhất: \(state.lastSync.map { VietnameseFormat.dateTime(millis: $0) } ?? "chưa đồng bộ")")
             if let error = report.lastError { print("Lỗi gần nhất: \(error)") }
             if report.rejected > 0 { print("Thay đổi bị huyện từ chối: \(report.rejected)") }
-            if let offset = report.clockOffsetMs {
-                print("Độ lệch đồng hồ so với huyện: \(offset) ms")
+            if let warning {
+                print("CẢNH BÁO: \(warning)")
+            } else if report.clockOffsetMs != nil {
+                print("Đồng hồ máy tính: khớp với máy chủ huyện.")
             }
-            if let warning { print("CẢNH BÁO: \(warning)") }
         }
     }
 }

@@ -48,8 +48,10 @@ private func adoptConfiguredIdentity(store: Store, settings: AgentSettings) thro
         throw SyncError(.notInitialized, "the store is not initialised: set hub.url and commune in the config, or run `commune-agent init`")
     }
     let provisional = AgentIdentity(node: existing?.node ?? "", commune: commune, hubURL: hubURL, tokenFile: existing?.tokenFile ?? "")
-    let tokenPath = TokenFile.path(configured: settings.tokenFile, identity: provisional)
-    let node = try existing?.node ?? TokenFile.node(of: TokenFile.read(tokenPath))
+    let tokenPath = NodeToken.path(configured: settings.tokenFile, identity: provisional)
+    let token = try NodeToken.read(tokenPath)
+    try token.check(commune: commune)
+    let node = existing?.node ?? token.node
     let identity = AgentIdentity(node: node, commune: commune, hubURL: hubURL, tokenFile: existing?.tokenFile ?? tokenPath)
     if identity != existing { try store.configureAgent(identity) }
 }

@@ -16,10 +16,11 @@ struct Sync: ParsableCommand {
         try reportingErrors {
             let store = try store.open()
             let identity = try store.agentIdentity()
-            let token = try TokenFile.read(TokenFile.path(configured: nil, identity: identity))
+            let token = try NodeToken.read(NodeToken.path(configured: nil, identity: identity))
+            try token.check(commune: identity.commune)
             let client = SyncClient(store: store, transport: CurlSyncTransport(hubURL: identity.hubURL),
                                     logger: Logger(label: "commune-agent"))
-            let summary = try client.syncUntilDrained(token: token)
+            let summary = try client.syncUntilDrained(token: token.text)
             print("Đã đồng bộ với huyện: gửi \(summary.pushed), nhận \(summary.pulled) thay đổi.")
             if summary.rejected > 0 {
                 print("Cảnh báo: huyện từ chối \(summary.rejected) thay đổi:")

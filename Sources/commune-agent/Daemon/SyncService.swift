@@ -35,8 +35,9 @@ struct SyncService: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 if clock.now >= nextSync {
                     do {
-                        let token = try TokenFile.read(TokenFile.path(configured: settings.tokenFile, identity: identity))
-                        let summary = try await runBlocking { try syncClient.syncUntilDrained(token: token) }
+                        let token = try NodeToken.read(NodeToken.path(configured: settings.tokenFile, identity: identity))
+                        try token.check(commune: identity.commune)
+                        let summary = try await runBlocking { try syncClient.syncUntilDrained(token: token.text) }
                         backoff.succeeded()
                         nextSync = clock.now + settings.interval
                         logger.info("sync.done", metadata: [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SyncCore
 
 struct Enroll: ParsableCommand {
@@ -16,6 +17,9 @@ struct Enroll: ParsableCommand {
     @Option(help: "What the node is, e.g. \"one-stop desk PC\".")
     var label: String?
 
+    @Option(help: "Also write the token to this new file, readable by its owner only (mode 0600).")
+    var tokenFile: String?
+
     func validate() throws {
         guard Identifiers.isCommuneCode(commune) else {
             throw ValidationError("--commune must be lowercase ASCII letters, digits and '-' (at most 32), e.g. long-dong")
@@ -23,7 +27,22 @@ struct Enroll: ParsableCommand {
     }
 
     func run() throws {
-        let enrollment = try Store(path: store.db).enroll(commune: commune, name: name, label: label)
+        if let tokenFile, FileManager.default.fileExists(atPath: tokenFile) {
+            throw ValidationError("--token-file \(tokenFile) exists; choose a new file")
+        }
+        let hub = try Store(path: store.db)
+        let known = try hub.records(of: .communes)[commune] != nil
+        let enrollment = try hub.enroll(commune: commune, name: name, label: label)
+        if !known {
+            // Enrolling creates the commune; a typo would create a stray one, so say so.
+            FileHandle.standardError.write(Data("note: commune \(commune) was not known and has been created (name: \(name ?? commune)); check the code if that is a surprise\n".utf8))
+        }
+        if let tokenFile {
+            guard FileManager.default.createFile(atPath: tokenFile, contents: Data((enrollment.token + "\n").utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write \(tokenFile)")
+            }
+        }
         print("node: \(enrollment.node)")
         print("commune: \(enrollment.commune)")
         print("The token below is shown only once; put it in the agent's token file.")

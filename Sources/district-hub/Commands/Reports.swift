@@ -8,17 +8,28 @@ struct Status: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @Option(help: "Only this commune.")
+    var commune: String?
+
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
     func run() throws {
-        let status = try store.existing().hubStatus()
+        var status = try store.existing().hubStatus()
+        if let commune {
+            status.communes = status.communes.filter { $0.code == commune }
+            guard !status.communes.isEmpty else { throw ValidationError("no commune \(commune) at this hub") }
+        }
         if json {
             print(String(decoding: try WireCoding.encode(status, pretty: true), as: UTF8.self))
             return
         }
         let communeTasks = status.tasks.filter { $0.assignment != .communes([]) }
         print("Tổng hợp: \(status.communes.count) xã, thị trấn; \(status.tasks.count) nhiệm vụ (\(communeTasks.count) giao cho xã)")
+        print("Nhiệm vụ giao cho xã:")
+        for task in communeTasks {
+            print("  \(task.id.padding(toLength: 5, withPad: " ", startingAt: 0)) \(task.title) (hạn \(VietnameseFormat.day(task.deadline)))")
+        }
         for commune in status.communes {
             print("\n\(commune.name) (\(commune.code))")
             for task in communeTasks where task.assignment.includes(commune.code) {
@@ -68,7 +79,7 @@ struct Audit: ParsableCommand {
             return
         }
         for entry in entries {
-            var line = "\(entry.receivedAt) \(entry.outcome.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+            var line = "\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)) \(entry.outcome.padding(toLength: 9, withPad: " ", startingAt: 0)) "
                 + "\(entry.collection)/\(entry.record) \(entry.field)=\"\(entry.value)\" [\(entry.actor), \(entry.node)]"
             if entry.outcome == "lost", let winner = entry.oldValue { line += " kept \"\(winner)\"" }
             if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }

@@ -1,0 +1,25 @@
+extension SyncError {
+    /// What a commune officer reads: Vietnamese, saying what happened to their data and what to
+    /// do. Validation errors already carry Vietnamese messages; network and credential errors
+    /// carry the operator's English detail, kept in brackets for the IT staff.
+    public var officerMessage: String {
+        switch code {
+        case .hubUnreachable:
+            return "Không kết nối được máy chủ huyện. Dữ liệu vẫn được lưu trên máy này và sẽ tự gửi khi có mạng. (\(message))"
+        case .unauthorized:
+            return "Máy chủ huyện không chấp nhận mã truy cập của máy này (mã sai hoặc đã bị thu hồi). Hãy liên hệ bộ phận CNTT của huyện. (\(message))"
+        case .forbidden:
+            return "Máy chủ huyện từ chối: mã truy cập không khớp với máy hoặc xã này. Hãy liên hệ bộ phận CNTT của huyện. (\(message))"
+        case .protocolVersion:
+            return "Phần mềm của xã không cùng phiên bản với máy chủ huyện; cần cập nhật phần mềm. (\(message))"
+        case .slowDown, .draining:
+            return "Máy chủ huyện đang bận; sẽ tự thử lại sau. (\(message))"
+        case .hubError, .tooLarge:
+            return "Máy chủ huyện gặp lỗi khi nhận dữ liệu; sẽ thử lại sau. Nếu lỗi kéo dài, hãy báo bộ phận CNTT của huyện. (\(message))"
+        case .storage:
+            return "Lỗi ghi dữ liệu trên máy này; hãy báo bộ phận CNTT. (\(message))"
+        default:
+            return message
+        }
+    }
+}
