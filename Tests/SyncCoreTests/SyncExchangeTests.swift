@@ -158,4 +158,40 @@ struct SyncExchangeTests {
         #expect(pulled.exchanges >= 8)
         #expect(try reader.store.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("lần 24"))
     }
+
+    @Test("a store restored from an older backup cannot have its new writes taken for duplicates")
+    func restoredStoreIsRefused() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+        let backup = district.scratch.path("backup.sqlite")
+        try node.store.backup(to: backup)
+        try node.report("4.1", .inProgress, percent: 30)
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+
+        // The office restores yesterday's copy and reports again: the same sequence numbers.
+        let restored = try Store(path: backup, clock: HybridLogicalClock(physical: node.clock.physical))
+        district.advance(1_000, [node])
+        let writes = try ProgressReport(task: "4.1", status: .done, by: "Cán bộ").writes(commune: "long-dong", current: [:])
+        try restored.record(writes, actor: "Cán bộ", node: node.identity.node)
+        do {
+            try SyncClient(store: restored, transport: district.transport).syncUntilDrained(token: node.token)
+            Issue.record("a reused sequence was accepted")
+        } catch let error as SyncError {
+            #expect(error.code == .sequenceReused)
+        }
+        #expect(try restored.agentSyncState().pending == 5)
+        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("in_progress"))
+
+        // Re-enrolled, the restored store sends its pending report under the new node.
+        let enrollment = try district.hub.enroll(commune: "long-dong", name: nil, label: "after restore")
+        #expect(throws: SyncError.self) {
+            try restored.configureAgent(AgentIdentity(node: enrollment.node, commune: "long-dong", hubURL: "memory://hub", tokenFile: "/dev/null"))
+        }
+        try restored.configureAgent(AgentIdentity(node: enrollment.node, commune: "long-dong", hubURL: "memory://hub", tokenFile: "/dev/null"),
+                                    rebind: true)
+        try SyncClient(store: restored, transport: district.transport).syncUntilDrained(token: enrollment.token)
+        #expect(try restored.agentSyncState().pending == 0)
+        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
+    }
 }

@@ -24,6 +24,7 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let hubUnreachable = Code(rawValue: "hub_unreachable")
         public static let hubError = Code(rawValue: "hub_error")
         public static let storage = Code(rawValue: "storage")
+        public static let sequenceReused = Code(rawValue: "sequence_reused")
     }
 
     public var code: Code
@@ -42,7 +43,7 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         switch code {
         case .unauthorized: return 401
         case .forbidden, .outOfScope, .districtOnly: return 403
-        case .protocolVersion: return 409
+        case .protocolVersion, .sequenceReused: return 409
         case .tooLarge: return 413
         case .slowDown: return 429
         case .draining: return 503

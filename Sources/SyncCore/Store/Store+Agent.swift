@@ -59,11 +59,13 @@ private enum AgentMeta {
 
 extension Store {
     /// Binds this store to a node of a commune. Re-running it may change the hub address or the
-    /// token file, never the node or the commune of a store that already has them.
-    public func configureAgent(_ identity: AgentIdentity) throws {
+    /// token file, never the commune of a store that already has one, and the node only with
+    /// `rebind`: after a restore from an older backup, a newly enrolled node takes over the
+    /// store and sends what is pending under its own name.
+    public func configureAgent(_ identity: AgentIdentity, rebind: Bool = false) throws {
         try write { db in
-            if let node = try meta(AgentMeta.node, db), node != identity.node {
-                throw SyncError(.invalidInput, "this store already belongs to node \(node); use a new --db for another node")
+            if let node = try meta(AgentMeta.node, db), node != identity.node, !rebind {
+                throw SyncError(.invalidInput, "this store already belongs to node \(node); use a new --db for another node, or --rebind after a restore")
             }
             if let commune = try meta(AgentMeta.commune, db), commune != identity.commune {
                 throw SyncError(.invalidInput, "this store already belongs to commune \(commune)")

@@ -220,6 +220,12 @@ extension Store {
             if pushed.seq <= lastSeq {
                 // A retry of something already durable: answer as we did the first time.
                 if let first = try firstAudit(node: identity.node, seq: pushed.seq, db) {
+                    guard first.matches(pushed) else {
+                        // The same sequence number for another change: the node's store went
+                        // back in time (a restored backup). Taking it for a duplicate would drop
+                        // it silently, so the whole request is refused and nothing is acknowledged.
+                        throw SyncError(.sequenceReused, "node \(identity.node) sent change \(pushed.seq) again with different content; its store was probably restored from an older backup: enroll the machine again")
+                    }
                     if first.outcome == "rejected" {
                         rejected.append(Rejection(seq: pushed.seq, code: first.reasonCode ?? "", reason: first.reason ?? ""))
                     } else if let applied = first.applied, applied != pushed.hlc {
@@ -390,22 +396,32 @@ extension Store {
         ])
     }
 
+    /// How the hub first received a `(node, seq)`.
     private struct FirstAudit {
         var outcome: String
+        var key: FieldKey
+        var hlc: HLC
         var applied: HLC?
         var reasonCode: String?
         var reason: String?
+
+        /// Whether `pushed` is the very change first received under its sequence number.
+        func matches(_ pushed: PushedChange) -> Bool {
+            key == FieldKey(collection: pushed.collection, record: pushed.record, field: pushed.field) && hlc == pushed.hlc
+        }
     }
 
     private func firstAudit(node: String, seq: Int64, _ db: Database) throws -> FirstAudit? {
         let statement = try db.cachedStatement(sql: """
-            SELECT outcome, applied_wall, applied_counter, reason_code, reason FROM audit
-            WHERE node = ? AND seq = ? AND outcome <> 'duplicate'
+            SELECT outcome, applied_wall, applied_counter, reason_code, reason, collection, record, field, wall, counter
+            FROM audit WHERE node = ? AND seq = ? AND outcome <> 'duplicate'
             """)
         guard let row = try Row.fetchOne(statement, arguments: [node, seq]) else { return nil }
         let wall: Int64? = row[1]
         let counter: Int64? = row[2]
-        return FirstAudit(outcome: row[0], applied: wall.map { HLC(wall: $0, counter: UInt32(counter ?? 0)) },
+        return FirstAudit(outcome: row[0], key: FieldKey(collection: row[5], record: row[6], field: row[7]),
+                          hlc: HLC(wall: row[8], counter: UInt32(row[9] as Int64)),
+                          applied: wall.map { HLC(wall: $0, counter: UInt32(counter ?? 0)) },
                           reasonCode: row[3], reason: row[4])
     }
 

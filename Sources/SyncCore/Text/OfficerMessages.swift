@@ -12,6 +12,8 @@ extension SyncError {
             return "Máy chủ huyện từ chối: mã truy cập không khớp với máy hoặc xã này. Hãy liên hệ bộ phận CNTT của huyện. (\(message))"
         case .protocolVersion:
             return "Phần mềm của xã không cùng phiên bản với máy chủ huyện; cần cập nhật phần mềm. (\(message))"
+        case .sequenceReused:
+            return "Dữ liệu trên máy này đã bị khôi phục từ một bản sao cũ nên huyện chưa nhận các thay đổi mới. Hãy liên hệ bộ phận CNTT của huyện để đăng ký lại máy; dữ liệu vẫn được giữ trên máy. (\(message))"
         case .slowDown, .draining:
             return "Máy chủ huyện đang bận; sẽ tự thử lại sau. (\(message))"
         case .hubError, .tooLarge:

@@ -17,6 +17,9 @@ struct Init: ParsableCommand {
     @Option(help: "The file holding the node token `district-hub enroll` printed.")
     var tokenFile: String
 
+    @Flag(help: "Let a newly enrolled node take over this store (after restoring it from a backup).")
+    var rebind = false
+
     func validate() throws {
         guard let url = URL(string: hub), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
             throw ValidationError("--hub must be an http:// or https:// address, not \(hub)")
@@ -32,7 +35,7 @@ struct Init: ParsableCommand {
             try token.check(commune: commune)
             let path = URL(fileURLWithPath: tokenFile).standardizedFileURL.path
             let identity = AgentIdentity(node: token.node, commune: commune, hubURL: hub, tokenFile: path)
-            try Store(path: store.db).configureAgent(identity)
+            try Store(path: store.db).configureAgent(identity, rebind: rebind)
             print("Đã khởi tạo máy \(identity.node) cho đơn vị mã \(commune), máy chủ huyện \(hub).")
             print("Chạy `commune-agent sync --db \(store.db)` để nhận nhiệm vụ.")
         }
