@@ -9,6 +9,12 @@ public struct CurlHTTPClient: Sendable {
         public var body: Data
         /// The `Retry-After` header in seconds, when the hub sent one.
         public var retryAfter: Int?
+        /// Every response header, by lowercased name, in the order received.
+        public var headers: [(name: String, value: String)]
+
+        public func header(_ name: String) -> String? {
+            headers.last { $0.name == name.lowercased() }?.value
+        }
     }
 
     public var connectTimeoutMs: Int = 10_000
@@ -91,7 +97,7 @@ public struct CurlHTTPClient: Sendable {
         }
         var status = 0
         _ = cshims_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return Reply(status: status, body: sink.body, retryAfter: sink.retryAfter)
+        return Reply(status: status, body: sink.body, retryAfter: sink.retryAfter, headers: sink.headers)
     }
 }
 
@@ -101,6 +107,7 @@ private final class ResponseSink {
     let abort: AbortSignal?
     var body = Data()
     var retryAfter: Int?
+    var headers: [(name: String, value: String)] = []
 
     init(limit: Int, abort: AbortSignal?) {
         self.limit = limit
@@ -149,9 +156,14 @@ private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, 
         String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
     }
     if line.lowercased().hasPrefix("http/") {
-        sink.retryAfter = nil  // a new response (after a redirect or 100-continue)
-    } else if let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "retry-after" {
-        sink.retryAfter = Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines))
+        // A new response (after a redirect or 100-continue): forget the previous one's headers.
+        sink.retryAfter = nil
+        sink.headers = []
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        sink.headers.append((name, value))
+        if name == "retry-after" { sink.retryAfter = Int(value) }
     }
     return length
 }

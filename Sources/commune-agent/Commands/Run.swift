@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import SyncCore
@@ -12,6 +13,15 @@ struct Run: AsyncParsableCommand {
 
     @Option(help: "The config file (default /etc/commune-agent/config.json when present).")
     var config: String?
+
+    @Option(help: "HOST:PORT of the officer's screen (default 127.0.0.1:8181; port 0 picks a free one).")
+    var web: String?
+
+    func validate() throws {
+        if let web, hostAndPort(web) == nil {
+            throw ValidationError("--web takes HOST:PORT, e.g. 127.0.0.1:8181, not \(web)")
+        }
+    }
 
     func run() async throws {
         let settings: AgentSettings
@@ -32,8 +42,24 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data("commune-agent: \(error.message)\n".utf8))
             throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
         }
+        let trigger = SyncTrigger()
+        let hosts = HostAllowList()
+        let (webHost, webPort) = web.flatMap(hostAndPort) ?? (settings.webHost, settings.webPort)
+        let screen = Application(
+            router: LocalWeb(store: store, trigger: trigger, hosts: hosts).buildRouter(),
+            configuration: .init(address: .hostname(webHost, port: webPort), serverName: "commune-agent"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? webPort
+                hosts.allow(host: webHost, port: port)
+                // Scripts and tests read the bound port from this line.
+                FileHandle.standardOutput.write(Data("commune-agent screen on http://\(webHost):\(port)\n".utf8))
+            },
+            logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: SyncService(store: store, settings: settings, notifier: notifier, logger: logger))],
+            services: [
+                .init(service: SyncService(store: store, settings: settings, trigger: trigger, notifier: notifier, logger: logger)),
+                .init(service: screen),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -20,6 +20,9 @@ struct AgentSettings: Sendable {
     var hubURL: String?
     var commune: String?
     var logLevel: Logger.Level
+    /// Where the officer's screen listens: loopback unless the operator says otherwise.
+    var webHost: String
+    var webPort: Int
 
     static func load(file: String?, environment: [String: String]) async throws -> AgentSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "agent",
@@ -29,6 +32,10 @@ struct AgentSettings: Sendable {
         http.totalTimeoutMs = Int(try settings.seconds("http.timeout", default: 120, range: 5...3600).milliseconds)
         http.lowSpeedBytes = try settings.int("http.lowSpeedLimit", default: 100, range: 1...1_000_000)
         http.lowSpeedSeconds = Int(try settings.seconds("http.lowSpeedTime", default: 30, range: 1...600).milliseconds / 1000)
+        let web = try settings.string("web.listen", default: "127.0.0.1:8181")!
+        guard let (webHost, webPort) = hostAndPort(web) else {
+            throw SettingsError(key: "web.listen (AGENT_WEB_LISTEN)", reason: "must be HOST:PORT, not \(web)")
+        }
         let result = AgentSettings(
             interval: try settings.seconds("sync.interval", default: 60, range: 1...86_400),
             afterWrite: try settings.seconds("sync.afterWrite", default: 2, range: 0...600),
@@ -38,7 +45,8 @@ struct AgentSettings: Sendable {
             tokenFile: try settings.string("tokenFile"),
             hubURL: try settings.string("hub.url"),
             commune: try settings.string("commune"),
-            logLevel: try settings.logLevel("log.level", default: .info))
+            logLevel: try settings.logLevel("log.level", default: .info),
+            webHost: webHost, webPort: webPort)
         if let url = result.hubURL, URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
             throw SettingsError(key: "hub.url (AGENT_HUB_URL)", reason: "must be an http:// or https:// address, not \(url)")
         }
@@ -50,4 +58,12 @@ struct AgentSettings: Sendable {
         }
         return result
     }
+}
+
+/// `HOST:PORT` split, or nil when it is not one.
+func hostAndPort(_ text: String) -> (String, Int)? {
+    guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+        let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+    else { return nil }
+    return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
 }

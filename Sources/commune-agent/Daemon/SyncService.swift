@@ -9,6 +9,8 @@ import SyncCore
 struct SyncService: Service {
     let store: Store
     let settings: AgentSettings
+    /// "Sync now" from the officer's screen.
+    let trigger: SyncTrigger
     let notifier: SystemdNotifier
     let logger: Logger
 
@@ -60,6 +62,7 @@ struct SyncService: Service {
                     lastPing = clock.now
                 }
                 try? await Task.sleep(for: .milliseconds(250))
+                if trigger.consume() { nextSync = clock.now }
                 // A write by the CLI or the web form: sync soon, unless we are backing off.
                 if let latest = try? store.latestOutboxSeq(), latest > seenSeq {
                     seenSeq = latest

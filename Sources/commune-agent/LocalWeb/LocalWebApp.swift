@@ -1,0 +1,198 @@
+import Foundation
+import Hummingbird
+import Logging
+import SyncCore
+
+/// The officer's screen, served by `commune-agent run` on loopback: the commune's tasks, the
+/// progress and equipment forms, the sync state and the office's history. Works with no
+/// internet (every write lands in the local store at once) and with no JavaScript.
+struct LocalWeb: Sendable {
+    let store: Store
+    let trigger: SyncTrigger
+    let hosts: HostAllowList
+
+    func buildRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: HostGuardMiddleware(hosts: hosts))
+        router.get("/assets/style.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
+        }
+        router.get("/") { request, _ in try self.tasksPage(request) }
+        router.get("/tasks/:id") { request, context in
+            try self.progressPage(request, task: context.parameters.get("id") ?? "", values: nil, errors: [])
+        }
+        router.post("/progress") { request, _ in try await self.postProgress(request) }
+        router.get("/equipment") { request, _ in try self.equipmentPage(request, values: [:], errors: []) }
+        router.post("/equipment") { request, _ in try await self.postEquipment(request) }
+        router.get("/history") { request, _ in try self.historyPage(request) }
+        router.post("/sync") { request, _ in
+            let form = try await Form(request)
+            try form.checkCSRF(request)
+            trigger.pull()
+            return redirect(to: "/?flash=sync")
+        }
+        return router
+    }
+
+    // MARK: Pages
+
+    private func layout(_ request: Request) throws -> (Layout, String) {
+        let csrf = CSRF.token(in: request) ?? CSRF.newToken()
+        let identity = try store.agentIdentity()
+        let name = try store.fields(of: .communes, record: identity.commune)["name"]?.text ?? identity.commune
+        return (Layout(communeName: name, sync: SyncPanel(state: try store.agentSyncState(), csrf: csrf)), csrf)
+    }
+
+    private func html(_ body: String, csrf: String, status: HTTPResponse.Status = .ok) -> Response {
+        var response = Response(status: status, headers: [
+            .contentType: "text/html; charset=utf-8",
+            .init("Content-Security-Policy")!: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ], body: .init(byteBuffer: ByteBuffer(string: body)))
+        response.setCookie(CSRF.cookie(csrf))
+        return response
+    }
+
+    private static let flashes = [
+        "progress": "Đã lưu báo cáo. Báo cáo sẽ được gửi lên huyện khi có mạng.",
+        "equipment": "Đã lưu kết quả kiểm tra thiết bị. Kết quả sẽ được gửi lên huyện khi có mạng.",
+        "sync": "Đang đồng bộ với huyện; tải lại trang sau ít giây để xem kết quả.",
+    ]
+
+    private func tasksPage(_ request: Request) throws -> Response {
+        let (layout, csrf) = try layout(request)
+        let identity = try store.agentIdentity()
+        let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
+        let body = Pages.tasks(try store.agentTasks(commune: identity.commune), today: try store.today())
+        return html(layout.page(title: "Nhiệm vụ của xã", current: "/", flash: flash, body: body), csrf: csrf)
+    }
+
+    private func progressPage(_ request: Request, task id: String, values: [String: String]?, errors: [String]) throws -> Response {
+        let (layout, csrf) = try layout(request)
+        let identity = try store.agentIdentity()
+        guard let task = try store.tasks().first(where: { $0.id == id && $0.assignment.includes(identity.commune) }) else {
+            return html(layout.page(title: "Không có nhiệm vụ này", current: "/", body: "<p><a href=\"/\">Về danh sách nhiệm vụ</a></p>"),
+                        csrf: csrf, status: .notFound)
+        }
+        var shown = values ?? [:]
+        if values == nil {
+            for (field, value) in try store.fields(of: .progress, record: "\(identity.commune)/\(task.id)") where !value.isNull {
+                shown[field] = value.description
+            }
+            shown["by"] = CSRF.rememberedName(in: request) ?? shown["by"]
+        }
+        let body = Pages.progressForm(task: task, values: shown, errors: errors, csrf: csrf)
+        return html(layout.page(title: "Nhiệm vụ \(task.id): \(task.title)", current: "/", body: body), csrf: csrf,
+                    status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    private func equipmentPage(_ request: Request, values: [String: String], errors: [String]) throws -> Response {
+        let (layout, csrf) = try layout(request)
+        let identity = try store.agentIdentity()
+        var previous: [EquipmentKind: [String: FieldValue]] = [:]
+        for kind in EquipmentKind.allCases {
+            previous[kind] = try store.fields(of: .equipment, record: "\(identity.commune)/\(kind.rawValue)")
+        }
+        let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
+        let body = Pages.equipmentForm(previous: previous, values: values, by: CSRF.rememberedName(in: request) ?? "",
+                                       errors: errors, csrf: csrf)
+        return html(layout.page(title: "Kiểm tra thiết bị", current: "/equipment", flash: flash, body: body), csrf: csrf,
+                    status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    private func historyPage(_ request: Request) throws -> Response {
+        let (layout, csrf) = try layout(request)
+        let titles = Dictionary(try store.tasks().map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        let body = Pages.history(try store.localHistory(), taskTitles: titles)
+        return html(layout.page(title: "Lịch sử thay đổi của máy này", current: "/history", body: body), csrf: csrf)
+    }
+
+    // MARK: Forms
+
+    /// `task`, `status`, `percent`, `note`, `evidence`, `by`: the same rules and messages as
+    /// `commune-agent progress`.
+    private func postProgress(_ request: Request) async throws -> Response {
+        let form = try await Form(request)
+        try form.checkCSRF(request)
+        let identity = try store.agentIdentity()
+        let task = form["task"] ?? ""
+        var errors: [String] = []
+        do {
+            guard try store.agentTasks(commune: identity.commune).contains(where: { $0.id == task }) else {
+                throw SyncError(.unknownTask, "Không có nhiệm vụ \"\(task)\" giao cho xã.")
+            }
+            var percent: Int?
+            if let text = form["percent"], !text.isEmpty {
+                guard let number = Int(text) else { throw SyncError(.invalidValue, "Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100, không phải \"\(text)\".") }
+                percent = number
+            }
+            let report = ProgressReport(task: task, status: try ProgressReport.status(from: form["status"] ?? ""), percent: percent,
+                                        note: form["note"], evidence: form["evidence"], by: form["by"] ?? "")
+            let record = "\(identity.commune)/\(task)"
+            let writes = try report.writes(commune: identity.commune, current: try store.fields(of: .progress, record: record))
+            try store.record(writes, actor: report.by.cleanedInput, node: identity.node)
+            var response = redirect(to: "/?flash=progress")
+            response.setCookie(CSRF.nameCookie(report.by.cleanedInput))
+            return response
+        } catch let error as SyncError {
+            errors.append(error.message)
+        }
+        return try progressPage(request, task: task, values: form.values, errors: errors)
+    }
+
+    /// One form for the four kinds (`computer.total`, …, `internet.state`, `note`, `by`): every
+    /// kind filled in is checked, and all are stored in one transaction or none.
+    private func postEquipment(_ request: Request) async throws -> Response {
+        let form = try await Form(request)
+        try form.checkCSRF(request)
+        let identity = try store.agentIdentity()
+        let by = form["by"] ?? ""
+        var errors: [String] = []
+        var writes: [FieldWrite] = []
+        let today = try store.today()
+        for kind in EquipmentKind.allCases {
+            func given(_ field: String) -> String? {
+                form["\(kind.rawValue).\(field)"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            }
+            func count(_ field: String) -> Int? {
+                guard let text = given(field) else { return nil }
+                guard let value = Int(text) else {
+                    errors.append("\(kind.label): \"\(text)\" không phải số nguyên (\(Pages.fieldLabel(field))).")
+                    return nil
+                }
+                return value
+            }
+            let fields = ["total", "working", "broken", "needed", "cost", "state", "provider", "mbps"]
+            guard fields.contains(where: { given($0) != nil }) else { continue }
+            do {
+                var mbps: Double?
+                if let text = given("mbps") {
+                    guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
+                        throw SyncError(.invalidValue, "Tốc độ đường truyền phải là số, không phải \"\(text)\".")
+                    }
+                    mbps = value
+                }
+                let check = EquipmentCheck(
+                    kind: kind, total: count("total"), working: count("working"), broken: count("broken"), needed: count("needed"),
+                    cost: count("cost").map(Int64.init), state: try given("state").map(EquipmentCheck.state(from:)),
+                    provider: given("provider"), mbps: mbps, note: form["note"].flatMap { $0.isEmpty ? nil : $0 }, by: by)
+                let current = try store.fields(of: .equipment, record: "\(identity.commune)/\(kind.rawValue)")
+                writes += try check.writes(commune: identity.commune, current: current, today: today)
+            } catch let error as SyncError {
+                errors.append(error.message)
+            }
+        }
+        if writes.isEmpty && errors.isEmpty { errors.append("Chưa nhập kết quả kiểm tra nào.") }
+        guard errors.isEmpty else { return try equipmentPage(request, values: form.values, errors: errors) }
+        try store.record(writes, actor: by.cleanedInput, node: identity.node)
+        var response = redirect(to: "/equipment?flash=equipment")
+        response.setCookie(CSRF.nameCookie(by.cleanedInput))
+        return response
+    }
+}
+
+/// 303 See Other: after a POST, the browser loads the page with GET.
+func redirect(to location: String) -> Response {
+    Response(status: .seeOther, headers: [.location: location])
+}

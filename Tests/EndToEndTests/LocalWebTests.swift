@@ -1,0 +1,151 @@
+import Foundation
+import SyncCore
+import Testing
+
+/// The officer's screen, over real HTTP against a running `commune-agent run`.
+@Suite("The officer's screen", .serialized)
+struct LocalWebTests {
+    /// A hub, an enrolled long-dong node, and its daemon with the screen on a free port.
+    final class Office {
+        let setup: DaemonTests.Setup
+        var hub: HubProcess
+        let agent: DaemonProcess
+        let browser: Browser
+
+        init() throws {
+            setup = try DaemonTests.Setup()
+            hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+            try setup.initAgent(hub: hub)
+            let daemon = try DaemonProcess(workspace: setup.workspace, binary: Binaries.agent,
+                                           arguments: ["run", "--db", setup.agentDB, "--web", "127.0.0.1:0"],
+                                           environment: ["AGENT_SYNC_AFTER_WRITE": "0.2", "AGENT_SYNC_INTERVAL": "3600",
+                                                         "AGENT_BACKOFF_INITIAL": "0.2", "AGENT_BACKOFF_MAX": "0.5"])
+            agent = daemon
+            var port = 0
+            try waitUntil {
+                let line = ((try? String(contentsOfFile: daemon.stdoutPath, encoding: .utf8)) ?? "")
+                    .split(separator: "\n").first { $0.contains("screen on") }
+                port = line.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
+                return port != 0
+            }
+            browser = Browser(port: port)
+            try waitUntil { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
+        }
+
+        func store() throws -> Store { try Store(path: setup.agentDB, create: false) }
+
+        deinit {
+            agent.stop()
+            hub.stop()
+        }
+    }
+
+    @Test("the progress form stores exactly what was posted, NFC, and it reaches the hub")
+    func progressForm() throws {
+        let office = try Office()
+        #expect(try office.browser.get("/tasks/4.1").status == 200)
+        let decomposed = "Đã ban hành quyết định <script>alert(1)</script>".decomposedStringWithCanonicalMapping
+        let reply = try office.browser.post("/progress", [
+            "task": "4.1", "status": "in_progress", "percent": "40", "note": decomposed,
+            "evidence": "Quyết định số 45/QĐ-UBND", "by": "Nguyễn Văn An",
+        ])
+        #expect(reply.status == 303)
+        #expect(reply.header("location") == "/?flash=progress")
+        let fields = try office.store().fields(of: .progress, record: "long-dong/4.1")
+        #expect(fields["status"] == .text("in_progress"))
+        #expect(fields["percent"] == .int(40))
+        #expect(fields["note"]?.text?.isNFC == true)
+        #expect(fields["note"]?.text == "Đã ban hành quyết định <script>alert(1)</script>".precomposedStringWithCanonicalMapping)
+        #expect(fields["evidence"] == .text("Quyết định số 45/QĐ-UBND"))
+        #expect(fields["by"] == .text("Nguyễn Văn An"))
+
+        // What the officer typed is shown as text, never run; the reporter is remembered.
+        try office.browser.get("/history")
+        #expect(office.browser.lastPage.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!office.browser.lastPage.contains("<script>alert(1)"))
+        try office.browser.get("/equipment")
+        #expect(office.browser.lastPage.contains("value=\"Nguyễn Văn An\""))
+
+        try waitUntil {
+            let status = try office.setup.workspace.json(Binaries.hub, ["status", "--db", office.setup.hubDB, "--json"]) as? [String: Any]
+            let communes = status?["communes"] as? [[String: Any]] ?? []
+            let progress = communes.first { $0["code"] as? String == "long-dong" }?["progress"] as? [String: [String: Any]]
+            return progress?["4.1"]?["percent"] as? Int == 40
+        }
+        try office.browser.get("/history")
+        #expect(office.browser.lastPage.contains("Huyện đã nhận"))
+    }
+
+    @Test("invalid input is refused with its message and stores nothing", arguments: [
+        (["task": "4.1", "status": "in_progress", "percent": "140", "by": "A"], "0 đến 100", 422),
+        (["task": "4.1", "status": "done", "percent": "50", "by": "A"], "100%", 422),
+        (["task": "4.1", "status": "finished", "by": "A"], "Trạng thái không hợp lệ", 422),
+        (["task": "4.1", "status": "done", "by": "  "], "Thiếu người báo cáo", 422),
+        (["task": "9.9", "status": "done", "by": "A"], "Không có nhiệm vụ", 404),
+        (["task": "4.1", "status": "done", "percent": "nhiều", "by": "A"], "số nguyên", 422),
+    ])
+    func invalidProgress(fields: [String: String], message: String, status: Int) throws {
+        let office = try Office()
+        try office.browser.get("/tasks/4.1")
+        let reply = try office.browser.post("/progress", fields)
+        #expect(reply.status == status)
+        #expect(office.browser.lastPage.contains(message))
+        #expect(try office.store().agentSyncState().pending == 0)
+        #expect(try office.store().fields(of: .progress, record: "long-dong/4.1").isEmpty)
+    }
+
+    @Test("the equipment form stores every kind filled in, and refuses the whole form if one is wrong")
+    func equipmentForm() throws {
+        let office = try Office()
+        try office.browser.get("/equipment")
+        let wrong = try office.browser.post("/equipment", [
+            "computer.total": "5", "computer.working": "3", "printer.total": "1", "printer.working": "2", "by": "Lê Văn Cường",
+        ])
+        #expect(wrong.status == 422)
+        #expect(office.browser.lastPage.contains("không được lớn hơn tổng số"))
+        #expect(try office.store().agentSyncState().pending == 0)
+
+        let saved = try office.browser.post("/equipment", [
+            "computer.total": "5", "computer.working": "3", "computer.needed": "2", "computer.cost": "30000000",
+            "internet.state": "unstable", "internet.provider": "VNPT", "internet.mbps": "20", "by": "Lê Văn Cường",
+        ])
+        #expect(saved.status == 303)
+        let computer = try office.store().fields(of: .equipment, record: "long-dong/computer")
+        #expect(computer["total"] == .int(5) && computer["working"] == .int(3) && computer["cost"] == .int(30_000_000))
+        let internet = try office.store().fields(of: .equipment, record: "long-dong/internet")
+        #expect(internet["state"] == .text("unstable") && internet["provider"] == .text("VNPT") && internet["mbps"] == .int(20))
+        #expect(try office.store().fields(of: .equipment, record: "long-dong/printer").isEmpty)
+
+        // The previous check is shown beside each field.
+        try office.browser.get("/equipment")
+        #expect(office.browser.lastPage.contains("Lần trước: 30.000.000 đ"))
+        #expect(office.browser.lastPage.contains("Lần trước: Chập chờn"))
+    }
+
+    @Test("a form without its CSRF token, or from a foreign Host, is refused")
+    func guards() throws {
+        let office = try Office()
+        try office.browser.get("/tasks/4.1")
+        let forged = try office.browser.post("/progress", ["task": "4.1", "status": "done", "by": "A"], csrf: "0000")
+        #expect(forged.status == 403)
+        #expect(try office.store().agentSyncState().pending == 0)
+        let rebound = try office.browser.get("/", host: "attacker.example:\(office.browser.base.split(separator: ":").last!)")
+        #expect(rebound.status == 421)
+    }
+
+    @Test("the sync state shows the hub going down and coming back")
+    func syncState() throws {
+        let office = try Office()
+        try office.browser.get("/")
+        #expect(office.browser.lastPage.contains("Đang kết nối với huyện"))
+        let port = office.hub.port
+        #expect(office.hub.stop() == 0)
+        try office.browser.post("/sync", [:])
+        try waitUntil { try office.browser.get("/").status == 200 && office.browser.lastPage.contains("Mất kết nối với huyện") }
+        #expect(office.browser.lastPage.contains("Không kết nối được máy chủ huyện"))
+
+        office.hub = try HubProcess(workspace: office.setup.workspace, db: office.setup.hubDB, port: port)
+        try office.browser.post("/sync", [:])
+        try waitUntil { try office.browser.get("/").status == 200 && office.browser.lastPage.contains("Đang kết nối với huyện") }
+    }
+}

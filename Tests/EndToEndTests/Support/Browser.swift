@@ -1,0 +1,56 @@
+import Foundation
+import SyncCore
+
+/// A minimal browser for the officer's screen: keeps cookies, sends forms, reads the CSRF field
+/// from the last page, and can lie about its Host.
+final class Browser {
+    let base: String
+    private let client = CurlHTTPClient()
+    private var cookies: [String: String] = [:]
+    private(set) var lastPage = ""
+
+    init(port: Int) {
+        base = "http://127.0.0.1:\(port)"
+    }
+
+    private var cookieHeader: [String] {
+        cookies.isEmpty ? [] : ["Cookie: " + cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")]
+    }
+
+    private func remember(_ reply: CurlHTTPClient.Reply) {
+        for (name, value) in reply.headers where name == "set-cookie" {
+            let pair = value.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { cookies[String(pair[0])] = String(pair[1]) }
+        }
+        lastPage = String(decoding: reply.body, as: UTF8.self)
+    }
+
+    @discardableResult
+    func get(_ path: String, host: String? = nil) throws -> CurlHTTPClient.Reply {
+        let reply = try client.get(url: base + path, headers: cookieHeader + (host.map { ["Host: \($0)"] } ?? []))
+        remember(reply)
+        return reply
+    }
+
+    /// Posts a form; `csrf` defaults to the token in the last page.
+    @discardableResult
+    func post(_ path: String, _ fields: [String: String], csrf: String? = nil) throws -> CurlHTTPClient.Reply {
+        var fields = fields
+        if fields["csrf"] == nil, let token = csrf ?? self.csrfToken { fields["csrf"] = token }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.map { key, value in
+            "\(key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+        let reply = try client.post(url: base + path, body: Data(body.utf8),
+                                    headers: cookieHeader + ["Content-Type: application/x-www-form-urlencoded"])
+        remember(reply)
+        return reply
+    }
+
+    /// The hidden CSRF field of the last page.
+    var csrfToken: String? {
+        guard let range = lastPage.range(of: #"name="csrf" value=""#) else { return nil }
+        return String(lastPage[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
