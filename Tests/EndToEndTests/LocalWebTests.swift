@@ -120,6 +120,7 @@ struct LocalWebTests {
         try office.browser.get("/equipment")
         #expect(office.browser.lastPage.contains("Lần trước: 30.000.000 đ"))
         #expect(office.browser.lastPage.contains("Lần trước: Chập chờn"))
+        #expect(office.browser.lastPage.contains("<option value=\"down\">Mất kết nối</option>"))
     }
 
     @Test("a form without its CSRF token, or from a foreign Host, is refused")

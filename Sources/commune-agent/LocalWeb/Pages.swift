@@ -57,7 +57,7 @@ enum Pages {
     /// The progress form for one task, filled with what was posted (after an error) or what
     /// the record holds.
     static func progressForm(task: TaskInfo, values: [String: String], errors: [String], csrf: String) -> String {
-        let options = ProgressStatus.allCases.map { status in
+        let options = ProgressStatus.allCases.map { status -> String in
             "<option value=\"\(status.rawValue)\"\(values["status"] == status.rawValue ? " selected" : "")>\(esc(status.label))</option>"
         }.joined()
         return """
@@ -89,7 +89,7 @@ enum Pages {
             let key = "\(kind.rawValue).\(name)"
             return field(kind, name, label, "<input type=\"number\" name=\"\(key)\" min=\"0\" max=\"\(max)\" step=\"1\" value=\"\(esc(values[key] ?? ""))\">")
         }
-        let devices = EquipmentKind.allCases.filter(\.isDevice).map { kind in
+        let devices = EquipmentKind.allCases.filter(\.isDevice).map { kind -> String in
             """
             <fieldset><legend>\(esc(kind.label))</legend>
             \(number(kind, "total", "Tổng số"))
@@ -100,7 +100,7 @@ enum Pages {
             </fieldset>
             """
         }.joined()
-        let states = ([""] + InternetState.allCases.map(\.rawValue)).map { raw in
+        let states = ([""] + InternetState.allCases.map(\.rawValue)).map { raw -> String in
             let label = InternetState(rawValue: raw)?.label ?? "— không đổi —"
             return "<option value=\"\(raw)\"\(values["internet.state"] == raw ? " selected" : "")>\(esc(label))</option>"
         }.joined()
@@ -134,10 +134,9 @@ enum Pages {
             } else {
                 what = "Kiểm tra \(EquipmentKind(rawValue: item)?.lowercasedFirstWord ?? item)"
             }
-            let summary = report.values.keys.sorted().compactMap { key -> String? in
-                guard key != "by", key != "checked_on", let value = report.values[key], !value.isNull else { return nil }
-                let shown = key == "status" ? statusLabel(value.text) : key == "state" ? (value.text.flatMap(InternetState.init(rawValue:))?.label ?? value.description) : value.description
-                return "\(fieldLabel(key)): \(shown)"
+            let summary = summaryOrder.compactMap { key -> String? in
+                guard let value = report.values[key], !value.isNull else { return nil }
+                return "\(fieldLabel(key)): \(shown(value, field: key))"
             }.joined(separator: "; ")
             let state: String
             switch report.state {
@@ -161,11 +160,27 @@ enum Pages {
             """
     }
 
+    /// The order fields are listed in, as on the forms.
+    static let summaryOrder = ["status", "percent", "note", "evidence", "total", "working", "broken", "needed", "cost",
+                               "state", "provider", "mbps"]
+
+    /// A stored value as an officer reads it: statuses and states by their Vietnamese names,
+    /// money with its dots.
+    static func shown(_ value: FieldValue, field: String) -> String {
+        switch field {
+        case "status": return statusLabel(value.text)
+        case "state": return value.text.flatMap(InternetState.init(rawValue:))?.label ?? value.description
+        case "cost": return value.int.map(VietnameseFormat.money) ?? value.description
+        case "percent": return "\(value)%"
+        default: return value.description
+        }
+    }
+
     static func fieldLabel(_ field: String) -> String {
         [
-            "status": "Trạng thái", "percent": "Tỷ lệ %", "note": "Ghi chú", "evidence": "Minh chứng",
+            "status": "Trạng thái", "percent": "Tỷ lệ", "note": "Ghi chú", "evidence": "Minh chứng",
             "total": "Tổng số", "working": "Đang hoạt động", "broken": "Hỏng", "needed": "Cần bổ sung",
-            "cost": "Dự toán (đồng)", "state": "Tình trạng", "provider": "Nhà cung cấp", "mbps": "Mbps",
+            "cost": "Dự toán", "state": "Tình trạng", "provider": "Nhà cung cấp", "mbps": "Tốc độ (Mbps)",
         ][field] ?? field
     }
 

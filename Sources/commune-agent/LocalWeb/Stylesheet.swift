@@ -41,7 +41,7 @@ enum Stylesheet {
         legend { font-weight: 700; padding: 0 .3rem; }
         fieldset label { display: inline-block !important; width: 30%; min-width: 12rem; margin-right: 1rem !important; vertical-align: top; }
         small.previous { display: block; font-weight: 400; color: var(--muted); }
-        button, a.button { display: inline-block; background: var(--brand); color: #fff; border: 0; border-radius: .35rem;
+        button, a.button { display: inline-block; white-space: nowrap; background: var(--brand); color: #fff; border: 0; border-radius: .35rem;
             padding: .45rem .9rem; font: inherit; font-weight: 600; text-decoration: none; cursor: pointer; }
         @media print { header nav, .sync form, a.button { display: none; } body { background: #fff; } }
         """
