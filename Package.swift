@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         /// libcurl and zlib wrappers: Swift cannot call C variadics (`curl_easy_setopt`) or macros
@@ -59,7 +60,14 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
+        ),
+        /// What several test targets share: a small browser for the web screens.
+        .target(
+            name: "TestSupport",
+            dependencies: ["SyncCore"],
+            path: "Tests/TestSupport"
         ),
         .testTarget(
             name: "SyncCoreTests",
@@ -69,14 +77,15 @@ let package = Package(
         .testTarget(
             name: "DistrictHubTests",
             dependencies: [
-                "district-hub", "SyncCore",
+                "district-hub", "SyncCore", "TestSupport",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SyncCore"]
+            dependencies: ["SyncCore", "TestSupport"]
         ),
     ]
 )

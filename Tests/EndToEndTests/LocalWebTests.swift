@@ -1,5 +1,6 @@
 import Foundation
 import SyncCore
+import TestSupport
 import Testing
 
 /// The officer's screen, over real HTTP against a running `commune-agent run`.

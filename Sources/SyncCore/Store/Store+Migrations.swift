@@ -67,6 +67,18 @@ extension Store {
                 CREATE INDEX audit_record ON audit (collection, record, field);
                 """)
         }
+        migrator.registerMigration("v2-dashboard") { db in
+            try db.execute(sql: """
+                -- District staff who sign in to the dashboard; passwords as slow-KDF hashes.
+                CREATE TABLE users (
+                  name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL,
+                  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')), created_at INTEGER NOT NULL) WITHOUT ROWID;
+                -- Signed-in browsers: the cookie token's SHA-256, never the token.
+                CREATE TABLE sessions (
+                  token_hash BLOB PRIMARY KEY NOT NULL, user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+                  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

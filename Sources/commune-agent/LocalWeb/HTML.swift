@@ -3,19 +3,7 @@ import SyncCore
 
 /// Text made safe for HTML: what officers typed is shown, never run.
 func esc(_ text: String) -> String {
-    var escaped = ""
-    escaped.reserveCapacity(text.count)
-    for character in text {
-        switch character {
-        case "&": escaped += "&amp;"
-        case "<": escaped += "&lt;"
-        case ">": escaped += "&gt;"
-        case "\"": escaped += "&quot;"
-        case "'": escaped += "&#39;"
-        default: escaped.append(character)
-        }
-    }
-    return escaped
+    text.htmlEscaped
 }
 
 func esc(_ value: FieldValue?) -> String {

@@ -17,6 +17,7 @@ func buildRouter(store: Store, metrics: HubMetrics) -> Router<HubRequestContext>
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
+    DashboardController(store: store).addRoutes(to: router)
     let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics))
     SyncController(store: store, metrics: metrics).addRoutes(to: api)
     return router

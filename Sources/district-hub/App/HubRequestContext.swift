@@ -6,10 +6,13 @@ struct HubRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by `NodeAuthMiddleware`; routes never read the Authorization header themselves.
     var identity: NodeIdentity?
+    /// Set by `SessionMiddleware` for the dashboard's pages.
+    var session: DashboardSession?
 
     init(source: Source) {
         coreContext = .init(source: source)
         identity = nil
+        session = nil
     }
 
     /// Bodies are collected by the routes with their own limits.

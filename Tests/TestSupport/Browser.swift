@@ -3,13 +3,13 @@ import SyncCore
 
 /// A minimal browser for the officer's screen: keeps cookies, sends forms, reads the CSRF field
 /// from the last page, and can lie about its Host.
-final class Browser {
-    let base: String
+public final class Browser {
+    public let base: String
     private let client = CurlHTTPClient()
     private var cookies: [String: String] = [:]
-    private(set) var lastPage = ""
+    public private(set) var lastPage = ""
 
-    init(port: Int) {
+    public init(port: Int) {
         base = "http://127.0.0.1:\(port)"
     }
 
@@ -26,7 +26,7 @@ final class Browser {
     }
 
     @discardableResult
-    func get(_ path: String, host: String? = nil) throws -> CurlHTTPClient.Reply {
+    public func get(_ path: String, host: String? = nil) throws -> CurlHTTPClient.Reply {
         let reply = try client.get(url: base + path, headers: cookieHeader + (host.map { ["Host: \($0)"] } ?? []))
         remember(reply)
         return reply
@@ -34,7 +34,7 @@ final class Browser {
 
     /// Posts a form; `csrf` defaults to the token in the last page.
     @discardableResult
-    func post(_ path: String, _ fields: [String: String], csrf: String? = nil) throws -> CurlHTTPClient.Reply {
+    public func post(_ path: String, _ fields: [String: String], csrf: String? = nil) throws -> CurlHTTPClient.Reply {
         var fields = fields
         if fields["csrf"] == nil, let token = csrf ?? self.csrfToken { fields["csrf"] = token }
         var allowed = CharacterSet.alphanumerics
@@ -49,7 +49,7 @@ final class Browser {
     }
 
     /// The hidden CSRF field of the last page.
-    var csrfToken: String? {
+    public var csrfToken: String? {
         guard let range = lastPage.range(of: #"name="csrf" value=""#) else { return nil }
         return String(lastPage[range.upperBound...].prefix { $0 != "\"" })
     }

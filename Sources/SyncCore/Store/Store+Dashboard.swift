@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A district account's role: viewers read, admins also edit tasks and review reports.
+public enum DashboardRole: String, Sendable, Codable, CaseIterable {
+    case viewer
+    case admin
+}
+
+/// A signed-in district user, as the dashboard's session middleware finds them.
+public struct DashboardSession: Sendable, Hashable {
+    public var user: String
+    public var role: DashboardRole
+    /// The token every form of this session must carry.
+    public var csrf: String
+}
+
+extension Store {
+    /// How long a sign-in lasts.
+    public static let sessionLifetimeMs: Int64 = 12 * 3_600_000
+
+    /// Adds (or replaces the password and role of) a district account. The caller hashes the
+    /// password with a slow KDF; the store never sees it.
+    public func addUser(name: String, passwordHash: String, role: DashboardRole) throws {
+        let name = name.cleanedInput
+        guard !name.isEmpty, name.count <= 100 else { throw SyncError(.invalidInput, "a user name is 1 to 100 characters") }
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO users(name, password_hash, role, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role
+                """, arguments: [name, passwordHash, role.rawValue, clock.physical.now()])
+            // A new password ends the sessions signed in with the old one.
+            try db.execute(sql: "DELETE FROM sessions WHERE user = ?", arguments: [name])
+        }
+    }
+
+    /// The stored password hash and role of an account.
+    public func account(named name: String) async throws -> (passwordHash: String, role: DashboardRole)? {
+        let name = name.cleanedInput
+        return try await asyncRead { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT password_hash, role FROM users WHERE name = ?", arguments: [name]),
+                let role = DashboardRole(rawValue: row[1])
+            else { return nil }
+            return (row[0], role)
+        }
+    }
+
+    /// Opens a session: returns the cookie token (only its hash is stored) and the CSRF token.
+    public func createSession(user: String) async throws -> (token: String, csrf: String) {
+        let token = Self.randomHex(32)
+        let csrf = Self.randomHex(32)
+        let hash = Self.tokenHash(token)
+        let now = clock.physical.now()
+        try await asyncWrite { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [now])
+            try db.execute(sql: "INSERT INTO sessions(token_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [hash, user.cleanedInput, csrf, now, now + Self.sessionLifetimeMs])
+        }
+        return (token, csrf)
+    }
+
+    /// The live session behind a cookie token, if any.
+    public func session(token: String) async throws -> DashboardSession? {
+        guard token.utf8.count == 64 else { return nil }
+        let hash = Self.tokenHash(token)
+        let now = clock.physical.now()
+        return try await asyncRead { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT s.user, u.role, s.csrf FROM sessions s JOIN users u ON u.name = s.user
+                WHERE s.token_hash = ? AND s.expires_at >= ?
+                """, arguments: [hash, now]), let role = DashboardRole(rawValue: row[1])
+            else { return nil }
+            return DashboardSession(user: row[0], role: role, csrf: row[2])
+        }
+    }
+
+    public func endSession(token: String) async throws {
+        let hash = Self.tokenHash(token)
+        try await asyncWrite { db in try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [hash]) }
+    }
+
+    /// A random token for a browser cookie (a pre-session CSRF token).
+    public static func newBrowserToken() -> String {
+        randomHex(32)
+    }
+
+    static func randomHex(_ bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+}

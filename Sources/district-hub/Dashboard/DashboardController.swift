@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import SyncCore
+
+/// The Interior Office's dashboard: sign-in, the overview matrix, a commune's page and the CSV
+/// export. Every page but `/login` needs a session; the sync API keeps its node tokens.
+struct DashboardController {
+    let store: Store
+
+    /// The pre-session CSRF cookie of the sign-in form (double submit).
+    static let loginCookie = "hub_login"
+
+    func addRoutes(to router: Router<HubRequestContext>) {
+        router.get("/assets/dashboard.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: DashboardStyle.css)))
+        }
+        router.get("/login") { request, _ in
+            loginPage(error: nil, user: "", csrf: request.cookies[Self.loginCookie]?.value)
+        }
+        router.post("/login") { request, _ in try await login(request) }
+
+        let pages = router.group().add(middleware: SessionMiddleware(store: store))
+        pages.get("/") { request, context in try overview(request, context) }
+        pages.get("/communes/:code") { request, context in try communePage(context) }
+        pages.get("/export/overview.csv") { request, context in try exportOverview(request) }
+        pages.post("/logout") { request, context in
+            _ = try await DashboardForm(request, session: context.session)
+            if let token = request.cookies[SessionMiddleware.cookieName]?.value { try await store.endSession(token: token) }
+            var response = redirect(to: "/login")
+            response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+            return response
+        }
+    }
+
+    private func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [
+            .contentType: "text/html; charset=utf-8",
+            .init("Content-Security-Policy")!: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    private func loginPage(error: String?, user: String, csrf: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let token = csrf ?? Store.newBrowserToken()
+        var response = html(DashboardPages.login(error: error, csrf: token, user: user), status: status)
+        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    private func login(_ request: Request) async throws -> Response {
+        let form = try await decodeForm(request)
+        guard let expected = request.cookies[Self.loginCookie]?.value, let given = form["csrf"], constantTimeEqual(given, expected) else {
+            return loginPage(error: "Phiên đăng nhập đã hết hạn; hãy thử lại.", user: form["user"] ?? "", csrf: nil, status: .forbidden)
+        }
+        let user = form["user"] ?? "", password = form["password"] ?? ""
+        // The hash is checked even for unknown users, so timing does not tell which names exist.
+        let account = try await store.account(named: user)
+        let hash = account?.passwordHash ?? Self.decoyHash
+        let valid = try await runBlocking { Bcrypt.verify(password, hash: hash) }
+        guard valid, account != nil else {
+            return loginPage(error: "Sai tên đăng nhập hoặc mật khẩu.", user: user, csrf: expected, status: .unauthorized)
+        }
+        let session = try await store.createSession(user: user)
+        var response = redirect(to: "/")
+        response.setCookie(SessionMiddleware.cookie(session.token))
+        return response
+    }
+
+    /// A bcrypt hash no password matches, verified for unknown names.
+    private static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKxGhuH6oaW8F8rCCNq6RCL2CcNVTNyDX7MOa"
+
+    private func filters(_ request: Request) -> [String: String] {
+        var filters: [String: String] = [:]
+        for name in ["task", "index", "status"] {
+            if let value = request.uri.queryParameters.get(name), !value.isEmpty { filters[name] = value }
+        }
+        return filters
+    }
+
+    private func overviewModel(_ request: Request) throws -> (Overview, [String: String]) {
+        let filters = filters(request)
+        let overview = Overview(status: try store.hubStatus(), today: CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)),
+                                task: filters["task"], index: filters["index"], statusFilter: filters["status"])
+        return (overview, filters)
+    }
+
+    private func overview(_ request: Request, _ context: HubRequestContext) throws -> Response {
+        let (overview, filters) = try overviewModel(request)
+        return html(DashboardPages.layout(title: "Tổng hợp tiến độ các xã", session: context.session,
+                                          body: DashboardPages.overview(overview, filters: filters)))
+    }
+
+    private func exportOverview(_ request: Request) throws -> Response {
+        let (overview, _) = try overviewModel(request)
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"tong-hop-cchc.csv\"",
+        ], body: .init(byteBuffer: ByteBuffer(string: overview.csv())))
+    }
+
+    private func communePage(_ context: HubRequestContext) throws -> Response {
+        let code = context.parameters.get("code") ?? ""
+        guard let status = try store.hubStatus().communes.first(where: { $0.code == code }) else {
+            return html(DashboardPages.layout(title: "Không có xã này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"),
+                        status: .notFound)
+        }
+        let tasks = try store.tasks().filter { $0.assignment.includes(code) }
+        let nodes = try store.nodes().filter { $0.commune == code }
+        let history = Array(try store.audit(commune: code).suffix(50).reversed())
+        let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
+        return html(DashboardPages.layout(title: status.name, session: context.session,
+                                          body: DashboardPages.commune(status, tasks: tasks, nodes: nodes, history: history, today: today)))
+    }
+}

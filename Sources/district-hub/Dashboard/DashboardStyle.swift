@@ -1,0 +1,48 @@
+/// The dashboard's stylesheet, compiled into the binary: the district LAN may have no internet.
+enum DashboardStyle {
+    static let css = """
+        :root { --ink: #1d2733; --muted: #5b6775; --line: #d5dbe3; --brand: #9b1c1c; --ok: #1f7a3a; --bad: #b42318; --warn: #a15c07; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.45 "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink); background: #f6f7f9; }
+        header { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 1rem;
+                 padding: .7rem 1.5rem; background: var(--brand); color: #fff; }
+        header nav { display: flex; align-items: center; gap: 1rem; }
+        header nav a { color: #fff; font-weight: 600; text-decoration: none; }
+        header nav form { display: flex; align-items: center; gap: .6rem; margin: 0; }
+        main { padding: 1rem 1.5rem 3rem; }
+        h1 { font-size: 1.35rem; margin: .3rem 0 1rem; }
+        h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+        table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); width: 100%; }
+        th, td { border: 1px solid var(--line); padding: .35rem .45rem; text-align: left; vertical-align: top; }
+        th { background: #eef1f5; font-size: .85rem; }
+        td.num { text-align: right; }
+        .matrix td.cell { font-size: .82rem; text-align: center; min-width: 6.5rem; }
+        .matrix th.commune { white-space: nowrap; }
+        .status-not_started { background: #f3f4f6; color: var(--muted); }
+        .status-in_progress { background: #fef3c7; color: #854d0e; }
+        .status-done { background: #dcfce7; color: var(--ok); font-weight: 600; }
+        .status-blocked { background: #fee2e2; color: var(--bad); font-weight: 600; }
+        td.late { outline: 2px solid var(--bad); outline-offset: -2px; }
+        .filters { display: flex; flex-wrap: wrap; align-items: end; gap: .8rem; margin-bottom: .6rem; }
+        .filters label { display: flex; flex-direction: column; font-size: .85rem; font-weight: 600; }
+        select, input { font: inherit; padding: .3rem .4rem; border: 1px solid #b8c1cc; border-radius: .3rem; }
+        button, a.button { background: var(--brand); color: #fff; border: 0; border-radius: .3rem; padding: .4rem .8rem;
+            font: inherit; font-weight: 600; text-decoration: none; cursor: pointer; white-space: nowrap; }
+        a.button.secondary { background: #fff; color: var(--brand); border: 1px solid var(--brand); }
+        header button { background: #fff; color: var(--brand); }
+        .meta { color: var(--muted); }
+        .errors { background: #fee2e2; border: 1px solid #fca5a5; color: var(--bad); padding: .5rem .8rem; border-radius: .3rem; }
+        form.login { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: 1rem 1.25rem; max-width: 24rem; }
+        form.login label { display: block; margin-bottom: .8rem; font-weight: 600; }
+        form.login input { display: block; width: 100%; margin-top: .25rem; }
+        @page { size: A4 landscape; margin: 10mm; }
+        @media print {
+          body { background: #fff; font-size: 9pt; }
+          header nav, .filters, a.button { display: none; }
+          header { background: #fff; color: #000; border-bottom: 2px solid #000; padding: 0 0 4mm; }
+          main { padding: 0; }
+          .matrix td.cell { min-width: 0; }
+          td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        }
+        """
+}

@@ -1,0 +1,74 @@
+import Foundation
+import SyncCore
+
+/// The matrix of communes × tasks the Interior Office reviews, filtered by task, index and
+/// status; the same rows feed the page and the CSV export.
+struct Overview {
+    var today: CalendarDay
+    /// Every task assigned to communes, for the filter's list.
+    var allTasks: [TaskInfo]
+    var tasks: [TaskInfo]
+    var communes: [CommuneStatus]
+    var cells: [String: [String: DashboardPages.Cell]] = [:]
+    var doneByTask: [String: Int] = [:]
+    var doneByCommune: [String: Int] = [:]
+
+    /// A task is late for a commune when its deadline has passed and the commune is not done.
+    static func isLate(task: TaskInfo, status: ProgressStatus, today: CalendarDay) -> Bool {
+        guard status != .done, let deadline = task.deadline.flatMap(CalendarDay.init) else { return false }
+        return deadline < today
+    }
+
+    init(status: HubStatus, today: CalendarDay, task: String?, index: String?, statusFilter: String?) {
+        self.today = today
+        allTasks = status.tasks.filter { $0.assignment != .communes([]) }
+        tasks = allTasks.filter { candidate in
+            (task.map { $0.isEmpty || candidate.id == $0 } ?? true)
+                && (index.map { $0.isEmpty || (candidate.index ?? "").split(separator: ",").contains(Substring($0)) } ?? true)
+        }
+        communes = []
+        for commune in status.communes.sorted(by: { $0.name.compare($1.name, locale: Locale(identifier: "vi")) == .orderedAscending }) {
+            var row: [String: DashboardPages.Cell] = [:]
+            for task in tasks where task.assignment.includes(commune.code) {
+                let progress = commune.progress[task.id] ?? [:]
+                let state = progress["status"]?.text.flatMap(ProgressStatus.init(rawValue:)) ?? .notStarted
+                let cell = DashboardPages.Cell(status: state, percent: progress["percent"]?.int,
+                                               late: Self.isLate(task: task, status: state, today: today))
+                let wanted = statusFilter.map { $0.isEmpty || $0 == state.rawValue || ($0 == "late" && cell.late) } ?? true
+                guard wanted else { continue }
+                row[task.id] = cell
+                if state == .done {
+                    doneByTask[task.id, default: 0] += 1
+                    doneByCommune[commune.code, default: 0] += 1
+                }
+            }
+            guard !row.isEmpty || (statusFilter ?? "").isEmpty else { continue }
+            cells[commune.code] = row
+            communes.append(commune)
+        }
+    }
+
+    /// The overview as CSV (UTF-8 with a BOM, so a spreadsheet shows the diacritics).
+    func csv() -> String {
+        var lines = [["Mã xã", "Tên xã", "Mã nhiệm vụ", "Nhiệm vụ", "Hạn", "Trạng thái", "Tỷ lệ (%)", "Quá hạn",
+                      "Ghi chú", "Minh chứng", "Người báo cáo"]]
+        for commune in communes {
+            for task in tasks {
+                guard let cell = cells[commune.code]?[task.id] else { continue }
+                let progress = commune.progress[task.id] ?? [:]
+                lines.append([commune.code, commune.name, task.id, task.title, VietnameseFormat.day(task.deadline),
+                              cell.status.label, cell.percent.map(String.init) ?? "", cell.late ? "Có" : "",
+                              progress["note"]?.text ?? "", progress["evidence"]?.text ?? "", progress["by"]?.text ?? ""])
+            }
+        }
+        return "\u{FEFF}" + lines.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// RFC 4180 quoting; a leading =, +, - or @ is defused so a spreadsheet never runs it.
+    static func csvField(_ text: String) -> String {
+        var text = text
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

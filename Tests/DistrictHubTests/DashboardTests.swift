@@ -1,0 +1,135 @@
+import Foundation
+import HummingbirdBcrypt
+import SyncCore
+import TestSupport
+import Testing
+
+@testable import district_hub
+
+@Suite("Dashboard")
+struct DashboardTests {
+    /// A hub with two communes, a report with a hostile note, and a viewer account.
+    func seed(_ store: Store) throws {
+        try store.recordDistrict([
+            FieldWrite(collection: "communes", record: "long-dong", field: "name", value: .text("Xã Long Đống")),
+            FieldWrite(collection: "communes", record: "bac-quynh", field: "name", value: .text("Xã Bắc Quỳnh")),
+            FieldWrite(collection: "tasks", record: "4.3", field: "communes", value: .text("*")),
+            FieldWrite(collection: "tasks", record: "4.3", field: "title", value: .text("Kiểm tra máy tính, máy in, máy quét")),
+            FieldWrite(collection: "tasks", record: "4.3", field: "deadline", value: .text("2023-04-30")),
+            FieldWrite(collection: "tasks", record: "4.3", field: "index", value: .text("PAR")),
+        ], actor: "test")
+        let node = try store.enroll(commune: "long-dong", name: nil, label: "desk")
+        let note = "Thiếu máy quét <script>alert(1)</script>"
+        let writes: [(String, FieldValue)] = [("status", .text("blocked")), ("percent", .int(50)), ("note", .text(note)), ("by", .text("Nguyễn Văn An"))]
+        _ = try store.exchange(SyncRequest(node: node.node, commune: "long-dong", clock: 0, cursor: 0, changes: writes.enumerated().map { index, write in
+            PushedChange(seq: Int64(index + 1), collection: "progress", record: "long-dong/4.3", field: write.0, value: write.1,
+                         hlc: HLC(wall: 1_000), actor: "Nguyễn Văn An")
+        }), from: try store.authenticate(token: node.token))
+        try store.addUser(name: "noivu", passwordHash: Bcrypt.hash("mật khẩu đủ dài", cost: 4), role: .viewer)
+    }
+
+    func signIn(_ browser: Browser) throws {
+        try browser.get("/login")
+        let reply = try browser.post("/login", ["user": "noivu", "password": "mật khẩu đủ dài"])
+        #expect(reply.status == 303)
+        #expect(reply.header("location") == "/")
+    }
+
+    @Test("every page but sign-in needs a session; a wrong password is refused")
+    func signInRequired() async throws {
+        try await withRunningHub { url, store in
+            try seed(store)
+            let port = Int(url.split(separator: ":").last!)!
+            try await offPool {
+                let browser = Browser(port: port)
+                for path in ["/", "/communes/long-dong", "/export/overview.csv"] {
+                    let reply = try browser.get(path)
+                    #expect(reply.status == 303 && reply.header("location") == "/login", "\(path)")
+                }
+                try browser.get("/login")
+                #expect(browser.lastPage.contains("name=\"user\"") && browser.lastPage.contains("name=\"password\""))
+                let wrong = try browser.post("/login", ["user": "noivu", "password": "sai mật khẩu rồi"])
+                #expect(wrong.status == 401)
+                #expect(browser.lastPage.contains("Sai tên đăng nhập hoặc mật khẩu"))
+                let unknown = try browser.post("/login", ["user": "ai-do", "password": "mật khẩu đủ dài"])
+                #expect(unknown.status == 401)
+                try signIn(browser)
+                #expect(try browser.get("/").status == 200)
+                #expect(browser.lastPage.contains("Xã Long Đống") && browser.lastPage.contains("Gặp khó khăn 50%"))
+                #expect(browser.lastPage.contains("Quá hạn"))
+            }
+        }
+    }
+
+    @Test("forms without their CSRF token are refused")
+    func csrf() async throws {
+        try await withRunningHub { url, store in
+            try seed(store)
+            let port = Int(url.split(separator: ":").last!)!
+            try await offPool {
+                let browser = Browser(port: port)
+                try browser.get("/login")
+                let forged = try browser.post("/login", ["user": "noivu", "password": "mật khẩu đủ dài"], csrf: "0")
+                #expect(forged.status == 403)
+                try signIn(browser)
+                let logout = try browser.post("/logout", [:], csrf: "forged")
+                #expect(logout.status == 403)
+                #expect(try browser.get("/").status == 200)
+                try browser.post("/logout", [:])
+                #expect(try browser.get("/").status == 303)
+            }
+        }
+    }
+
+    @Test("what officers typed is escaped; the commune page shows progress, nodes and the audit")
+    func escaping() async throws {
+        try await withRunningHub { url, store in
+            try seed(store)
+            let port = Int(url.split(separator: ":").last!)!
+            try await offPool {
+                let browser = Browser(port: port)
+                try signIn(browser)
+                #expect(try browser.get("/communes/long-dong").status == 200)
+                #expect(browser.lastPage.contains("Thiếu máy quét &lt;script&gt;alert(1)&lt;/script&gt;"))
+                #expect(!browser.lastPage.contains("<script>alert(1)"))
+                #expect(browser.lastPage.contains("desk"))
+                #expect(try browser.get("/communes/nowhere").status == 404)
+            }
+        }
+    }
+
+    @Test("the overview CSV starts with a BOM and round-trips Vietnamese; filters apply")
+    func csvExport() async throws {
+        try await withRunningHub { url, store in
+            try seed(store)
+            let port = Int(url.split(separator: ":").last!)!
+            try await offPool {
+                let browser = Browser(port: port)
+                try signIn(browser)
+                let reply = try browser.get("/export/overview.csv")
+                #expect(reply.status == 200)
+                #expect(reply.header("content-type")?.hasPrefix("text/csv") == true)
+                #expect(Array(reply.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+                let text = String(decoding: reply.body.dropFirst(3), as: UTF8.self)
+                let lines = text.split(separator: "\r\n")
+                #expect(lines.first?.hasPrefix("Mã xã,Tên xã,Mã nhiệm vụ") == true)
+                #expect(lines.count == 5)  // two communes × two tasks, and the header
+                let longDong = try #require(lines.first { $0.hasPrefix("long-dong,") && $0.contains(",4.3,") })
+                #expect(longDong.contains("Xã Long Đống") && longDong.contains("Gặp khó khăn") && longDong.contains(",50,Có,"))
+                #expect(longDong.contains("Thiếu máy quét <script>alert(1)</script>"))
+                let blocked = try browser.get("/export/overview.csv?status=blocked")
+                #expect(String(decoding: blocked.body, as: UTF8.self).split(separator: "\r\n").count == 2)
+                try browser.get("/?status=done")
+                #expect(!browser.lastPage.contains("Xã Long Đống"))
+            }
+        }
+    }
+
+    @Test("CSV fields are quoted and formulas defused")
+    func csvFields() {
+        #expect(Overview.csvField("Xã Long Đống") == "Xã Long Đống")
+        #expect(Overview.csvField("a, b") == "\"a, b\"")
+        #expect(Overview.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(Overview.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+    }
+}
