@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "commune-agent",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "WebSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "district-hub",
             dependencies: [
-                "SyncCore",
+                "SyncCore", "WebSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +62,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
+        ),
+        /// What the officer's screen and the dashboard share.
+        .target(
+            name: "WebSupport",
+            dependencies: ["SyncCore", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         /// What several test targets share: a small browser for the web screens.
         .target(

@@ -28,6 +28,15 @@ struct DashboardTests {
         try store.addUser(name: "noivu", passwordHash: Bcrypt.hash("mật khẩu đủ dài", cost: 4), role: .viewer)
     }
 
+    /// Runs `body` with a browser against a seeded hub, off the cooperative pool (libcurl blocks).
+    func browse(_ body: @escaping @Sendable (Browser, Store) throws -> Void) async throws {
+        try await withRunningHub { url, store in
+            try seed(store)
+            let port = Int(url.split(separator: ":").last!)!
+            try await offPool { try body(Browser(port: port), store) }
+        }
+    }
+
     func signIn(_ browser: Browser) throws {
         try browser.get("/login")
         let reply = try browser.post("/login", ["user": "noivu", "password": "mật khẩu đủ dài"])
@@ -37,91 +46,71 @@ struct DashboardTests {
 
     @Test("every page but sign-in needs a session; a wrong password is refused")
     func signInRequired() async throws {
-        try await withRunningHub { url, store in
-            try seed(store)
-            let port = Int(url.split(separator: ":").last!)!
-            try await offPool {
-                let browser = Browser(port: port)
-                for path in ["/", "/communes/long-dong", "/export/overview.csv"] {
-                    let reply = try browser.get(path)
-                    #expect(reply.status == 303 && reply.header("location") == "/login", "\(path)")
-                }
-                try browser.get("/login")
-                #expect(browser.lastPage.contains("name=\"user\"") && browser.lastPage.contains("name=\"password\""))
-                let wrong = try browser.post("/login", ["user": "noivu", "password": "sai mật khẩu rồi"])
-                #expect(wrong.status == 401)
-                #expect(browser.lastPage.contains("Sai tên đăng nhập hoặc mật khẩu"))
-                let unknown = try browser.post("/login", ["user": "ai-do", "password": "mật khẩu đủ dài"])
-                #expect(unknown.status == 401)
-                try signIn(browser)
-                #expect(try browser.get("/").status == 200)
-                #expect(browser.lastPage.contains("Xã Long Đống") && browser.lastPage.contains("Gặp khó khăn 50%"))
-                #expect(browser.lastPage.contains("Quá hạn"))
+        try await browse { browser, _ in
+            for path in ["/", "/communes/long-dong", "/export/overview.csv"] {
+                let reply = try browser.get(path)
+                #expect(reply.status == 303 && reply.header("location") == "/login", "\(path)")
             }
+            try browser.get("/login")
+            #expect(browser.lastPage.contains("name=\"user\"") && browser.lastPage.contains("name=\"password\""))
+            let wrong = try browser.post("/login", ["user": "noivu", "password": "sai mật khẩu rồi"])
+            #expect(wrong.status == 401)
+            #expect(browser.lastPage.contains("Sai tên đăng nhập hoặc mật khẩu"))
+            let unknown = try browser.post("/login", ["user": "ai-do", "password": "mật khẩu đủ dài"])
+            #expect(unknown.status == 401)
+            try signIn(browser)
+            #expect(try browser.get("/").status == 200)
+            #expect(browser.lastPage.contains("Xã Long Đống") && browser.lastPage.contains("Gặp khó khăn 50%"))
+            #expect(browser.lastPage.contains("Quá hạn"))
         }
     }
 
     @Test("forms without their CSRF token are refused")
     func csrf() async throws {
-        try await withRunningHub { url, store in
-            try seed(store)
-            let port = Int(url.split(separator: ":").last!)!
-            try await offPool {
-                let browser = Browser(port: port)
-                try browser.get("/login")
-                let forged = try browser.post("/login", ["user": "noivu", "password": "mật khẩu đủ dài"], csrf: "0")
-                #expect(forged.status == 403)
-                try signIn(browser)
-                let logout = try browser.post("/logout", [:], csrf: "forged")
-                #expect(logout.status == 403)
-                #expect(try browser.get("/").status == 200)
-                try browser.post("/logout", [:])
-                #expect(try browser.get("/").status == 303)
-            }
+        try await browse { browser, _ in
+            try browser.get("/login")
+            let forged = try browser.post("/login", ["user": "noivu", "password": "mật khẩu đủ dài"], csrf: "0")
+            #expect(forged.status == 403)
+            try signIn(browser)
+            let logout = try browser.post("/logout", [:], csrf: "forged")
+            #expect(logout.status == 403)
+            #expect(try browser.get("/").status == 200)
+            try browser.post("/logout", [:])
+            #expect(try browser.get("/").status == 303)
         }
     }
 
     @Test("what officers typed is escaped; the commune page shows progress, nodes and the audit")
     func escaping() async throws {
-        try await withRunningHub { url, store in
-            try seed(store)
-            let port = Int(url.split(separator: ":").last!)!
-            try await offPool {
-                let browser = Browser(port: port)
-                try signIn(browser)
-                #expect(try browser.get("/communes/long-dong").status == 200)
-                #expect(browser.lastPage.contains("Thiếu máy quét &lt;script&gt;alert(1)&lt;/script&gt;"))
-                #expect(!browser.lastPage.contains("<script>alert(1)"))
-                #expect(browser.lastPage.contains("desk"))
-                #expect(try browser.get("/communes/nowhere").status == 404)
-            }
+        try await browse { browser, _ in
+            try signIn(browser)
+            #expect(try browser.get("/communes/long-dong").status == 200)
+            #expect(browser.lastPage.contains("Thiếu máy quét &lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!browser.lastPage.contains("<script>alert(1)"))
+            #expect(browser.lastPage.contains("desk"))
+            #expect(try browser.get("/communes/nowhere").status == 404)
         }
     }
 
     @Test("the overview CSV starts with a BOM and round-trips Vietnamese; filters apply")
     func csvExport() async throws {
-        try await withRunningHub { url, store in
-            try seed(store)
-            let port = Int(url.split(separator: ":").last!)!
-            try await offPool {
-                let browser = Browser(port: port)
-                try signIn(browser)
-                let reply = try browser.get("/export/overview.csv")
-                #expect(reply.status == 200)
-                #expect(reply.header("content-type")?.hasPrefix("text/csv") == true)
-                #expect(Array(reply.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
-                let text = String(decoding: reply.body.dropFirst(3), as: UTF8.self)
-                let lines = text.split(separator: "\r\n")
-                #expect(lines.first?.hasPrefix("Mã xã,Tên xã,Mã nhiệm vụ") == true)
-                #expect(lines.count == 5)  // two communes × two tasks, and the header
-                let longDong = try #require(lines.first { $0.hasPrefix("long-dong,") && $0.contains(",4.3,") })
-                #expect(longDong.contains("Xã Long Đống") && longDong.contains("Gặp khó khăn") && longDong.contains(",50,Có,"))
-                #expect(longDong.contains("Thiếu máy quét <script>alert(1)</script>"))
-                let blocked = try browser.get("/export/overview.csv?status=blocked")
-                #expect(String(decoding: blocked.body, as: UTF8.self).split(separator: "\r\n").count == 2)
-                try browser.get("/?status=done")
-                #expect(!browser.lastPage.contains("Xã Long Đống"))
-            }
+        try await browse { browser, _ in
+            try signIn(browser)
+            let reply = try browser.get("/export/overview.csv")
+            #expect(reply.status == 200)
+            #expect(reply.header("content-type")?.hasPrefix("text/csv") == true)
+            #expect(Array(reply.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let text = String(decoding: reply.body.dropFirst(3), as: UTF8.self)
+            let lines = text.split(separator: "\r\n")
+            #expect(lines.first?.hasPrefix("Mã xã,Tên xã,Mã nhiệm vụ") == true)
+            #expect(lines.count == 5)  // two communes × two tasks, and the header
+            let longDong = try #require(lines.first { $0.hasPrefix("long-dong,") && $0.contains(",4.3,") })
+            #expect(longDong.contains("Xã Long Đống") && longDong.contains("Gặp khó khăn") && longDong.contains(",50,Có,"))
+            #expect(longDong.contains("Thiếu máy quét <script>alert(1)</script>"))
+            let blocked = try browser.get("/export/overview.csv?status=blocked")
+            #expect(String(decoding: blocked.body, as: UTF8.self).split(separator: "\r\n").count == 2)
+            try browser.get("/?status=done")
+            #expect(!browser.lastPage.contains("Xã Long Đống"))
         }
     }
 
@@ -131,5 +120,54 @@ struct DashboardTests {
         #expect(Overview.csvField("a, b") == "\"a, b\"")
         #expect(Overview.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(Overview.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+    }
+}
+
+@Suite("Dashboard: district actions")
+struct DashboardAdminTests {
+    @Test("a viewer cannot reach admin actions; an admin's task and review are stored, stamped and audited")
+    func adminOnly() async throws {
+        try await withRunningHub { url, store in
+            try DashboardTests().seed(store)
+            try store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
+            let port = Int(url.split(separator: ":").last!)!
+            try await offPool {
+                let viewer = Browser(port: port)
+                try DashboardTests().signIn(viewer)
+                #expect(try viewer.get("/tasks/new").status == 403)
+                #expect(try viewer.post("/tasks", ["mode": "create", "id": "9.9", "title": "X", "communes": "*"]).status == 403)
+                try viewer.get("/tasks/4.3")
+                #expect(!viewer.lastPage.contains("name=\"decision\""))
+                #expect(try viewer.post("/review", ["commune": "long-dong", "task": "4.3", "decision": "accepted"]).status == 403)
+
+                let admin = Browser(port: port)
+                try admin.get("/login")
+                #expect(try admin.post("/login", ["user": "truong-phong", "password": "mật khẩu quản trị"]).status == 303)
+                try admin.get("/tasks/new")
+                let missing = try admin.post("/tasks", ["mode": "create", "id": "9.1", "title": "Báo cáo quý", "communes": "list"])
+                #expect(missing.status == 422)
+                #expect(admin.lastPage.contains("ít nhất một xã"))
+                let created = try admin.post("/tasks", [
+                    "mode": "create", "id": "9.1", "title": "Báo cáo kết quả quý IV", "deadline": "2026-12-31",
+                    "index": "PAR", "communes": "list", "commune.long-dong": "1", "detail": "Gửi báo cáo <b>trước</b> ngày 31/12",
+                ])
+                #expect(created.status == 303 && created.header("location") == "/tasks/9.1")
+                try admin.get("/tasks/new")
+                let duplicate = try admin.post("/tasks", ["mode": "create", "id": "9.1", "title": "Lặp", "communes": "*"])
+                #expect(duplicate.status == 422)
+                try admin.get("/tasks/4.3")
+                let returned = try admin.post("/review", ["commune": "long-dong", "task": "4.3", "decision": "returned",
+                                                          "comment": "Bổ sung số quyết định"])
+                #expect(returned.status == 303)
+            }
+            let task = try #require(try store.tasks().first { $0.id == "9.1" })
+            #expect(task.assignment == .communes(["long-dong"]))
+            #expect(task.deadline == "2026-12-31")
+            #expect(task.detail == "Gửi báo cáo <b>trước</b> ngày 31/12")
+            let review = try store.fields(of: .progress, record: "long-dong/4.3")
+            #expect(review["review"] == .text("returned") && review["review_note"] == .text("Bổ sung số quyết định"))
+            #expect(review["reviewed_by"] == .text("truong-phong"))
+            #expect(try store.audit().contains { $0.record == "9.1" && $0.actor == "truong-phong" && $0.outcome == "applied" })
+        }
     }
 }

@@ -16,6 +16,18 @@ public struct TaskCatalog: Decodable, Sendable {
             case id, title, source, deadline, communes, offices, index, detail
         }
 
+        public init(id: String, title: String, source: String?, deadline: String?, communes: TaskAssignment,
+                    offices: [String]?, index: String?, detail: String?) {
+            self.id = id
+            self.title = title
+            self.source = source
+            self.deadline = deadline
+            self.communes = communes
+            self.offices = offices
+            self.index = index
+            self.detail = detail
+        }
+
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             id = try container.decode(String.self, forKey: .id)
@@ -113,11 +125,23 @@ extension Store {
     public func importTasks(_ catalog: TaskCatalog, actor: String) throws -> Int {
         var changed: [FieldWrite] = []
         for entry in catalog.tasks {
-            let current = try fields(of: .tasks, record: entry.id)
-            changed += try entry.writes().filter { current[$0.field] != $0.value && !(current[$0.field] == nil && $0.value.isNull) }
+            changed += try changedWrites(of: entry)
         }
         try recordDistrict(changed, actor: actor)
         return changed.count
+    }
+
+    /// Creates or edits one task (the dashboard's form); returns how many fields changed.
+    @discardableResult
+    public func saveTask(_ entry: TaskCatalog.Entry, actor: String) throws -> Int {
+        let changed = try changedWrites(of: entry)
+        try recordDistrict(changed, actor: actor)
+        return changed.count
+    }
+
+    private func changedWrites(of entry: TaskCatalog.Entry) throws -> [FieldWrite] {
+        let current = try fields(of: .tasks, record: entry.id)
+        return try entry.writes().filter { current[$0.field] != $0.value && !(current[$0.field] == nil && $0.value.isNull) }
     }
 
     @discardableResult

@@ -1,29 +1,14 @@
 import Foundation
 import Hummingbird
 import SyncCore
+import WebSupport
 
-/// An `application/x-www-form-urlencoded` body, decoded; values are NFC.
+/// A posted form of the officer's screen.
 struct Form {
     let values: [String: String]
 
-    /// Forms are small; anything larger is refused before it is read.
-    static let maxBytes = 64 << 10
-
     init(_ request: Request) async throws {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: Self.maxBytes)
-        } catch {
-            throw HTTPError(.contentTooLarge, message: "Biểu mẫu quá lớn.")
-        }
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: buffer).replacingOccurrences(of: "+", with: "%20")
-        var values: [String: String] = [:]
-        for item in components.queryItems ?? [] {
-            values[item.name] = (item.value ?? "").nfc
-        }
-        self.values = values
+        values = try await WebSupport.decodeForm(request)
     }
 
     subscript(name: String) -> String? { values[name] }
@@ -31,8 +16,7 @@ struct Form {
     /// Refuses a form whose `csrf` field does not match the browser's CSRF cookie.
     func checkCSRF(_ request: Request) throws {
         guard let expected = CSRF.token(in: request), let given = values["csrf"],
-            Array(given.utf8).count == Array(expected.utf8).count,
-            zip(given.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+            WebSupport.constantTimeEqual(given, expected)
         else {
             throw HTTPError(.forbidden, message: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.")
         }

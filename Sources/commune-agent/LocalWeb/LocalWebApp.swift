@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SyncCore
+import WebSupport
 
 /// The officer's screen, served by `commune-agent run` on loopback: the commune's tasks, the
 /// progress and equipment forms, the sync state and the office's history. Works with no
@@ -14,10 +15,7 @@ struct LocalWeb: Sendable {
     func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: HostGuardMiddleware(hosts: hosts))
-        router.get("/assets/style.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
-        }
+        router.get("/assets/style.css") { _, _ in WebSupport.css(Stylesheet.css) }
         router.get("/") { request, _ in try self.tasksPage(request) }
         router.get("/tasks/:id") { request, context in
             try self.progressPage(request, task: context.parameters.get("id") ?? "", values: nil, errors: [])
@@ -30,7 +28,7 @@ struct LocalWeb: Sendable {
             let form = try await Form(request)
             try form.checkCSRF(request)
             trigger.pull()
-            return redirect(to: "/?flash=sync")
+            return WebSupport.redirect(to: "/?flash=sync")
         }
         return router
     }
@@ -45,11 +43,7 @@ struct LocalWeb: Sendable {
     }
 
     private func html(_ body: String, csrf: String, status: HTTPResponse.Status = .ok) -> Response {
-        var response = Response(status: status, headers: [
-            .contentType: "text/html; charset=utf-8",
-            .init("Content-Security-Policy")!: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
-            .init("X-Content-Type-Options")!: "nosniff",
-        ], body: .init(byteBuffer: ByteBuffer(string: body)))
+        var response = WebSupport.html(body, status: status)
         response.setCookie(CSRF.cookie(csrf))
         return response
     }
@@ -132,7 +126,7 @@ struct LocalWeb: Sendable {
             let record = "\(identity.commune)/\(task)"
             let writes = try report.writes(commune: identity.commune, current: try store.fields(of: .progress, record: record))
             try store.record(writes, actor: report.by.cleanedInput, node: identity.node)
-            var response = redirect(to: "/?flash=progress")
+            var response = WebSupport.redirect(to: "/?flash=progress")
             response.setCookie(CSRF.nameCookie(report.by.cleanedInput))
             return response
         } catch let error as SyncError {
@@ -186,13 +180,8 @@ struct LocalWeb: Sendable {
         if writes.isEmpty && errors.isEmpty { errors.append("Chưa nhập kết quả kiểm tra nào.") }
         guard errors.isEmpty else { return try equipmentPage(request, values: form.values, errors: errors) }
         try store.record(writes, actor: by.cleanedInput, node: identity.node)
-        var response = redirect(to: "/equipment?flash=equipment")
+        var response = WebSupport.redirect(to: "/equipment?flash=equipment")
         response.setCookie(CSRF.nameCookie(by.cleanedInput))
         return response
     }
-}
-
-/// 303 See Other: after a POST, the browser loads the page with GET.
-func redirect(to location: String) -> Response {
-    Response(status: .seeOther, headers: [.location: location])
 }

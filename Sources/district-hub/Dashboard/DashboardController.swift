@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdBcrypt
 import SyncCore
+import WebSupport
 
 /// The Interior Office's dashboard: sign-in, the overview matrix, a commune's page and the CSV
 /// export. Every page but `/login` needs a session; the sync API keeps its node tokens.
@@ -12,10 +13,7 @@ struct DashboardController {
     static let loginCookie = "hub_login"
 
     func addRoutes(to router: Router<HubRequestContext>) {
-        router.get("/assets/dashboard.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                     body: .init(byteBuffer: ByteBuffer(string: DashboardStyle.css)))
-        }
+        router.get("/assets/dashboard.css") { _, _ in WebSupport.css(DashboardStyle.css) }
         router.get("/login") { request, _ in
             loginPage(error: nil, user: "", csrf: request.cookies[Self.loginCookie]?.value)
         }
@@ -24,22 +22,20 @@ struct DashboardController {
         let pages = router.group().add(middleware: SessionMiddleware(store: store))
         pages.get("/") { request, context in try overview(request, context) }
         pages.get("/communes/:code") { request, context in try communePage(context) }
+        AdminActions(store: store).addRoutes(to: pages)
+        pages.get("/tasks/:id") { _, context in try taskPage(context) }
         pages.get("/export/overview.csv") { request, context in try exportOverview(request) }
         pages.post("/logout") { request, context in
             _ = try await DashboardForm(request, session: context.session)
             if let token = request.cookies[SessionMiddleware.cookieName]?.value { try await store.endSession(token: token) }
-            var response = redirect(to: "/login")
+            var response = WebSupport.redirect(to: "/login")
             response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
             return response
         }
     }
 
     private func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [
-            .contentType: "text/html; charset=utf-8",
-            .init("Content-Security-Policy")!: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
-            .init("X-Content-Type-Options")!: "nosniff",
-        ], body: .init(byteBuffer: ByteBuffer(string: body)))
+        WebSupport.html(body, status: status)
     }
 
     private func loginPage(error: String?, user: String, csrf: String?, status: HTTPResponse.Status = .ok) -> Response {
@@ -50,8 +46,8 @@ struct DashboardController {
     }
 
     private func login(_ request: Request) async throws -> Response {
-        let form = try await decodeForm(request)
-        guard let expected = request.cookies[Self.loginCookie]?.value, let given = form["csrf"], constantTimeEqual(given, expected) else {
+        let form = try await WebSupport.decodeForm(request)
+        guard let expected = request.cookies[Self.loginCookie]?.value, let given = form["csrf"], WebSupport.constantTimeEqual(given, expected) else {
             return loginPage(error: "Phiên đăng nhập đã hết hạn; hãy thử lại.", user: form["user"] ?? "", csrf: nil, status: .forbidden)
         }
         let user = form["user"] ?? "", password = form["password"] ?? ""
@@ -63,7 +59,7 @@ struct DashboardController {
             return loginPage(error: "Sai tên đăng nhập hoặc mật khẩu.", user: user, csrf: expected, status: .unauthorized)
         }
         let session = try await store.createSession(user: user)
-        var response = redirect(to: "/")
+        var response = WebSupport.redirect(to: "/")
         response.setCookie(SessionMiddleware.cookie(session.token))
         return response
     }
@@ -89,7 +85,7 @@ struct DashboardController {
     private func overview(_ request: Request, _ context: HubRequestContext) throws -> Response {
         let (overview, filters) = try overviewModel(request)
         return html(DashboardPages.layout(title: "Tổng hợp tiến độ các xã", session: context.session,
-                                          body: DashboardPages.overview(overview, filters: filters)))
+                                          body: DashboardPages.overview(overview, filters: filters, admin: context.session?.role == .admin)))
     }
 
     private func exportOverview(_ request: Request) throws -> Response {
@@ -98,6 +94,17 @@ struct DashboardController {
             .contentType: "text/csv; charset=utf-8",
             .contentDisposition: "attachment; filename=\"tong-hop-cchc.csv\"",
         ], body: .init(byteBuffer: ByteBuffer(string: overview.csv())))
+    }
+
+    private func taskPage(_ context: HubRequestContext) throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        guard let task = try store.tasks().first(where: { $0.id == id }), let session = context.session else {
+            return html(DashboardPages.layout(title: "Không có nhiệm vụ này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"),
+                        status: .notFound)
+        }
+        let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
+        return html(DashboardPages.layout(title: "Nhiệm vụ \(task.id): \(task.title)", session: session,
+                                          body: TaskPages.task(task, communes: try store.hubStatus().communes, session: session, today: today)))
     }
 
     private func communePage(_ context: HubRequestContext) throws -> Response {

@@ -51,15 +51,15 @@ enum DashboardPages {
         var late: Bool
     }
 
-    static func overview(_ overview: Overview, filters: [String: String]) -> String {
+    static func overview(_ overview: Overview, filters: [String: String], admin: Bool) -> String {
         func option(_ name: String, _ value: String, _ label: String) -> String {
             "<option value=\"\(value.htmlEscaped)\"\(filters[name] == value ? " selected" : "")>\(label.htmlEscaped)</option>"
         }
         let taskOptions = overview.allTasks.map { option("task", $0.id, "\($0.id) \($0.title.prefix(50))") }.joined()
         let statusOptions = ProgressStatus.allCases.map { option("status", $0.rawValue, $0.label) }.joined()
             + option("status", "late", "Quá hạn")
-        let header = overview.tasks.map { task in
-            "<th title=\"\(task.title.htmlEscaped)\">\(task.id.htmlEscaped)<br><small>hạn \(VietnameseFormat.day(task.deadline).htmlEscaped)</small></th>"
+        let header = overview.tasks.map { task -> String in
+            "<th title=\"\(task.title.htmlEscaped)\"><a href=\"/tasks/\(task.id.htmlEscaped)\">\(task.id.htmlEscaped)</a><br><small>hạn \(VietnameseFormat.day(task.deadline).htmlEscaped)</small></th>"
         }.joined()
         let rows = overview.communes.map { commune -> String in
             let cells = overview.tasks.map { task -> String in
@@ -81,6 +81,7 @@ enum DashboardPages {
             <label>Trạng thái <select name="status"><option value="">Tất cả</option>\(statusOptions)</select></label>
             <button type="submit">Lọc</button>
             <a class="button secondary" href="/export/overview.csv\(query.isEmpty ? "" : "?" + query.htmlEscaped)">Tải CSV</a>
+            \(admin ? "<a class=\"button\" href=\"/tasks/new\">Thêm nhiệm vụ</a>" : "")
             </form>
             <p class="meta">Ngày \(overview.today.vietnamese): \(overview.communes.count) xã, thị trấn × \(overview.tasks.count) nhiệm vụ.</p>
             <table class="matrix">

@@ -35,6 +35,14 @@ enum DashboardStyle {
         form.login { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: 1rem 1.25rem; max-width: 24rem; }
         form.login label { display: block; margin-bottom: .8rem; font-weight: 600; }
         form.login input { display: block; width: 100%; margin-top: .25rem; }
+        form.task { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: 1rem 1.25rem; max-width: 50rem; }
+        form.task > label { display: block; margin-bottom: .8rem; font-weight: 600; }
+        form.task > label input, form.task > label select, form.task > label textarea { display: block; width: 100%; margin-top: .25rem; font: inherit; }
+        fieldset { border: 1px solid var(--line); border-radius: .4rem; margin: 0 0 1rem; }
+        label.check { display: inline-block; margin: .15rem 1rem .15rem 0; font-weight: 400; }
+        .checks { columns: 3; }
+        form.inline { display: flex; flex-wrap: wrap; gap: .3rem; margin-top: .3rem; }
+        button.secondary { background: #fff; color: var(--brand); border: 1px solid var(--brand); }
         @page { size: A4 landscape; margin: 10mm; }
         @media print {
           body { background: #fff; font-size: 9pt; }

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import SyncCore
+import WebSupport
+
+/// What only admins may do: create and edit tasks, and review a commune's report. Both are
+/// district writes, stamped, audited and sent down to the communes' agents at their next sync.
+struct AdminActions {
+    let store: Store
+
+    func addRoutes(to pages: RouterGroup<HubRequestContext>) {
+        pages.get("/tasks/new") { _, context in try taskForm(context, task: nil, values: [:], errors: []) }
+        pages.get("/tasks/:id/edit") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let task = try store.tasks().first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
+            return try taskForm(context, task: task, values: [:], errors: [])
+        }
+        pages.post("/tasks") { request, context in try await saveTask(request, context) }
+        pages.post("/review") { request, context in try await review(request, context) }
+    }
+
+    /// Refuses viewers.
+    private func requireAdmin(_ context: HubRequestContext) throws -> DashboardSession {
+        guard let session = context.session, session.role == .admin else {
+            throw HTTPError(.forbidden, message: "Chỉ tài khoản quản trị được làm việc này.")
+        }
+        return session
+    }
+
+    private func taskForm(_ context: HubRequestContext, task: TaskInfo?, values: [String: String], errors: [String]) throws -> Response {
+        let session = try requireAdmin(context)
+        let body = TaskPages.form(task: task, values: values, communes: try store.hubStatus().communes, errors: errors, csrf: session.csrf)
+        return WebSupport.html(DashboardPages.layout(title: task.map { "Sửa nhiệm vụ \($0.id)" } ?? "Thêm nhiệm vụ", session: session, body: body),
+                               status: errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    private func saveTask(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let session = try requireAdmin(context)
+        let form = try await DashboardForm(request, session: session)
+        let id = (form["id"] ?? "").cleanedInput
+        let existing = try store.tasks().first { $0.id == id }
+        var errors: [String] = []
+        if form["mode"] == "create" && existing != nil { errors.append("Mã nhiệm vụ \(id) đã có; hãy chọn mã khác.") }
+        if form["mode"] == "edit" && existing == nil { errors.append("Không có nhiệm vụ \(id) để sửa.") }
+        let communes = try store.hubStatus().communes.map(\.code).filter { form["commune.\($0)"] != nil }
+        let assignment: TaskAssignment = form["communes"] == "*" ? .everyCommune : .communes(communes)
+        if assignment == .communes([]) { errors.append("Hãy chọn ít nhất một xã, hoặc giao cho tất cả.") }
+        let deadline = (form["deadline"] ?? "").cleanedInput
+        let entry = TaskCatalog.Entry(
+            id: id, title: form["title"] ?? "", source: form["source"].flatMap { $0.isEmpty ? nil : $0 },
+            deadline: deadline.isEmpty ? nil : deadline, communes: assignment, offices: existing?.offices,
+            index: form["index"], detail: form["detail"].flatMap { $0.isEmpty ? nil : $0 })
+        if errors.isEmpty {
+            do {
+                try store.saveTask(entry, actor: session.user)
+                return WebSupport.redirect(to: "/tasks/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)")
+            } catch let error as SyncError {
+                errors.append(error.message)
+            }
+        }
+        return try taskForm(context, task: existing, values: form.values, errors: errors)
+    }
+
+    /// Accept a commune's report, or send it back with a comment.
+    private func review(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let session = try requireAdmin(context)
+        let form = try await DashboardForm(request, session: session)
+        let commune = form["commune"] ?? "", task = form["task"] ?? ""
+        guard let decision = form["decision"], ["accepted", "returned"].contains(decision),
+            try store.tasks().contains(where: { $0.id == task && $0.assignment.includes(commune) })
+        else { throw HTTPError(.badRequest, message: "Yêu cầu xem xét không hợp lệ.") }
+        let comment = (form["comment"] ?? "").cleanedInput
+        if decision == "returned" && comment.isEmpty {
+            throw HTTPError(.badRequest, message: "Khi trả lại, hãy ghi nhận xét để xã biết cần sửa gì.")
+        }
+        let record = "\(commune)/\(task)"
+        let writes: [(String, FieldValue)] = [
+            ("review", .text(decision)), ("review_note", comment.isEmpty ? .null : .text(comment)), ("reviewed_by", .text(session.user)),
+        ]
+        for (field, value) in writes { try Schema.validate(value, field: field, in: .progress) }
+        try store.recordDistrict(writes.map { FieldWrite(collection: Collection.progress.rawValue, record: record, field: $0.0, value: $0.1) },
+                                 actor: session.user)
+        return WebSupport.redirect(to: "/tasks/\(task)")
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("Dashboard to agent, with the real binaries", .serialized)
+struct DashboardFlowTests {
+    @Test("a task created and a report sent back in the dashboard reach the commune's agent at its next sync")
+    func taskReachesAgent() throws {
+        let setup = try DaemonTests.Setup()
+        try setup.workspace.succeed(Binaries.hub, ["communes", "import", "--db", setup.hubDB, Binaries.config.appendingPathComponent("communes.json").path])
+        let passwordFile = setup.workspace.path("password")
+        try "mật khẩu của trưởng phòng\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        try setup.workspace.succeed(Binaries.hub, ["user", "add", "--db", setup.hubDB, "--user", "truong-phong", "--role", "admin",
+                                                   "--password-file", passwordFile])
+        try "ngắn\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let weak = try setup.workspace.run(Binaries.hub, ["user", "add", "--db", setup.hubDB, "--user", "x", "--role", "viewer",
+                                                         "--password-file", passwordFile])
+        #expect(weak.status != 0)
+
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        try setup.workspace.succeed(Binaries.agent, ["progress", "4.1", "--db", setup.agentDB, "--status", "done", "--by", "Nguyễn Văn An"])
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+
+        let browser = Browser(port: hub.port)
+        try browser.get("/login")
+        #expect(try browser.post("/login", ["user": "truong-phong", "password": "mật khẩu của trưởng phòng"]).status == 303)
+        try browser.get("/tasks/new")
+        let created = try browser.post("/tasks", [
+            "mode": "create", "id": "9.1", "title": "Báo cáo kết quả CCHC quý IV", "deadline": "2026-12-31", "index": "PAR",
+            "communes": "list", "commune.long-dong": "1",
+        ])
+        #expect(created.status == 303)
+        try browser.get("/tasks/4.1")
+        #expect(try browser.post("/review", ["commune": "long-dong", "task": "4.1", "decision": "returned",
+                                             "comment": "Bổ sung số quyết định"]).status == 303)
+
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let tasks = try #require(try setup.workspace.json(Binaries.agent, ["tasks", "--db", setup.agentDB, "--json"]) as? [[String: Any]])
+        let newTask = try #require(tasks.first { $0["id"] as? String == "9.1" })
+        #expect(newTask["title"] as? String == "Báo cáo kết quả CCHC quý IV")
+        #expect(newTask["deadline"] as? String == "2026-12-31")
+        let reviewed = try #require(tasks.first { $0["id"] as? String == "4.1" })
+        #expect(reviewed["review"] as? String == "returned")
+        #expect(reviewed["reviewNote"] as? String == "Bổ sung số quyết định")
+        let human = try setup.workspace.succeed(Binaries.agent, ["tasks", "--db", setup.agentDB])
+        #expect(human.contains("Huyện trả lại: Bổ sung số quyết định"))
+        #expect(hub.stop() == 0)
+    }
+}
