@@ -114,6 +114,42 @@ struct DashboardTests {
         }
     }
 
+    @Test("equipment readiness totals the purchase budget; the audit filters and shows lost writes beside the winner")
+    func readinessAndAudit() async throws {
+        try await browse { browser, store in
+            let node = try store.enroll(commune: "bac-quynh", name: nil, label: nil)
+            let identity = try store.authenticate(token: node.token)
+            let equipment: [(String, String, FieldValue)] = [
+                ("computer", "total", .int(4)), ("computer", "working", .int(3)), ("computer", "needed", .int(1)),
+                ("computer", "cost", .int(15_000_000)), ("internet", "state", .text("down")),
+            ]
+            _ = try store.exchange(SyncRequest(node: node.node, commune: "bac-quynh", clock: 0, cursor: 0, changes: equipment.enumerated().map { index, item in
+                PushedChange(seq: Int64(index + 1), collection: "equipment", record: "bac-quynh/\(item.0)", field: item.1, value: item.2,
+                             hlc: HLC(wall: 2_000), actor: "Hoàng Văn C")
+            } + [PushedChange(seq: 6, collection: "progress", record: "long-dong/4.3", field: "note", value: .text("Ghi đè"),
+                              hlc: HLC(wall: 1), actor: "Kẻ lạ")]), from: identity)
+            try signIn(browser)
+            #expect(try browser.get("/equipment").status == 200)
+            #expect(browser.lastPage.contains("15.000.000 đ"))
+            #expect(browser.lastPage.contains("3/4") && browser.lastPage.contains("Mất kết nối"))
+            #expect(browser.lastPage.contains("<svg"))
+            let csv = try browser.get("/export/equipment.csv")
+            #expect(Array(csv.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            #expect(String(decoding: csv.body, as: UTF8.self).contains("bac-quynh,Xã Bắc Quỳnh,Máy tính,4,3,,1,15000000"))
+
+            #expect(try browser.get("/audit?outcome=rejected").status == 200)
+            #expect(browser.lastPage.contains("Bị từ chối") && browser.lastPage.contains("Kẻ lạ"))
+            #expect(!browser.lastPage.contains("Hoàng Văn C"))
+            try browser.get("/audit?commune=bac-quynh&collection=equipment&field=cost")
+            #expect(browser.lastPage.contains("15000000") && !browser.lastPage.contains("Kẻ lạ"))
+            try browser.get("/audit?from=2000-01-01&to=2000-01-02")
+            #expect(browser.lastPage.contains("0 thay đổi"))
+            let auditCSV = try browser.get("/export/audit.csv?outcome=rejected")
+            let lines = String(decoding: auditCSV.body, as: UTF8.self).split(separator: "\r\n")
+            #expect(lines.count == 2 && lines[1].contains("Kẻ lạ"))
+        }
+    }
+
     @Test("CSV fields are quoted and formulas defused")
     func csvFields() {
         #expect(Overview.csvField("Xã Long Đống") == "Xã Long Đống")

@@ -32,6 +32,14 @@ public struct CalendarDay: Comparable, Hashable, Sendable, CustomStringConvertib
         day = parts.day!
     }
 
+    /// Midnight at the start of this day in Vietnam, in milliseconds since the epoch.
+    public var startMillis: Int64 {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = Self.timeZone
+        let date = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        return Int64(date.timeIntervalSince1970 * 1000)
+    }
+
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

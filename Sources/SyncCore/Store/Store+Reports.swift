@@ -117,6 +117,31 @@ public struct AuditEntry: Encodable, Sendable, Hashable {
     }
 }
 
+/// Which audit entries to list.
+public struct AuditFilter: Sendable, Hashable {
+    public var commune: String?
+    public var collection: String?
+    public var field: String?
+    public var outcome: String?
+    /// Receive time bounds, milliseconds since the epoch: `from` inclusive, `to` exclusive.
+    public var fromMillis: Int64?
+    public var toMillis: Int64?
+    public var newestFirst = false
+    public var limit = 100_000
+
+    public init(commune: String? = nil, collection: String? = nil, field: String? = nil, outcome: String? = nil,
+                fromMillis: Int64? = nil, toMillis: Int64? = nil, newestFirst: Bool = false, limit: Int = 100_000) {
+        self.commune = commune
+        self.collection = collection
+        self.field = field
+        self.outcome = outcome
+        self.fromMillis = fromMillis
+        self.toMillis = toMillis
+        self.newestFirst = newestFirst
+        self.limit = limit
+    }
+}
+
 /// A commune's own view of a task on the agent.
 public struct AgentTask: Encodable, Sendable, Hashable {
     public var id: String
@@ -176,20 +201,30 @@ extension Store {
 
     /// The audit trail, oldest first, optionally only what concerns one commune.
     public func audit(commune: String? = nil, limit: Int = 100_000) throws -> [AuditEntry] {
+        try audit(AuditFilter(commune: commune, limit: limit))
+    }
+
+    /// The audit trail filtered as the dashboard asks; oldest first, or newest first.
+    public func audit(_ filter: AuditFilter) throws -> [AuditEntry] {
         try read { db in
             var sql = """
                 SELECT id, received_at, commune, collection, record, field, value, old_value, node, seq, actor,
                        wall, counter, applied_wall, applied_counter, outcome, reason_code, reason
-                FROM audit
+                FROM audit WHERE 1
                 """
             var arguments: StatementArguments = []
-            if let commune {
-                sql += " WHERE commune = ? OR record = ? OR record LIKE ? ESCAPE '\\'"
+            if let commune = filter.commune {
+                sql += " AND (commune = ? OR record = ? OR record LIKE ? ESCAPE '\\')"
                 let escaped = commune.replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%")
-                arguments = [commune, commune, escaped + "/%"]
+                arguments += [commune, commune, escaped + "/%"]
             }
-            sql += " ORDER BY id LIMIT ?"
-            arguments += [limit]
+            if let collection = filter.collection { sql += " AND collection = ?"; arguments += [collection] }
+            if let field = filter.field { sql += " AND field = ?"; arguments += [field] }
+            if let outcome = filter.outcome { sql += " AND outcome = ?"; arguments += [outcome] }
+            if let from = filter.fromMillis { sql += " AND received_at >= ?"; arguments += [from] }
+            if let to = filter.toMillis { sql += " AND received_at < ?"; arguments += [to] }
+            sql += filter.newestFirst ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
+            arguments += [filter.limit]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let hlc = HLC(wall: row[11], counter: UInt32(row[12] as Int64))
                 let appliedWall: Int64? = row[13]

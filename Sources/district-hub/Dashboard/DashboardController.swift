@@ -23,6 +23,7 @@ struct DashboardController {
         pages.get("/") { request, context in try overview(request, context) }
         pages.get("/communes/:code") { request, context in try communePage(context) }
         AdminActions(store: store).addRoutes(to: pages)
+        ReadinessAndAudit(store: store).addRoutes(to: pages)
         pages.get("/tasks/:id") { _, context in try taskPage(context) }
         pages.get("/export/overview.csv") { request, context in try exportOverview(request) }
         pages.post("/logout") { request, context in

@@ -6,7 +6,7 @@ enum DashboardPages {
     static func layout(title: String, session: DashboardSession?, body: String) -> String {
         let nav = session.map { session in
             """
-            <nav><a href="/">Tổng hợp</a>
+            <nav><a href="/">Tổng hợp</a><a href="/equipment">Thiết bị</a><a href="/audit">Nhật ký</a>
             <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(session.csrf.htmlEscaped)">
             <span>\(session.user.htmlEscaped) (\(session.role == .admin ? "quản trị" : "xem"))</span>
             <button type="submit">Đăng xuất</button></form></nav>
@@ -84,6 +84,8 @@ enum DashboardPages {
             \(admin ? "<a class=\"button\" href=\"/tasks/new\">Thêm nhiệm vụ</a>" : "")
             </form>
             <p class="meta">Ngày \(overview.today.vietnamese): \(overview.communes.count) xã, thị trấn × \(overview.tasks.count) nhiệm vụ.</p>
+            \(Charts.bars(overview.communes.map { Charts.Bar(label: $0.name, value: overview.doneByCommune[$0.code, default: 0], total: overview.cells[$0.code]?.count ?? 0) },
+                          title: "Số nhiệm vụ đã hoàn thành theo xã", unit: "nhiệm vụ"))
             <table class="matrix">
             <thead><tr><th>Xã, thị trấn</th>\(header)<th>Hoàn thành</th></tr></thead>
             <tbody>\(rows)</tbody>

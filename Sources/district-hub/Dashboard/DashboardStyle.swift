@@ -43,6 +43,12 @@ enum DashboardStyle {
         .checks { columns: 3; }
         form.inline { display: flex; flex-wrap: wrap; gap: .3rem; margin-top: .3rem; }
         button.secondary { background: #fff; color: var(--brand); border: 1px solid var(--brand); }
+        .muted { color: var(--muted); }
+        .line-ok { color: var(--ok); } .line-unstable { color: var(--warn); } .line-down { color: var(--bad); font-weight: 600; }
+        tr.outcome-lost td, tr.outcome-rejected td { background: #fff7ed; }
+        figure.chart { margin: .5rem 0 1rem; max-width: 60rem; }
+        figure.chart svg { width: 100%; height: auto; background: #fff; border: 1px solid var(--line); padding: .4rem; }
+        .total { font-size: 1.05rem; }
         @page { size: A4 landscape; margin: 10mm; }
         @media print {
           body { background: #fff; font-size: 9pt; }

@@ -61,7 +61,7 @@ struct Overview {
                               progress["note"]?.text ?? "", progress["evidence"]?.text ?? "", progress["by"]?.text ?? ""])
             }
         }
-        return "\u{FEFF}" + lines.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return ReadinessAndAudit.csv(lines)
     }
 
     /// RFC 4180 quoting; a leading =, +, - or @ is defused so a spreadsheet never runs it.

@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import SyncCore
+import WebSupport
+
+/// The equipment readiness page and the audit page, with their CSV exports.
+struct ReadinessAndAudit {
+    let store: Store
+
+    func addRoutes(to pages: RouterGroup<HubRequestContext>) {
+        pages.get("/equipment") { _, context in
+            let body = Self.readiness(try store.hubStatus().communes)
+            return WebSupport.html(DashboardPages.layout(title: "Sẵn sàng thiết bị", session: context.session, body: body))
+        }
+        pages.get("/export/equipment.csv") { _, _ in Self.csvResponse(Self.readinessCSV(try store.hubStatus().communes), name: "thiet-bi.csv") }
+        pages.get("/audit") { request, context in
+            let (filter, values) = Self.filter(request)
+            let body = Self.auditPage(try store.audit(filter), values: values)
+            return WebSupport.html(DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body))
+        }
+        pages.get("/export/audit.csv") { request, _ in
+            Self.csvResponse(Self.auditCSV(try store.audit(Self.filter(request).0)), name: "nhat-ky.csv")
+        }
+    }
+
+    static func csvResponse(_ text: String, name: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A CSV document: BOM, header, rows, CRLF.
+    static func csv(_ rows: [[String]]) -> String {
+        "\u{FEFF}" + rows.map { $0.map(Overview.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    // MARK: Equipment readiness
+
+    private static func count(_ check: [String: FieldValue]?, _ field: String) -> Int64 {
+        check?[field]?.int ?? 0
+    }
+
+    static func readiness(_ communes: [CommuneStatus]) -> String {
+        let devices = EquipmentKind.allCases.filter(\.isDevice)
+        var totalCost: Int64 = 0
+        var working: [EquipmentKind: Int64] = [:], total: [EquipmentKind: Int64] = [:], needed: [EquipmentKind: Int64] = [:]
+        let rows = communes.map { commune -> String in
+            var cells = ""
+            var cost: Int64 = 0
+            for kind in devices {
+                let check = commune.equipment[kind.rawValue]
+                working[kind, default: 0] += count(check, "working")
+                total[kind, default: 0] += count(check, "total")
+                needed[kind, default: 0] += count(check, "needed")
+                cost += count(check, "cost")
+                cells += check == nil ? "<td class=\"muted\">chưa kiểm tra</td>"
+                    : "<td>\(count(check, "working"))/\(count(check, "total"))\(count(check, "needed") > 0 ? " · cần \(count(check, "needed"))" : "")</td>"
+            }
+            totalCost += cost
+            let line = commune.equipment[EquipmentKind.internet.rawValue]
+            let state = line?["state"]?.text.flatMap(InternetState.init(rawValue:))
+            let lineCell = state.map { "<td class=\"line-\($0.rawValue)\">\($0.label.htmlEscaped)\(line?["provider"]?.text.map { " · " + $0 }?.htmlEscaped ?? "")</td>" }
+                ?? "<td class=\"muted\">chưa kiểm tra</td>"
+            return "<tr><th><a href=\"/communes/\(commune.code.htmlEscaped)\">\(commune.name.htmlEscaped)</a></th>\(cells)\(lineCell)<td class=\"num\">\(cost > 0 ? VietnameseFormat.money(cost) : "")</td></tr>"
+        }.joined()
+        let totals = devices.map { "<td>\(working[$0, default: 0])/\(total[$0, default: 0]) · cần \(needed[$0, default: 0])</td>" }.joined()
+        let chart = Charts.bars(devices.map { Charts.Bar(label: $0.label, value: Int(working[$0, default: 0]), total: Int(total[$0, default: 0])) },
+                                title: "Thiết bị đang hoạt động trên tổng số, toàn huyện", unit: "")
+        return """
+            <p><a class="button secondary" href="/export/equipment.csv">Tải CSV</a></p>
+            <p class="total">Tổng dự toán mua sắm của các xã: <strong>\(VietnameseFormat.money(totalCost))</strong></p>
+            \(chart)
+            <table><thead><tr><th>Xã, thị trấn</th>\(devices.map { "<th>\($0.label.htmlEscaped) (hoạt động/tổng)</th>" }.joined())<th>Đường truyền Internet</th><th>Dự toán</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            <tfoot><tr><th>Toàn huyện</th>\(totals)<td></td><td class="num">\(VietnameseFormat.money(totalCost))</td></tr></tfoot></table>
+            """
+    }
+
+    static func readinessCSV(_ communes: [CommuneStatus]) -> String {
+        var rows = [["Mã xã", "Tên xã", "Loại thiết bị", "Tổng số", "Đang hoạt động", "Hỏng", "Cần bổ sung", "Dự toán (đồng)",
+                     "Tình trạng đường truyền", "Nhà cung cấp", "Tốc độ (Mbps)", "Ngày kiểm tra", "Người kiểm tra"]]
+        for commune in communes {
+            for kind in EquipmentKind.allCases {
+                guard let check = commune.equipment[kind.rawValue] else { continue }
+                func text(_ field: String) -> String { check[field].map { $0.isNull ? "" : $0.description } ?? "" }
+                rows.append([commune.code, commune.name, kind.label, text("total"), text("working"), text("broken"), text("needed"),
+                             text("cost"), check["state"]?.text.flatMap(InternetState.init(rawValue:))?.label ?? "",
+                             text("provider"), text("mbps"), VietnameseFormat.day(check["checked_on"]?.text), text("by")])
+            }
+        }
+        return csv(rows)
+    }
+
+    // MARK: Audit
+
+    static let outcomeLabels = ["applied": "Áp dụng", "lost": "Bị ghi đè (thua xung đột)", "duplicate": "Trùng lặp", "rejected": "Bị từ chối"]
+
+    /// The filter from the query: commune, collection, field, outcome, from and to (days).
+    static func filter(_ request: Request) -> (AuditFilter, [String: String]) {
+        var values: [String: String] = [:]
+        for name in ["commune", "collection", "field", "outcome", "from", "to"] {
+            if let value = request.uri.queryParameters.get(name), !value.isEmpty { values[name] = value }
+        }
+        let filter = AuditFilter(
+            commune: values["commune"], collection: values["collection"], field: values["field"], outcome: values["outcome"],
+            fromMillis: values["from"].flatMap(CalendarDay.init)?.startMillis,
+            toMillis: values["to"].flatMap(CalendarDay.init).map { $0.startMillis + 86_400_000 },
+            newestFirst: true, limit: 500)
+        return (filter, values)
+    }
+
+    static func auditPage(_ entries: [AuditEntry], values: [String: String]) -> String {
+        func input(_ name: String, _ label: String, type: String = "text") -> String {
+            "<label>\(label.htmlEscaped) <input type=\"\(type)\" name=\"\(name)\" value=\"\((values[name] ?? "").htmlEscaped)\"></label>"
+        }
+        let outcomes = (["": "Tất cả"].merging(outcomeLabels) { first, _ in first }).sorted { $0.key < $1.key }.map { key, label in
+            "<option value=\"\(key)\"\(values["outcome"] ?? "" == key ? " selected" : "")>\(label.htmlEscaped)</option>"
+        }.joined()
+        let rows = entries.map { entry -> String in
+            let when = VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)
+            let beside = ["lost", "rejected"].contains(entry.outcome) ? entry.oldValue.map { "<br><small>giá trị đang giữ: \($0.description.htmlEscaped)</small>" } ?? "" : ""
+            return """
+                <tr class="outcome-\(entry.outcome.htmlEscaped)"><td>\(when.htmlEscaped)</td><td>\((entry.commune ?? "").htmlEscaped)</td>
+                <td>\(entry.collection.htmlEscaped)/\(entry.record.htmlEscaped)</td><td>\(entry.field.htmlEscaped)</td>
+                <td>\(entry.value.description.htmlEscaped)\(beside)</td><td>\(entry.actor.htmlEscaped)<br><small>\(entry.node.htmlEscaped)</small></td>
+                <td>\((outcomeLabels[entry.outcome] ?? entry.outcome).htmlEscaped)\(entry.reason.map { "<br><small>\($0.htmlEscaped)</small>" } ?? "")</td></tr>
+                """
+        }.joined()
+        let query = values.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.sorted().joined(separator: "&")
+        return """
+            <form method="get" action="/audit" class="filters">
+            \(input("commune", "Mã xã"))\(input("collection", "Loại bản ghi"))\(input("field", "Trường"))
+            <label>Kết quả <select name="outcome">\(outcomes)</select></label>
+            \(input("from", "Từ ngày", type: "date"))\(input("to", "Đến ngày", type: "date"))
+            <button type="submit">Lọc</button>
+            <a class="button secondary" href="/export/audit.csv\(query.isEmpty ? "" : "?" + query.htmlEscaped)">Tải CSV</a>
+            </form>
+            <p class="meta">\(entries.count) thay đổi gần nhất (tối đa 500); giờ Việt Nam.</p>
+            <table><thead><tr><th>Lúc nhận</th><th>Xã</th><th>Bản ghi</th><th>Trường</th><th>Giá trị</th><th>Người ghi, máy</th><th>Kết quả</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+    }
+
+    static func auditCSV(_ entries: [AuditEntry]) -> String {
+        var rows = [["Lúc nhận", "Xã", "Loại bản ghi", "Bản ghi", "Trường", "Giá trị", "Giá trị đang giữ", "Người ghi", "Máy",
+                     "Kết quả", "Lý do"]]
+        for entry in entries {
+            rows.append([VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true), entry.commune ?? "", entry.collection,
+                         entry.record, entry.field, entry.value.description, entry.oldValue?.description ?? "", entry.actor, entry.node,
+                         outcomeLabels[entry.outcome] ?? entry.outcome, entry.reason ?? ""])
+        }
+        return csv(rows)
+    }
+}
