@@ -9,7 +9,9 @@ struct ReadinessAndAudit {
 
     func addRoutes(to pages: RouterGroup<HubRequestContext>) {
         pages.get("/equipment") { _, context in
-            let body = Self.readiness(try store.hubStatus().communes)
+            let communes = try store.hubStatus().communes
+                .sorted { $0.name.compare($1.name, locale: Locale(identifier: "vi")) == .orderedAscending }
+            let body = Self.readiness(communes)
             return WebSupport.html(DashboardPages.layout(title: "Sẵn sàng thiết bị", session: context.session, body: body))
         }
         pages.get("/export/equipment.csv") { _, _ in Self.csvResponse(Self.readinessCSV(try store.hubStatus().communes), name: "thiet-bi.csv") }
