@@ -87,6 +87,10 @@ public struct Settings: Sendable {
         return number
     }
 
+    public func bool(_ key: String, default defaultValue: Bool) throws -> Bool {
+        try value(key) { try reader.requiredBool(forKey: $0) } ?? defaultValue
+    }
+
     public func logLevel(_ key: String, default defaultValue: Logger.Level) throws -> Logger.Level {
         guard let text = try string(key) else { return defaultValue }
         guard let level = Logger.Level(rawValue: text.lowercased()) else {

@@ -26,6 +26,10 @@ public struct CurlHTTPClient: Sendable {
     public var maxResponseBytes: Int = 64 << 20
     /// Raised on shutdown: a transfer in flight stops within about a second.
     public var abort: AbortSignal?
+    /// PEM bundle of the authorities that may sign the hub's certificate (else the system's).
+    public var caFile: String?
+    /// `sha256//<base64>` public-key pins separated by `;` (two, to rotate the hub's key).
+    public var pinnedPublicKeys: String?
 
     public init() {}
 
@@ -71,6 +75,9 @@ public struct CurlHTTPClient: Sendable {
                     // "" asks for every encoding libcurl can decode, and decodes the reply.
                     _ = cshims_setopt_pointer(handle, CURLOPT_ACCEPT_ENCODING, "")
                     _ = cshims_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+                    // Peer and host verification are libcurl's defaults; these narrow who is trusted.
+                    if let caFile { _ = cshims_setopt_pointer(handle, CURLOPT_CAINFO, caFile) }
+                    if let pinnedPublicKeys { _ = cshims_setopt_pointer(handle, CURLOPT_PINNEDPUBLICKEY, pinnedPublicKeys) }
                     _ = cshims_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs)
                     _ = cshims_setopt_long(handle, CURLOPT_TIMEOUT_MS, totalTimeoutMs)
                     _ = cshims_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, lowSpeedBytes)

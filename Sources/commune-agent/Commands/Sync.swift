@@ -1,24 +1,35 @@
 import ArgumentParser
+import Foundation
 import Logging
 import SyncCore
 
-struct Sync: ParsableCommand {
+struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Exchange changes with the hub until both directions are drained.")
 
     @OptionGroup var store: StoreOptions
 
+    @Option(help: "The config file for TLS and HTTP settings (default /etc/commune-agent/config.json when present).")
+    var config: String?
+
     @Flag(help: "Log each exchange.")
     var verbose = false
 
-    func run() throws {
+    func run() async throws {
         KeyValueLogHandler.bootstrap(level: verbose ? .debug : .warning)
+        let settings: AgentSettings
+        do {
+            settings = try await AgentSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
+        } catch let error as SettingsError {
+            FileHandle.standardError.write(Data("commune-agent: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
         try reportingErrors {
             let store = try store.open()
             let identity = try store.agentIdentity()
-            let token = try NodeToken.read(NodeToken.path(configured: nil, identity: identity))
+            let token = try NodeToken.read(NodeToken.path(configured: settings.tokenFile, identity: identity))
             try token.check(commune: identity.commune)
-            let client = SyncClient(store: store, transport: CurlSyncTransport(hubURL: identity.hubURL),
+            let client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL),
                                     logger: Logger(label: "commune-agent"))
             let summary = try client.syncUntilDrained(token: token.text)
             print("Đã đồng bộ với huyện: gửi \(summary.pushed), nhận \(summary.pulled) thay đổi.")

@@ -20,6 +20,8 @@ struct AgentSettings: Sendable {
     var hubURL: String?
     var commune: String?
     var logLevel: Logger.Level
+    /// May the agent talk plain HTTP to a hub that is not on this machine? Only if said so.
+    var allowInsecureHTTP: Bool
     /// Where the officer's screen listens: loopback unless the operator says otherwise.
     var webHost: String
     var webPort: Int
@@ -32,6 +34,14 @@ struct AgentSettings: Sendable {
         http.totalTimeoutMs = Int(try settings.seconds("http.timeout", default: 120, range: 5...3600).milliseconds)
         http.lowSpeedBytes = try settings.int("http.lowSpeedLimit", default: 100, range: 1...1_000_000)
         http.lowSpeedSeconds = Int(try settings.seconds("http.lowSpeedTime", default: 30, range: 1...600).milliseconds / 1000)
+        http.caFile = try settings.string("tls.caFile")
+        if let caFile = http.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw SettingsError(key: "tls.caFile (AGENT_TLS_CA_FILE)", reason: "cannot read \(caFile)")
+        }
+        http.pinnedPublicKeys = try settings.string("tls.pinnedKeys")
+        if let pins = http.pinnedPublicKeys, !pins.split(separator: ";").allSatisfy({ $0.hasPrefix("sha256//") && $0.count > 16 }) {
+            throw SettingsError(key: "tls.pinnedKeys (AGENT_TLS_PINNED_KEYS)", reason: "must be sha256//<base64> pins separated by ';'")
+        }
         let web = try settings.string("web.listen", default: "127.0.0.1:8181")!
         guard let (webHost, webPort) = hostAndPort(web) else {
             throw SettingsError(key: "web.listen (AGENT_WEB_LISTEN)", reason: "must be HOST:PORT, not \(web)")
@@ -46,6 +56,7 @@ struct AgentSettings: Sendable {
             hubURL: try settings.string("hub.url"),
             commune: try settings.string("commune"),
             logLevel: try settings.logLevel("log.level", default: .info),
+            allowInsecureHTTP: try settings.bool("hub.allowInsecureHTTP", default: false),
             webHost: webHost, webPort: webPort)
         if let url = result.hubURL, URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
             throw SettingsError(key: "hub.url (AGENT_HUB_URL)", reason: "must be an http:// or https:// address, not \(url)")
@@ -66,4 +77,21 @@ func hostAndPort(_ text: String) -> (String, Int)? {
         let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
     else { return nil }
     return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+}
+
+extension AgentSettings {
+    /// The libcurl transport to the hub at `url`, refusing plain HTTP to a hub elsewhere than
+    /// this machine unless the configuration allows it: the node token travels in every request.
+    func transport(hubURL url: String, abort: AbortSignal? = nil) throws -> CurlSyncTransport {
+        guard let parsed = URL(string: url), let host = parsed.host?.lowercased() else {
+            throw SyncError(.invalidInput, "the hub address \(url) is not a URL")
+        }
+        let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if parsed.scheme?.lowercased() == "http" && !loopback && !allowInsecureHTTP {
+            throw SyncError(.invalidInput, "Máy chủ huyện \(url) dùng http:// không mã hoá; hãy dùng https:// (hoặc đặt hub.allowInsecureHTTP trong cấu hình nếu mạng an toàn).")
+        }
+        var client = http
+        client.abort = abort
+        return CurlSyncTransport(hubURL: url, client: client)
+    }
 }

@@ -17,10 +17,8 @@ struct SyncService: Service {
     func run() async throws {
         let identity = try store.agentIdentity()
         let abort = AbortSignal()
-        var http = settings.http
-        http.abort = abort
         let notifier = notifier
-        var client = SyncClient(store: store, transport: CurlSyncTransport(hubURL: identity.hubURL, client: http), logger: logger)
+        var client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL, abort: abort), logger: logger)
         client.onExchange = { notifier.watchdog() }
         let syncClient = client
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import SyncCore
 
@@ -23,12 +24,14 @@ func buildRouter(store: Store, metrics: HubMetrics) -> Router<HubRequestContext>
     return router
 }
 
-/// The hub as an application listening on `host:port` (port 0 picks a free one);
-/// `onRunning` learns the bound port.
+/// The hub as an application listening on `host:port` (port 0 picks a free one), over HTTPS
+/// when `server` says so; `onRunning` learns the bound port.
 func buildApplication(store: Store, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
+                      server: HTTPServerBuilder = .http1(),
                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     Application(
         router: buildRouter(store: store, metrics: metrics),
+        server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "district-hub"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
         logger: logger)

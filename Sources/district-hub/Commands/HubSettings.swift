@@ -11,6 +11,9 @@ struct HubSettings: Sendable {
     /// How far ahead of the hub's clock a node's timestamp may be and still be adopted.
     var maxClockDrift: Duration
     var logLevel: Logger.Level
+    /// PEM files: with both, the hub serves HTTPS itself.
+    var tlsCertificate: String?
+    var tlsKey: String?
 
     static func load(file: String?, environment: [String: String]) async throws -> HubSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "hub",
@@ -19,10 +22,19 @@ struct HubSettings: Sendable {
         guard let listen = ListenAddress(listenText) else {
             throw SettingsError(key: "listen (HUB_LISTEN)", reason: "must be HOST:PORT, not \(listenText)")
         }
-        return HubSettings(
+        let result = HubSettings(
             listen: listen,
             maxClockDrift: try settings.seconds("clock.maxDrift", default: 2, range: 0.1...3_600),
-            logLevel: try settings.logLevel("log.level", default: .info))
+            logLevel: try settings.logLevel("log.level", default: .info),
+            tlsCertificate: try settings.string("tls.certificate"),
+            tlsKey: try settings.string("tls.key"))
+        guard (result.tlsCertificate == nil) == (result.tlsKey == nil) else {
+            throw SettingsError(key: "tls.certificate / tls.key (HUB_TLS_CERTIFICATE / HUB_TLS_KEY)", reason: "give both or neither")
+        }
+        for path in [result.tlsCertificate, result.tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: path) {
+            throw SettingsError(key: "tls.certificate / tls.key", reason: "cannot read \(path)")
+        }
+        return result
     }
 }
 

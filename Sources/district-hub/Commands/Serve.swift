@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import SyncCore
@@ -43,9 +44,19 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("district-hub: \(error.message)\n".utf8))
             throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
         }
-        let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger) { port in
+        var server = HTTPServerBuilder.http1()
+        if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
+            do {
+                server = try HubTLS.server(certificate: certificate, key: key)
+            } catch let error as SettingsError {
+                FileHandle.standardError.write(Data("district-hub: \(error)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+        let scheme = settings.tlsCertificate == nil ? "http" : "https"
+        let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, server: server) { port in
             // Scripts and tests read the bound port from this line.
-            FileHandle.standardOutput.write(Data("district-hub listening on http://\(address.host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
             notifier.ready(status: "listening on \(address.host):\(port)")
         }
         let group = ServiceGroup(configuration: .init(

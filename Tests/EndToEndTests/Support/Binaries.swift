@@ -59,8 +59,9 @@ final class Workspace: Sendable {
 
     /// Runs a command that must succeed, and returns its standard output.
     @discardableResult
-    func succeed(_ binary: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(binary, arguments)
+    func succeed(_ binary: String, _ arguments: [String], environment: [String: String] = [:],
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(binary, arguments, environment: environment)
         #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout
     }
