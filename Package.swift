@@ -70,6 +70,12 @@ let package = Package(
             name: "WebSupport",
             dependencies: ["SyncCore", .product(name: "Hummingbird", package: "hummingbird")]
         ),
+        /// In-process benchmarks (merge, agent write, wire bytes), driven by Benchmarks/run.
+        .executableTarget(
+            name: "sync-bench",
+            dependencies: ["SyncCore"],
+            path: "Benchmarks/SyncBench"
+        ),
         /// What several test targets share: a small browser for the web screens.
         .target(
             name: "TestSupport",
