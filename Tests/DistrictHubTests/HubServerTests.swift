@@ -186,6 +186,42 @@ struct HubServerTests {
         }
     }
 
+    @Test("repeated guessed tokens slow down to 429 with Retry-After")
+    func guessingSlowsDown() async throws {
+        try await withRunningHub { url, store in
+            let enrollment = try store.enroll(commune: "long-dong", name: nil, label: nil)
+            let client = client
+            let body = try syncBody(SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: []))
+            func attempt(_ token: String) async throws -> CurlHTTPClient.Reply {
+                try await offPool {
+                    try client.post(url: url + SyncProtocol.path, body: body,
+                                    headers: ["Content-Encoding: gzip", "Authorization: Bearer \(token)"])
+                }
+            }
+            for guess in 0..<10 {
+                let reply = try await attempt("\(enrollment.node).long-dong.\(String(format: "%064d", guess))")
+                #expect(reply.status == 401)
+            }
+            let slowed = try await attempt("\(enrollment.node).long-dong.\(String(repeating: "f", count: 64))")
+            #expect(slowed.status == 429)
+            #expect(errorCode(slowed) == "slow_down")
+            #expect((slowed.retryAfter ?? 0) >= 1)
+            // The address waits, whatever token it now sends; nothing was written meanwhile.
+            #expect(try await attempt(enrollment.token).status == 429)
+            #expect(try store.audit().allSatisfy { $0.node == districtNodeID })
+        }
+    }
+
+    @Test("the throttle forgets failures once its window has passed")
+    func throttleWindow() {
+        let throttle = AuthThrottle(maxFailures: 3, window: 60)
+        let start = Date(timeIntervalSince1970: 1_000)
+        for offset in 0..<3 { throttle.recordFailure(from: "10.0.0.1", now: start.addingTimeInterval(Double(offset))) }
+        #expect(throttle.retryAfter(for: "10.0.0.1", now: start.addingTimeInterval(3)) == 57)
+        #expect(throttle.retryAfter(for: "10.0.0.2", now: start.addingTimeInterval(3)) == nil)
+        #expect(throttle.retryAfter(for: "10.0.0.1", now: start.addingTimeInterval(61)) == nil)
+    }
+
     @Test("healthz answers ok while the store is readable")
     func healthz() async throws {
         try await withRunningHub { url, _ in

@@ -5,7 +5,7 @@ import Logging
 import SyncCore
 
 /// The hub's routes, built by the same function for `serve` and for the tests.
-func buildRouter(store: Store, metrics: HubMetrics) -> Router<HubRequestContext> {
+func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle()) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     router.get("/healthz") { _, _ -> Response in
         let healthy = (try? await runBlocking { try store.ping() }) != nil
@@ -18,8 +18,8 @@ func buildRouter(store: Store, metrics: HubMetrics) -> Router<HubRequestContext>
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
-    DashboardController(store: store).addRoutes(to: router)
-    let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics))
+    DashboardController(store: store, throttle: throttle).addRoutes(to: router)
+    let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics, throttle: throttle))
     SyncController(store: store, metrics: metrics).addRoutes(to: api)
     return router
 }

@@ -8,11 +8,14 @@ struct HubRequestContext: RequestContext {
     var identity: NodeIdentity?
     /// Set by `SessionMiddleware` for the dashboard's pages.
     var session: DashboardSession?
+    /// The peer's IP address, for throttling failed authentication.
+    let remoteAddress: String
 
     init(source: Source) {
         coreContext = .init(source: source)
         identity = nil
         session = nil
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Bodies are collected by the routes with their own limits.

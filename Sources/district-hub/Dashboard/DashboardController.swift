@@ -8,6 +8,7 @@ import WebSupport
 /// export. Every page but `/login` needs a session; the sync API keeps its node tokens.
 struct DashboardController {
     let store: Store
+    let throttle: AuthThrottle
 
     /// The pre-session CSRF cookie of the sign-in form (double submit).
     static let loginCookie = "hub_login"
@@ -17,7 +18,7 @@ struct DashboardController {
         router.get("/login") { request, _ in
             loginPage(error: nil, user: "", csrf: request.cookies[Self.loginCookie]?.value)
         }
-        router.post("/login") { request, _ in try await login(request) }
+        router.post("/login") { request, context in try await login(request, from: context.remoteAddress) }
 
         let pages = router.group().add(middleware: SessionMiddleware(store: store))
         pages.get("/") { request, context in try overview(request, context) }
@@ -46,8 +47,14 @@ struct DashboardController {
         return response
     }
 
-    private func login(_ request: Request) async throws -> Response {
+    private func login(_ request: Request, from address: String) async throws -> Response {
         let form = try await WebSupport.decodeForm(request)
+        if let wait = throttle.retryAfter(for: address) {
+            var response = loginPage(error: "Đăng nhập sai quá nhiều lần; hãy thử lại sau \(wait) giây.", user: form["user"] ?? "",
+                                     csrf: nil, status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
         guard let expected = request.cookies[Self.loginCookie]?.value, let given = form["csrf"], WebSupport.constantTimeEqual(given, expected) else {
             return loginPage(error: "Phiên đăng nhập đã hết hạn; hãy thử lại.", user: form["user"] ?? "", csrf: nil, status: .forbidden)
         }
@@ -57,6 +64,7 @@ struct DashboardController {
         let hash = account?.passwordHash ?? Self.decoyHash
         let valid = try await runBlocking { Bcrypt.verify(password, hash: hash) }
         guard valid, account != nil else {
+            throttle.recordFailure(from: address)
             return loginPage(error: "Sai tên đăng nhập hoặc mật khẩu.", user: user, csrf: expected, status: .unauthorized)
         }
         let session = try await store.createSession(user: user)
