@@ -212,6 +212,8 @@ extension Store {
         var rejected: [Rejection] = []
         var restamped: [Restamp] = []
         var tally = (applied: 0, lost: 0, duplicate: 0)
+        // Task assignments looked up once per exchange, not once per change.
+        var assignments: [String: TaskAssignment?] = [:]
 
         for pushed in request.changes {
             let sent = FieldChange(collection: pushed.collection, record: pushed.record, field: pushed.field,
@@ -238,7 +240,7 @@ extension Store {
                 continue
             }
             lastSeq = pushed.seq
-            if let refusal = try refusal(of: sent, from: identity, db) {
+            if let refusal = try refusal(of: sent, from: identity, assignments: &assignments, db) {
                 rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
                 try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
                                 outcome: "rejected", reason: refusal, receivedAt: receivedAt, db)
@@ -279,7 +281,8 @@ extension Store {
     }
 
     /// Why the hub refuses a node's write, or nil when the node may make it.
-    private func refusal(of change: FieldChange, from identity: NodeIdentity, _ db: Database) throws -> SyncError? {
+    private func refusal(of change: FieldChange, from identity: NodeIdentity, assignments: inout [String: TaskAssignment?],
+                         _ db: Database) throws -> SyncError? {
         guard let collection = Collection(rawValue: change.collection) else {
             return SyncError(.unknownCollection, "unknown collection \(change.collection)")
         }
@@ -311,10 +314,11 @@ extension Store {
         }
         if collection == .progress {
             let task = String(change.record.split(separator: "/")[1])
-            let assignment = try currentField(FieldKey(collection: Collection.tasks.rawValue, record: task, field: "communes"), db)
-            guard let encoded = assignment?.value.text, let parsed = TaskAssignment(encoded: encoded),
-                parsed.includes(identity.commune)
-            else {
+            if assignments[task] == nil {
+                let field = try currentField(FieldKey(collection: Collection.tasks.rawValue, record: task, field: "communes"), db)
+                assignments[task] = .some(field?.value.text.flatMap(TaskAssignment.init(encoded:)))
+            }
+            guard let parsed = assignments[task] ?? nil, parsed.includes(identity.commune) else {
                 return SyncError(.unknownTask, "task \(task) is not assigned to \(identity.commune)")
             }
         }

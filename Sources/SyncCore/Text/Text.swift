@@ -7,7 +7,14 @@ extension String {
 
     /// Whether the text is already NFC (what the hub requires of what nodes send). Compared
     /// scalar by scalar: Swift's `==` treats canonically equivalent strings as equal.
-    public var isNFC: Bool { unicodeScalars.elementsEqual(nfc.unicodeScalars) }
+    ///
+    /// Text made only of scalars below U+0300 (Latin with Latin-1 and Extended-A/B, where đ, ă,
+    /// ơ, ư live) and of Latin Extended Additional (U+1E00–U+1EFF: ạ, ấ, ữ…) is NFC by
+    /// construction, which is nearly all Vietnamese; only the rest pays for normalising.
+    public var isNFC: Bool {
+        if unicodeScalars.allSatisfy({ $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }) { return true }
+        return unicodeScalars.elementsEqual(nfc.unicodeScalars)
+    }
 
     /// NFC with surrounding white space removed: how free text typed by a person is stored.
     public var cleanedInput: String { trimmingCharacters(in: .whitespacesAndNewlines).nfc }
