@@ -48,6 +48,16 @@ struct DomainValidationTests {
         }
     }
 
+    @Test("NFC is recognised on the fast path and off it")
+    func nfcCheck() {
+        #expect("Quyết định số 45/QĐ-UBND ngày 18/4/2023".isNFC)
+        #expect(!"Quyết định".decomposedStringWithCanonicalMapping.isNFC)
+        #expect(!"e\u{301}".isNFC)
+        #expect("\u{1EA1}\u{302}".isNFC == false)  // ạ then a combining circumflex composes to ậ
+        #expect("Hà Nội — 한국".isNFC)
+        #expect(!"\u{1100}\u{1161}".isNFC)  // Hangul jamo compose
+    }
+
     @Test("statuses, kinds and states parse only from their names")
     func vocabulary() throws {
         #expect(try ProgressReport.status(from: "in_progress") == .inProgress)
