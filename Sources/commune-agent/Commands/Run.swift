@@ -24,13 +24,7 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings: AgentSettings
-        do {
-            settings = try await AgentSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
-        } catch let error as SettingsError {
-            FileHandle.standardError.write(Data("commune-agent: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG: systemd does not restart into the same mistake
-        }
+        let settings = try await AgentSettings.loadOrExit(file: config)
         KeyValueLogHandler.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "commune-agent")
         let notifier = SystemdNotifier()

@@ -17,13 +17,7 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         KeyValueLogHandler.bootstrap(level: verbose ? .debug : .warning)
-        let settings: AgentSettings
-        do {
-            settings = try await AgentSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
-        } catch let error as SettingsError {
-            FileHandle.standardError.write(Data("commune-agent: \(error)\n".utf8))
-            throw ExitCode(78)
-        }
+        let settings = try await AgentSettings.loadOrExit(file: config)
         try reportingErrors {
             let store = try store.open()
             let identity = try store.agentIdentity()

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import SyncCore
@@ -80,6 +81,17 @@ func hostAndPort(_ text: String) -> (String, Int)? {
 }
 
 extension AgentSettings {
+    /// The settings, or a clear message naming the key and exit 78 (EX_CONFIG, on which the
+    /// unit does not restart into the same mistake).
+    static func loadOrExit(file: String?) async throws -> AgentSettings {
+        do {
+            return try await load(file: file, environment: ProcessInfo.processInfo.environment)
+        } catch let error as SettingsError {
+            FileHandle.standardError.write(Data("commune-agent: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
     /// The libcurl transport to the hub at `url`, refusing plain HTTP to a hub elsewhere than
     /// this machine unless the configuration allows it: the node token travels in every request.
     func transport(hubURL url: String, abort: AbortSignal? = nil) throws -> CurlSyncTransport {
