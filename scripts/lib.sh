@@ -3,7 +3,7 @@
 # Installs the C libraries the package links (SQLite, libcurl) when they are missing.
 ensure_system_packages() {
   local missing=()
-  for package in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev pkg-config systemd openssl; do
+  for package in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev pkg-config systemd openssl gcc python3; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
