@@ -1,5 +1,7 @@
 import Foundation
+import Hummingbird
 import HummingbirdBcrypt
+import HummingbirdTesting
 import SyncCore
 import TestSupport
 import Testing
@@ -147,6 +149,24 @@ struct DashboardTests {
             let auditCSV = try browser.get("/export/audit.csv?outcome=rejected")
             let lines = String(decoding: auditCSV.body, as: UTF8.self).split(separator: "\r\n")
             #expect(lines.count == 2 && lines[1].contains("Kẻ lạ"))
+        }
+    }
+
+    @Test("behind HTTPS the dashboard's cookies are Secure; over HTTP they cannot be")
+    func secureCookies() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secure-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path)
+        for secure in [true, false] {
+            let app = Application(router: buildRouter(store: store, metrics: HubMetrics(), secureCookies: secure))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/login", method: .get) { response in
+                    let cookie = response.headers[values: .setCookie].joined(separator: "\n")
+                    #expect(cookie.contains("HttpOnly"))
+                    #expect(cookie.contains("Secure") == secure)
+                }
+            }
         }
     }
 

@@ -5,7 +5,8 @@ import Logging
 import SyncCore
 
 /// The hub's routes, built by the same function for `serve` and for the tests.
-func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle()) -> Router<HubRequestContext> {
+func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle(),
+                 secureCookies: Bool = false) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     router.get("/healthz") { _, _ -> Response in
         let healthy = (try? await runBlocking { try store.ping() }) != nil
@@ -18,7 +19,7 @@ func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = Aut
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
-    DashboardController(store: store, throttle: throttle).addRoutes(to: router)
+    DashboardController(store: store, throttle: throttle, secureCookies: secureCookies).addRoutes(to: router)
     let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics, throttle: throttle))
     SyncController(store: store, metrics: metrics).addRoutes(to: api)
     return router
@@ -27,10 +28,10 @@ func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = Aut
 /// The hub as an application listening on `host:port` (port 0 picks a free one), over HTTPS
 /// when `server` says so; `onRunning` learns the bound port.
 func buildApplication(store: Store, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
-                      server: HTTPServerBuilder = .http1(),
+                      server: HTTPServerBuilder = .http1(), secureCookies: Bool = false,
                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(store: store, metrics: metrics),
+        router: buildRouter(store: store, metrics: metrics, secureCookies: secureCookies),
         server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "district-hub"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },

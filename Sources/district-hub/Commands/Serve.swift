@@ -54,7 +54,8 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
-        let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, server: server) { port in
+        let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, server: server,
+                                   secureCookies: settings.tlsCertificate != nil) { port in
             // Scripts and tests read the bound port from this line.
             FileHandle.standardOutput.write(Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
             notifier.ready(status: "listening on \(address.host):\(port)")

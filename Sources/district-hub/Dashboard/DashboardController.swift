@@ -9,6 +9,8 @@ import WebSupport
 struct DashboardController {
     let store: Store
     let throttle: AuthThrottle
+    /// Whether the hub serves HTTPS: its cookies are then `Secure`.
+    let secureCookies: Bool
 
     /// The pre-session CSRF cookie of the sign-in form (double submit).
     static let loginCookie = "hub_login"
@@ -31,7 +33,8 @@ struct DashboardController {
             _ = try await DashboardForm(request, session: context.session)
             if let token = request.cookies[SessionMiddleware.cookieName]?.value { try await store.endSession(token: token) }
             var response = WebSupport.redirect(to: "/login")
-            response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+            response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies,
+                                      httpOnly: true, sameSite: .lax))
             return response
         }
     }
@@ -43,7 +46,8 @@ struct DashboardController {
     private func loginPage(error: String?, user: String, csrf: String?, status: HTTPResponse.Status = .ok) -> Response {
         let token = csrf ?? Store.newBrowserToken()
         var response = html(DashboardPages.login(error: error, csrf: token, user: user), status: status)
-        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/login", httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/login", secure: secureCookies, httpOnly: true,
+                                  sameSite: .strict))
         return response
     }
 
@@ -69,7 +73,7 @@ struct DashboardController {
         }
         let session = try await store.createSession(user: user)
         var response = WebSupport.redirect(to: "/")
-        response.setCookie(SessionMiddleware.cookie(session.token))
+        response.setCookie(SessionMiddleware.cookie(session.token, secure: secureCookies))
         return response
     }
 

@@ -20,8 +20,11 @@ struct SessionMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    static func cookie(_ token: String) -> Cookie {
-        Cookie(name: cookieName, value: token, maxAge: Int(Store.sessionLifetimeMs / 1000), path: "/", httpOnly: true, sameSite: .lax)
+    /// The session cookie; `secure` (when the hub serves HTTPS) keeps browsers from ever sending
+    /// it over plain HTTP.
+    static func cookie(_ token: String, secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: token, maxAge: Int(Store.sessionLifetimeMs / 1000), path: "/", secure: secure,
+               httpOnly: true, sameSite: .lax)
     }
 }
 
