@@ -59,7 +59,7 @@ public struct TaskCatalog: Decodable, Sendable {
                 ("detail", detail.map { .text($0.cleanedInput) } ?? .null),
             ]
             if let index { values.append(("index", .text(index))) }
-            let writes = values.map { FieldWrite(collection: Collection.tasks.rawValue, record: id, field: $0.0, value: $0.1) }
+            let writes = values.map { FieldWrite(collection: RecordCollection.tasks.rawValue, record: id, field: $0.0, value: $0.1) }
             for write in writes {
                 do {
                     try Schema.validate(write.value, field: write.field, in: .tasks)
@@ -99,7 +99,7 @@ public struct CommuneCatalog: Decodable, Sendable {
             guard Identifiers.isCommuneCode(entry.code) else {
                 throw SyncError(.invalidInput, "invalid commune code \(entry.code)")
             }
-            let write = FieldWrite(collection: Collection.communes.rawValue, record: entry.code, field: "name",
+            let write = FieldWrite(collection: RecordCollection.communes.rawValue, record: entry.code, field: "name",
                                    value: .text(entry.name.cleanedInput))
             try Schema.validate(write.value, field: "name", in: .communes)
             return write

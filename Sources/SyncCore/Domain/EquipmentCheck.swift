@@ -115,7 +115,7 @@ public struct EquipmentCheck: Sendable {
         values.append(("by", .text(by)))
         let record = "\(commune)/\(kind.rawValue)"
         try Schema.validateRecord(record, in: .equipment)
-        let writes = values.map { FieldWrite(collection: Collection.equipment.rawValue, record: record, field: $0.0, value: $0.1) }
+        let writes = values.map { FieldWrite(collection: RecordCollection.equipment.rawValue, record: record, field: $0.0, value: $0.1) }
         for write in writes {
             try Schema.validate(write.value, field: write.field, in: .equipment)
         }

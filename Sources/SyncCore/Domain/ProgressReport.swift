@@ -54,7 +54,7 @@ public struct ProgressReport: Sendable {
             ("evidence", evidence.map { .text($0.cleanedInput) } ?? current["evidence"] ?? .null),
             ("by", .text(by)),
         ]
-        let writes = values.map { FieldWrite(collection: Collection.progress.rawValue, record: record, field: $0.0, value: $0.1) }
+        let writes = values.map { FieldWrite(collection: RecordCollection.progress.rawValue, record: record, field: $0.0, value: $0.1) }
         try Schema.validateRecord(record, in: .progress)
         for write in writes {
             try Schema.validate(write.value, field: write.field, in: .progress)

@@ -7,8 +7,8 @@ public enum Writer: Sendable {
     case commune
 }
 
-/// The collections that sync and the record ids they use.
-public enum Collection: String, CaseIterable, Sendable {
+/// The collections that sync and the record ids they use (named so as not to shadow Swift's `Collection`).
+public enum RecordCollection: String, CaseIterable, Sendable {
     /// Record id: the commune code.
     case communes
     /// Record id: the task id.
@@ -45,7 +45,7 @@ public struct FieldSpec: Sendable {
 /// The fields of every collection, who writes them and what they may hold: the one place both
 /// the agent (before storing) and the hub (before merging) check writes against.
 public enum Schema {
-    public static let fields: [Collection: [String: FieldSpec]] = [
+    public static let fields: [RecordCollection: [String: FieldSpec]] = [
         .communes: [
             "name": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .district),
             deletedField: FieldSpec(kind: .flag, writer: .district),
@@ -88,7 +88,7 @@ public enum Schema {
     ]
 
     /// The commune a record belongs to, when it belongs to one.
-    public static func commune(of collection: Collection, record: String) -> String? {
+    public static func commune(of collection: RecordCollection, record: String) -> String? {
         switch collection {
         case .communes: return record
         case .tasks: return nil
@@ -99,7 +99,7 @@ public enum Schema {
     }
 
     /// Checks that a record id has its collection's shape.
-    public static func validateRecord(_ record: String, in collection: Collection) throws {
+    public static func validateRecord(_ record: String, in collection: RecordCollection) throws {
         let valid: Bool
         switch collection {
         case .communes: valid = Identifiers.isCommuneCode(record)
@@ -117,7 +117,7 @@ public enum Schema {
     }
 
     /// Checks one field's value against its spec. Text must already be NFC.
-    public static func validate(_ value: FieldValue, field: String, in collection: Collection) throws {
+    public static func validate(_ value: FieldValue, field: String, in collection: RecordCollection) throws {
         guard let spec = fields[collection]?[field] else {
             throw SyncError(.unknownField, "Trường không tồn tại: \(collection.rawValue).\(field)")
         }

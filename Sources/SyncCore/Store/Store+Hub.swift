@@ -57,11 +57,11 @@ extension Store {
         let node = "n-" + Self.hex((0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let secret = Self.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let token = "\(node).\(commune).\(secret)"
-        let known = try read { db in try currentField(FieldKey(collection: Collection.communes.rawValue, record: commune, field: "name"), db) }
+        let known = try read { db in try currentField(FieldKey(collection: RecordCollection.communes.rawValue, record: commune, field: "name"), db) }
         if known == nil || name != nil {
             let displayName = name?.cleanedInput ?? commune
             if known?.value != .text(displayName) {
-                try recordDistrict([FieldWrite(collection: Collection.communes.rawValue, record: commune,
+                try recordDistrict([FieldWrite(collection: RecordCollection.communes.rawValue, record: commune,
                                                field: "name", value: .text(displayName))], actor: "district-hub enroll")
             }
         }
@@ -159,7 +159,7 @@ extension Store {
                 let change = FieldChange(collection: write.collection, record: write.record, field: write.field,
                                          value: write.value, stamp: stamp, actor: actor)
                 let (outcome, old) = try merge(change, db)
-                try appendAudit(change, seq: nil, commune: Schema.commune(of: Collection(rawValue: write.collection)!, record: write.record),
+                try appendAudit(change, seq: nil, commune: Schema.commune(of: RecordCollection(rawValue: write.collection)!, record: write.record),
                                 old: old, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil, receivedAt: now, db)
             }
             try saveClock(clockState, db)
@@ -283,7 +283,7 @@ extension Store {
     /// Why the hub refuses a node's write, or nil when the node may make it.
     private func refusal(of change: FieldChange, from identity: NodeIdentity, assignments: inout [String: TaskAssignment?],
                          _ db: Database) throws -> SyncError? {
-        guard let collection = Collection(rawValue: change.collection) else {
+        guard let collection = RecordCollection(rawValue: change.collection) else {
             return SyncError(.unknownCollection, "unknown collection \(change.collection)")
         }
         guard collection == .progress || collection == .equipment else {
@@ -315,7 +315,7 @@ extension Store {
         if collection == .progress {
             let task = String(change.record.split(separator: "/")[1])
             if assignments[task] == nil {
-                let field = try currentField(FieldKey(collection: Collection.tasks.rawValue, record: task, field: "communes"), db)
+                let field = try currentField(FieldKey(collection: RecordCollection.tasks.rawValue, record: task, field: "communes"), db)
                 assignments[task] = .some(field?.value.text.flatMap(TaskAssignment.init(encoded:)))
             }
             guard let parsed = assignments[task] ?? nil, parsed.includes(identity.commune) else {
@@ -332,7 +332,7 @@ extension Store {
         let outcome = LastWriterWins.outcome(incoming: change.stamp, current: current?.stamp)
         guard outcome == .applied else { return (outcome, current?.value) }
         try storeField(change, db)
-        let collection = Collection(rawValue: change.collection)!
+        let collection = RecordCollection(rawValue: change.collection)!
         switch collection {
         case .communes, .progress, .equipment:
             if let commune = Schema.commune(of: collection, record: change.record) {
@@ -361,7 +361,7 @@ extension Store {
         return (.applied, current?.value)
     }
 
-    private func fieldChanges(of collection: Collection, record: String, _ db: Database) throws -> [FieldChange] {
+    private func fieldChanges(of collection: RecordCollection, record: String, _ db: Database) throws -> [FieldChange] {
         try Row.fetchAll(db, sql: """
             SELECT field, value, wall, counter, node, actor FROM fields WHERE collection = ? AND record = ?
             """, arguments: [collection.rawValue, record]).map { row in

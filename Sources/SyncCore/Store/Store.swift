@@ -159,11 +159,11 @@ extension Store {
     }
 
     /// The merged fields of one record.
-    public func fields(of collection: Collection, record: String) throws -> [String: FieldValue] {
+    public func fields(of collection: RecordCollection, record: String) throws -> [String: FieldValue] {
         try read { db in try fields(of: collection, record: record, db) }
     }
 
-    func fields(of collection: Collection, record: String, _ db: Database) throws -> [String: FieldValue] {
+    func fields(of collection: RecordCollection, record: String, _ db: Database) throws -> [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
         let rows = try Row.fetchCursor(
             db, sql: "SELECT field, value FROM fields WHERE collection = ? AND record = ?",
@@ -175,11 +175,11 @@ extension Store {
     }
 
     /// Every record of a collection with its merged fields, tombstoned records included.
-    public func records(of collection: Collection) throws -> [String: [String: FieldValue]] {
+    public func records(of collection: RecordCollection) throws -> [String: [String: FieldValue]] {
         try read { db in try records(of: collection, db) }
     }
 
-    func records(of collection: Collection, _ db: Database) throws -> [String: [String: FieldValue]] {
+    func records(of collection: RecordCollection, _ db: Database) throws -> [String: [String: FieldValue]] {
         var records: [String: [String: FieldValue]] = [:]
         let rows = try Row.fetchCursor(
             db, sql: "SELECT record, field, value FROM fields WHERE collection = ?",

@@ -6,7 +6,6 @@ public final class InMemorySyncTransport: SyncTransport, @unchecked Sendable {
     private let hub: Store
     private let lock = NSLock()
     private var repliesToDrop = 0
-    private var hubDown = false
 
     public init(hub: Store) {
         self.hub = hub
@@ -17,13 +16,7 @@ public final class InMemorySyncTransport: SyncTransport, @unchecked Sendable {
         lock.withLock { repliesToDrop = count }
     }
 
-    /// While down, exchanges fail as an unreachable hub would.
-    public func setHubDown(_ down: Bool) {
-        lock.withLock { hubDown = down }
-    }
-
     public func exchange(_ request: SyncRequest, token: String) throws -> SyncResponse {
-        if lock.withLock({ hubDown }) { throw SyncError(.hubUnreachable, "hub down (in-memory)") }
         // Through the wire format, so what the tests exercise is what travels.
         let wireRequest = try WireCoding.decode(SyncRequest.self, from: try WireCoding.encode(request))
         let response = try hub.exchange(wireRequest, from: try hub.authenticate(token: token)).response

@@ -129,7 +129,7 @@ enum Pages {
         let rows = reports.map { report -> String in
             let what: String
             let item = String(report.record.split(separator: "/").last ?? "")
-            if report.collection == Collection.progress.rawValue {
+            if report.collection == RecordCollection.progress.rawValue {
                 what = "Nhiệm vụ \(item): \(taskTitles[item] ?? "")"
             } else {
                 what = "Kiểm tra \(EquipmentKind(rawValue: item)?.lowercasedFirstWord ?? item)"

@@ -78,7 +78,7 @@ struct AdminActions {
             ("review", .text(decision)), ("review_note", comment.isEmpty ? .null : .text(comment)), ("reviewed_by", .text(session.user)),
         ]
         for (field, value) in writes { try Schema.validate(value, field: field, in: .progress) }
-        try store.recordDistrict(writes.map { FieldWrite(collection: Collection.progress.rawValue, record: record, field: $0.0, value: $0.1) },
+        try store.recordDistrict(writes.map { FieldWrite(collection: RecordCollection.progress.rawValue, record: record, field: $0.0, value: $0.1) },
                                  actor: session.user)
         return WebSupport.redirect(to: "/tasks/\(task)")
     }
