@@ -1,0 +1,85 @@
+import Foundation
+import SyncCore
+import Testing
+
+/// kill -9 at random points of syncs, on the agent and on the hub: afterwards every change is
+/// at the hub exactly once, the stores pass integrity_check, and the next sync drains.
+/// `CRASH_ITERATIONS` sets how many kills (scripts/crash-suite runs hundreds).
+@Suite("Crashes", .serialized)
+struct CrashTests {
+    static let iterations = ProcessInfo.processInfo.environment["CRASH_ITERATIONS"].flatMap(Int.init) ?? 4
+
+    /// Writes a backlog straight into the agent's store, as the officer's CLI would.
+    func writeBacklog(_ setup: DaemonTests.Setup, count: Int, from start: Int) throws {
+        let store = try Store(path: setup.agentDB, create: false)
+        let node = try store.agentIdentity().node
+        for index in start..<(start + count) {
+            try store.record([FieldWrite(collection: "progress", record: "long-dong/4.\(index % 5 + 1)", field: "note",
+                                         value: .text("ghi chú \(index)"))], actor: "Nguyễn Văn An", node: node)
+        }
+    }
+
+    func kill9(_ process: Process) {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func checkExactlyOnce(_ setup: DaemonTests.Setup, expected: Int) throws {
+        let hub = try Store(path: setup.hubDB, create: false)
+        #expect(try hub.integrityCheck() == "ok")
+        #expect(try Store(path: setup.agentDB, create: false).integrityCheck() == "ok")
+        let firstTimes = try hub.audit().filter { $0.node.hasPrefix("n-") && $0.outcome != "duplicate" }
+        #expect(firstTimes.count == expected)
+        #expect(Set(firstTimes.compactMap(\.seq)).count == expected)
+        #expect(try Store(path: setup.agentDB, create: false).agentSyncState().pending == 0)
+    }
+
+    @Test("the agent killed mid-sync, again and again")
+    func agentKilled() throws {
+        let setup = try DaemonTests.Setup()
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        var written = 0
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<Self.iterations {
+            try writeBacklog(setup, count: 1_500, from: written)
+            written += 1_500
+            let agent = try DaemonProcess(workspace: setup.workspace, binary: Binaries.agent,
+                                          arguments: ["run", "--db", setup.agentDB, "--web", "127.0.0.1:0"])
+            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.8, using: &random))
+            kill9(agent.process)
+        }
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        #expect(hub.stop() == 0)
+        try checkExactlyOnce(setup, expected: written)
+    }
+
+    @Test("the hub killed mid-merge, again and again")
+    func hubKilled() throws {
+        let setup = try DaemonTests.Setup()
+        var hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        let port = hub.port
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        var written = 0
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<Self.iterations {
+            try writeBacklog(setup, count: 1_500, from: written)
+            written += 1_500
+            let sync = Process()
+            sync.executableURL = URL(fileURLWithPath: Binaries.agent)
+            sync.arguments = ["sync", "--db", setup.agentDB]
+            sync.standardOutput = FileHandle.nullDevice
+            sync.standardError = FileHandle.nullDevice
+            try sync.run()
+            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &random))
+            kill9(hub.process)
+            sync.waitUntilExit()
+            hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, port: port)
+        }
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        #expect(hub.stop() == 0)
+        try checkExactlyOnce(setup, expected: written)
+    }
+}
