@@ -105,7 +105,7 @@ public struct SyncClient: Sendable {
             "sync.push.count": "\(batch.count)", "sync.pull.count": "\(response.changes.count)",
             "sync.cursor": "\(response.cursor)",
         ])
-        let drained = try !response.more && (batch.isEmpty || store.agentSyncState().pending == 0)
+        let drained = try !response.more && (batch.isEmpty || !store.hasPending())
         return Step(pushed: batch.count, pulled: response.changes.count, rejected: response.rejected.count, drained: drained)
     }
 }

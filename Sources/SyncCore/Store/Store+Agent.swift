@@ -46,7 +46,8 @@ public struct RejectedWrite: Sendable, Hashable {
     public var reason: String
 }
 
-private enum AgentMeta {
+/// The agent's keys in `meta`.
+enum AgentMeta {
     static let node = "agent.node"
     static let commune = "agent.commune"
     static let hubURL = "agent.hub_url"
@@ -206,6 +207,11 @@ extension Store {
     /// Remembers why the last sync failed, for `status` and the officer's screen.
     public func recordSyncFailure(_ message: String) throws {
         try write { db in try setMeta(AgentMeta.lastError, message, db) }
+    }
+
+    /// Whether anything waits in the outbox: what the sync loop asks after every exchange.
+    public func hasPending() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')") ?? false }
     }
 
     public func agentSyncState() throws -> AgentSyncState {

@@ -29,40 +29,41 @@ extension Store {
     /// history an officer checks to see whether the district has what they typed.
     public func localHistory(limit: Int = 200) throws -> [LocalReport] {
         try read { db in
-            let node = try meta("agent.node", db) ?? ""
-            let rows = try Row.fetchAll(db, sql: """
+            let node = try meta(AgentMeta.node, db) ?? ""
+            // Newest first; a report's fields are consecutive, so reading stops at the first
+            // field of the report after the `limit`-th.
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT o.collection, o.record, o.field, o.value, o.wall, o.counter, o.actor, o.created_at, o.state, o.reason,
-                       f.wall, f.counter, f.node, f.actor
+                       f.node, f.actor
                 FROM outbox o LEFT JOIN fields f
                   ON f.collection = o.collection AND f.record = o.record AND f.field = o.field
-                WHERE o.seq IN (SELECT seq FROM outbox ORDER BY seq DESC LIMIT ?)
                 ORDER BY o.seq DESC
-                """, arguments: [limit * 12])
+                """)
             var reports: [LocalReport] = []
             var index: [String: Int] = [:]
-            for row in rows {
+            while let row = try rows.next() {
                 let wall: Int64 = row[4]
                 let counter: Int64 = row[5]
                 let key = "\(wall).\(counter).\(row[0] as String).\(row[1] as String)"
                 let state: String = row[8]
                 // Our node still holds the field: this report, a later one of ours, or this one as the hub re-stamped it.
-                let holds = (row[12] as String?) == node
-                var reportState: LocalReport.State
+                let holds = (row[10] as String?) == node
+                let reportState: LocalReport.State
                 switch state {
                 case "pending": reportState = .pending
                 case "rejected": reportState = .rejected(reason: row[9] ?? "")
                 default:
-                    reportState = holds ? .synced : .superseded(by: row[13] ?? "", node: row[12] ?? "")
+                    reportState = holds ? .synced : .superseded(by: row[11] ?? "", node: row[10] ?? "")
                 }
                 if let position = index[key] {
-                    // One field still holding keeps the report "synced" only if all do.
+                    // A report is synced only while all its fields still hold; one replaced field supersedes it.
                     if case .superseded = reportState, reports[position].state == .synced {
                         reports[position].state = reportState
                     }
                     reports[position].values[row[2]] = FieldValue.fromDatabaseValue(row[3]) ?? .null
                     continue
                 }
-                guard reports.count < limit else { continue }
+                guard reports.count < limit else { break }
                 index[key] = reports.count
                 reports.append(LocalReport(collection: row[0], record: row[1], actor: row[6], createdAt: row[7],
                                            values: [row[2]: FieldValue.fromDatabaseValue(row[3]) ?? .null], state: reportState))
