@@ -8,8 +8,12 @@ import SyncCore
 enum SyncBench {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "empty-hub", let path = arguments.dropFirst().first {
+            _ = try Store(path: path)
+            return
+        }
         guard let command = arguments.first, let count = arguments.dropFirst().first.flatMap(Int.init) else {
-            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire COUNT\n".utf8))
+            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire COUNT | empty-hub PATH\n".utf8))
             exit(64)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-bench-\(UUID().uuidString)")
@@ -52,7 +56,12 @@ enum SyncBench {
                         changes: (start..<min(start + 1_000, count)).map { change($0, commune: "c-00") })
         }
         let started = ContinuousClock.now
-        for batch in batches { _ = try hub.exchange(batch, from: identity) }
+        var cursor: Int64 = 0
+        for var batch in batches {
+            // As the agent does: each exchange pulls from where the last one stopped.
+            batch.cursor = cursor
+            cursor = try hub.exchange(batch, from: identity).response.cursor
+        }
         let seconds = (ContinuousClock.now - started).seconds
         report(["merge_changes_per_s": Double(count) / seconds])
     }
@@ -81,7 +90,8 @@ enum SyncBench {
     }
 
     /// Bytes per change on the wire for progress and equipment edits by 20 communes, against the
-    /// gzip'd minimal CSV of the same changes and one JSON document per change (`_bulk_docs`).
+    /// gzip'd minimal CSV of the same changes and one JSON document per change (`_bulk_docs`);
+    /// and what protocol 1 (one object per change) cost.
     static func wire(_ count: Int) throws {
         let changes = (0..<count).map { index -> PushedChange in
             let commune = String(format: "c-%02d", index % 20)
@@ -94,10 +104,13 @@ enum SyncBench {
             return change(index, commune: commune)
         }
         var wire = 0
+        var wireVersion1 = 0
         for start in stride(from: 0, to: count, by: 500) {
-            let request = SyncRequest(node: "n-0123456789abcdef", commune: "c-00", clock: 0, cursor: 0,
+            var request = SyncRequest(node: "n-0123456789abcdef", commune: "c-00", clock: 0, cursor: 0,
                                       changes: Array(changes[start..<min(start + 500, count)]))
             wire += try Gzip.compress(try WireCoding.encode(request)).count
+            request.protocolVersion = 1
+            wireVersion1 += try Gzip.compress(try WireCoding.encode(request)).count
         }
         let csv = changes.map { "\($0.record),\($0.field),\($0.value),\($0.wall),\($0.counter),\($0.actor)" }.joined(separator: "\n")
         let csvGzip = try Gzip.compress(Data(csv.utf8)).count
@@ -112,6 +125,7 @@ enum SyncBench {
         }
         report([
             "wire_bytes_per_change": Double(wire) / Double(count),
+            "wire_protocol1_bytes_per_change": Double(wireVersion1) / Double(count),
             "csv_gzip_bytes_per_change": Double(csvGzip) / Double(count),
             "bulk_docs_bytes_per_change": Double(bulk) / Double(count),
         ])

@@ -93,9 +93,15 @@ public enum Schema {
         case .communes: return record
         case .tasks: return nil
         case .progress, .equipment:
-            guard let slash = record.firstIndex(of: "/") else { return nil }
+            guard let slash = record.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
             return String(record[..<slash])
         }
+    }
+
+    /// The commune and the task or equipment kind of a progress or equipment record id.
+    public static func recordParts(_ record: String) -> (commune: Substring, item: Substring)? {
+        guard let slash = record.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        return (record[..<slash], record[record.utf8.index(after: slash)...])
     }
 
     /// Checks that a record id has its collection's shape.
@@ -105,11 +111,13 @@ public enum Schema {
         case .communes: valid = Identifiers.isCommuneCode(record)
         case .tasks: valid = Identifiers.isTaskID(record)
         case .progress, .equipment:
-            let parts = record.split(separator: "/", omittingEmptySubsequences: false)
-            valid = parts.count == 2 && Identifiers.isCommuneCode(String(parts[0]))
-                && (collection == .progress
-                    ? Identifiers.isTaskID(String(parts[1]))
-                    : EquipmentKind(rawValue: String(parts[1])) != nil)
+            // `<commune>/<task or equipment kind>`; neither part may hold another slash.
+            if let (commune, item) = recordParts(record) {
+                valid = Identifiers.isCommuneCode(commune)
+                    && (collection == .progress ? Identifiers.isTaskID(item) : EquipmentKind(rawValue: String(item)) != nil)
+            } else {
+                valid = false
+            }
         }
         if !valid {
             throw SyncError(.invalidInput, "Mã bản ghi không hợp lệ trong \(collection.rawValue): \(record)")
@@ -133,7 +141,8 @@ public enum Schema {
             guard let text = value.text else { throw invalid("phải là chữ") }
             guard text.isNFC else { throw invalid("văn bản phải ở dạng Unicode NFC") }
             if required && text.isEmpty { throw invalid("không được để trống") }
-            if text.count > maxLength { throw invalid("dài quá \(maxLength) ký tự") }
+            // Counting characters walks grapheme clusters; no text has more of them than bytes.
+            if text.utf8.count > maxLength && text.count > maxLength { throw invalid("dài quá \(maxLength) ký tự") }
         case .integer(let range):
             guard let number = value.int else { throw invalid("phải là số nguyên") }
             guard range.contains(number) else {
@@ -166,26 +175,26 @@ public enum Schema {
     }
 }
 
-/// The shapes of identifiers that appear in record ids.
+/// The shapes of identifiers that appear in record ids. They are checked for every change the
+/// hub merges, so they look at UTF-8 bytes and take substrings without copying.
 public enum Identifiers {
     /// Commune codes are ASCII slugs such as `long-dong` or `tt-bac-son`.
-    public static func isCommuneCode(_ code: String) -> Bool {
-        matches(code, maxLength: 32, extra: "-")
+    public static func isCommuneCode(_ code: some StringProtocol) -> Bool {
+        matches(code.utf8, maxLength: 32, allowsDot: false)
     }
 
     /// Task ids are short ASCII ids such as `4.1`.
-    public static func isTaskID(_ id: String) -> Bool {
-        matches(id, maxLength: 40, extra: ".-")
+    public static func isTaskID(_ id: some StringProtocol) -> Bool {
+        matches(id.utf8, maxLength: 40, allowsDot: true)
     }
 
-    private static func matches(_ text: String, maxLength: Int, extra: String) -> Bool {
-        guard let first = text.unicodeScalars.first, !text.isEmpty, text.utf8.count <= maxLength else {
-            return false
+    private static func matches(_ bytes: some Collection<UInt8>, maxLength: Int, allowsDot: Bool) -> Bool {
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+        guard let first = bytes.first, isAlphanumeric(first), bytes.count <= maxLength else { return false }
+        return bytes.allSatisfy { byte in
+            isAlphanumeric(byte) || byte == UInt8(ascii: "-") || (allowsDot && byte == UInt8(ascii: "."))
         }
-        return isAlphanumeric(first)
-            && text.unicodeScalars.allSatisfy { isAlphanumeric($0) || extra.unicodeScalars.contains($0) }
     }
 }

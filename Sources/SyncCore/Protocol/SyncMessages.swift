@@ -1,10 +1,15 @@
-/// Version 1 of the sync exchange: one round trip that pushes a batch of the node's outbox and
-/// pulls the next page of what the hub has for it. Gzip'd JSON over HTTP(S), `POST /v1/sync`.
+/// The sync exchange: one round trip that pushes a batch of the node's outbox and pulls the next
+/// page of what the hub has for it. Gzip'd JSON over HTTP(S), `POST /v1/sync` (the path names
+/// the endpoint's shape; the body's `protocol` names its encoding).
 ///
-/// Keys are short because they repeat once per change and rural links are slow; gzip takes
-/// most of the rest.
+/// Protocol 1 sends one object per change, with short keys; protocol 2 sends a batch's changes
+/// as columns (`ChangeColumns.swift`), which costs half the bytes on a slow rural link.
 public enum SyncProtocol {
-    public static let version = 1
+    /// The version this build sends.
+    public static let version = 2
+    /// The versions the hub answers, each in the encoding it was asked in, so a district can
+    /// upgrade its hub before every commune has upgraded its agent.
+    public static let supportedVersions = 1...2
     public static let path = "/v1/sync"
     /// At most this many changes travel in one direction of one exchange.
     public static let maxChangesPerBatch = 1_000
@@ -45,6 +50,38 @@ public struct SyncRequest: Codable, Hashable, Sendable {
         self.cursor = cursor
         self.pullLimit = pullLimit
         self.changes = changes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        protocolVersion = try container.decode(Int.self, forKey: .protocolVersion)
+        node = try container.decode(String.self, forKey: .node)
+        commune = try container.decode(String.self, forKey: .commune)
+        clock = try container.decode(Int64.self, forKey: .clock)
+        cursor = try container.decode(Int64.self, forKey: .cursor)
+        pullLimit = try container.decodeIfPresent(Int.self, forKey: .pullLimit)
+        switch protocolVersion {
+        case 1: changes = try container.decode([PushedChange].self, forKey: .changes)
+        case 2: changes = try container.decode(PushedColumns.self, forKey: .changes)
+            .changes(codingPath: container.codingPath + [CodingKeys.changes])
+        // Another version's changes are left unread: the hub answers `protocol_version`.
+        default: changes = []
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(protocolVersion, forKey: .protocolVersion)
+        try container.encode(node, forKey: .node)
+        try container.encode(commune, forKey: .commune)
+        try container.encode(clock, forKey: .clock)
+        try container.encode(cursor, forKey: .cursor)
+        try container.encodeIfPresent(pullLimit, forKey: .pullLimit)
+        if protocolVersion == 1 {
+            try container.encode(changes, forKey: .changes)
+        } else {
+            try container.encode(PushedColumns(changes), forKey: .changes)
+        }
     }
 }
 
@@ -103,9 +140,9 @@ public struct SyncResponse: Codable, Hashable, Sendable {
         case protocolVersion = "protocol", commune, clock, acked, rejected, restamped, changes, cursor, more
     }
 
-    public init(commune: String, clock: Int64, acked: Int64, rejected: [Rejection], restamped: [Restamp],
-                changes: [PulledChange], cursor: Int64, more: Bool) {
-        self.protocolVersion = SyncProtocol.version
+    public init(protocolVersion: Int = SyncProtocol.version, commune: String, clock: Int64, acked: Int64,
+                rejected: [Rejection], restamped: [Restamp], changes: [PulledChange], cursor: Int64, more: Bool) {
+        self.protocolVersion = protocolVersion
         self.commune = commune
         self.clock = clock
         self.acked = acked
@@ -114,6 +151,41 @@ public struct SyncResponse: Codable, Hashable, Sendable {
         self.changes = changes
         self.cursor = cursor
         self.more = more
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        protocolVersion = try container.decode(Int.self, forKey: .protocolVersion)
+        commune = try container.decode(String.self, forKey: .commune)
+        clock = try container.decode(Int64.self, forKey: .clock)
+        acked = try container.decode(Int64.self, forKey: .acked)
+        rejected = try container.decode([Rejection].self, forKey: .rejected)
+        restamped = try container.decode([Restamp].self, forKey: .restamped)
+        if protocolVersion == 1 {
+            changes = try container.decode([PulledChange].self, forKey: .changes)
+        } else {
+            changes = try container.decode(PulledColumns.self, forKey: .changes)
+                .changes(codingPath: container.codingPath + [CodingKeys.changes])
+        }
+        cursor = try container.decode(Int64.self, forKey: .cursor)
+        more = try container.decode(Bool.self, forKey: .more)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(protocolVersion, forKey: .protocolVersion)
+        try container.encode(commune, forKey: .commune)
+        try container.encode(clock, forKey: .clock)
+        try container.encode(acked, forKey: .acked)
+        try container.encode(rejected, forKey: .rejected)
+        try container.encode(restamped, forKey: .restamped)
+        if protocolVersion == 1 {
+            try container.encode(changes, forKey: .changes)
+        } else {
+            try container.encode(PulledColumns(changes), forKey: .changes)
+        }
+        try container.encode(cursor, forKey: .cursor)
+        try container.encode(more, forKey: .more)
     }
 }
 

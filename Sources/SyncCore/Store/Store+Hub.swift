@@ -143,6 +143,29 @@ extension Store {
 
 // MARK: - Merging at the hub
 
+/// The statements a merge runs for every change, prepared once per transaction: looking each
+/// up in GRDB's statement cache hashed its SQL text four times per change.
+struct MergeStatements {
+    let current: BoundStatement
+    let store: BoundStatement
+    let log: BoundStatement
+    let audit: BoundStatement
+
+    init(_ db: Database) throws {
+        current = try BoundStatement(Store.currentFieldSQL, db)
+        store = try BoundStatement(Store.storeFieldSQL, db)
+        log = try BoundStatement("""
+            INSERT INTO hub_log(audience, collection, record, field, value, wall, counter, node, actor)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """, db)
+        audit = try BoundStatement("""
+            INSERT INTO audit(received_at, node, seq, commune, collection, record, field, value, old_value,
+                              wall, counter, applied_wall, applied_counter, actor, outcome, reason_code, reason)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+            """, db)
+    }
+}
+
 extension Store {
     /// Writes made by the district itself (task import, reviews): stamped by the hub's clock,
     /// merged, logged for the nodes that should hear of them, and audited.
@@ -151,6 +174,7 @@ extension Store {
         // A task's assignment goes first, so its other fields reach the right communes.
         let ordered = writes.filter { $0.field == "communes" } + writes.filter { $0.field != "communes" }
         try write { db in
+            let statements = try MergeStatements(db)
             var clockState = try clockState(db)
             let now = clock.physical.now()
             clockState.last = clock.tick(after: clockState.last)
@@ -158,9 +182,10 @@ extension Store {
             for write in ordered {
                 let change = FieldChange(collection: write.collection, record: write.record, field: write.field,
                                          value: write.value, stamp: stamp, actor: actor)
-                let (outcome, old) = try merge(change, db)
+                let (outcome, old) = try merge(change, statements, db)
                 try appendAudit(change, seq: nil, commune: Schema.commune(of: RecordCollection(rawValue: write.collection)!, record: write.record),
-                                old: old, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil, receivedAt: now, db)
+                                old: old, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil, receivedAt: now,
+                                statements.audit)
             }
             try saveClock(clockState, db)
         }
@@ -183,8 +208,8 @@ extension Store {
     /// Refuses a request that is wrong as a whole, before anything is written; returns the
     /// size of the pull page to answer with.
     private func check(_ request: SyncRequest, from identity: NodeIdentity) throws -> Int {
-        guard request.protocolVersion == SyncProtocol.version else {
-            throw SyncError(.protocolVersion, "protocol \(request.protocolVersion) is not spoken here; this hub speaks \(SyncProtocol.version)")
+        guard SyncProtocol.supportedVersions.contains(request.protocolVersion) else {
+            throw SyncError(.protocolVersion, "protocol \(request.protocolVersion) is not spoken here; this hub speaks \(SyncProtocol.supportedVersions.lowerBound) to \(SyncProtocol.supportedVersions.upperBound)")
         }
         guard request.node == identity.node else {
             throw SyncError(.forbidden, "the token belongs to node \(identity.node), not \(request.node)")
@@ -207,6 +232,7 @@ extension Store {
 
     private func merge(_ request: SyncRequest, from identity: NodeIdentity, pullLimit: Int, _ db: Database) throws -> ExchangeResult {
         let receivedAt = clock.physical.now()
+        let statements = try MergeStatements(db)
         var clockState = try clockState(db)
         var lastSeq = try Int64.fetchOne(db, sql: "SELECT last_seq FROM nodes WHERE id = ?", arguments: [identity.node]) ?? 0
         var rejected: [Rejection] = []
@@ -235,15 +261,15 @@ extension Store {
                     }
                 }
                 try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
-                                outcome: "duplicate", reason: nil, receivedAt: receivedAt, db)
+                                outcome: "duplicate", reason: nil, receivedAt: receivedAt, statements.audit)
                 tally.duplicate += 1
                 continue
             }
             lastSeq = pushed.seq
-            if let refusal = try refusal(of: sent, from: identity, assignments: &assignments, db) {
+            if let refusal = try refusal(of: sent, from: identity, assignments: &assignments, statements) {
                 rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
                 try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
-                                outcome: "rejected", reason: refusal, receivedAt: receivedAt, db)
+                                outcome: "rejected", reason: refusal, receivedAt: receivedAt, statements.audit)
                 continue
             }
             var change = sent
@@ -256,9 +282,9 @@ extension Store {
                 change.stamp.hlc = clockState.last
                 restamped.append(Restamp(seq: pushed.seq, hlc: change.stamp.hlc))
             }
-            let (outcome, old) = try merge(change, db)
+            let (outcome, old) = try merge(change, statements, db)
             try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: old, applied: change.stamp.hlc,
-                            outcome: outcome.rawValue, reason: nil, receivedAt: receivedAt, db)
+                            outcome: outcome.rawValue, reason: nil, receivedAt: receivedAt, statements.audit)
             switch outcome {
             case .applied: tally.applied += 1
             case .lost: tally.lost += 1
@@ -273,7 +299,7 @@ extension Store {
             """, arguments: [lastSeq, receivedAt, receivedAt - request.clock, lastError, identity.node])
 
         let page = try pullPage(for: identity, after: request.cursor, limit: pullLimit, db)
-        let response = SyncResponse(commune: identity.commune, clock: clock.physical.now(), acked: lastSeq,
+        let response = SyncResponse(protocolVersion: request.protocolVersion, commune: identity.commune, clock: clock.physical.now(), acked: lastSeq,
                                     rejected: rejected, restamped: restamped, changes: page.changes,
                                     cursor: page.cursor, more: page.more)
         return ExchangeResult(response: response, applied: tally.applied, lost: tally.lost,
@@ -282,7 +308,7 @@ extension Store {
 
     /// Why the hub refuses a node's write, or nil when the node may make it.
     private func refusal(of change: FieldChange, from identity: NodeIdentity, assignments: inout [String: TaskAssignment?],
-                         _ db: Database) throws -> SyncError? {
+                         _ statements: MergeStatements) throws -> SyncError? {
         guard let collection = RecordCollection(rawValue: change.collection) else {
             return SyncError(.unknownCollection, "unknown collection \(change.collection)")
         }
@@ -309,13 +335,14 @@ extension Store {
             return error
         }
         let actor = change.actor
-        guard !actor.isEmpty, actor.count <= 100, actor.isNFC else {
+        guard !actor.isEmpty, actor.utf8.count <= 100 || actor.count <= 100, actor.isNFC else {
             return SyncError(.invalidValue, "the actor must be a non-empty NFC name of at most 100 characters")
         }
         if collection == .progress {
-            let task = String(change.record.split(separator: "/")[1])
+            let task = String(Schema.recordParts(change.record)!.item)
             if assignments[task] == nil {
-                let field = try currentField(FieldKey(collection: RecordCollection.tasks.rawValue, record: task, field: "communes"), db)
+                let key = FieldKey(collection: RecordCollection.tasks.rawValue, record: task, field: "communes")
+                let field = try currentField(key, using: statements.current)
                 assignments[task] = .some(field?.value.text.flatMap(TaskAssignment.init(encoded:)))
             }
             guard let parsed = assignments[task] ?? nil, parsed.includes(identity.commune) else {
@@ -327,16 +354,16 @@ extension Store {
 
     /// Merges one change into the hub's state; when it wins, logs it for every node that
     /// should hear of it. Returns the outcome and the value the field held before.
-    private func merge(_ change: FieldChange, _ db: Database) throws -> (LastWriterWins.Outcome, FieldValue?) {
-        let current = try currentField(change.key, db)
+    private func merge(_ change: FieldChange, _ statements: MergeStatements, _ db: Database) throws -> (LastWriterWins.Outcome, FieldValue?) {
+        let current = try currentField(change.key, using: statements.current)
         let outcome = LastWriterWins.outcome(incoming: change.stamp, current: current?.stamp)
         guard outcome == .applied else { return (outcome, current?.value) }
-        try storeField(change, db)
+        try storeField(change, using: statements.store)
         let collection = RecordCollection(rawValue: change.collection)!
         switch collection {
         case .communes, .progress, .equipment:
             if let commune = Schema.commune(of: collection, record: change.record) {
-                try appendLog(change, audiences: [commune], db)
+                try appendLog(change, audiences: CollectionOfOne(commune), statements.log)
             }
         case .tasks:
             if change.field == "communes" {
@@ -344,18 +371,19 @@ extension Store {
                 let new = change.value.text.flatMap(TaskAssignment.init(encoded:))
                 let before = old?.audiences ?? []
                 let after = new?.audiences ?? []
-                try appendLog(change, audiences: before.union(after), db)
+                try appendLog(change, audiences: before.union(after).sorted(), statements.log)
                 // Communes that just gained the task have missed its other fields: resend them.
                 let gained = before.contains("*") ? [] : after.subtracting(before)
                 if !gained.isEmpty {
                     for other in try fieldChanges(of: .tasks, record: change.record, db) where other.field != "communes" {
-                        try appendLog(other, audiences: gained, db)
+                        try appendLog(other, audiences: gained.sorted(), statements.log)
                     }
                 }
             } else {
-                let assignment = try currentField(FieldKey(collection: change.collection, record: change.record, field: "communes"), db)
+                let key = FieldKey(collection: change.collection, record: change.record, field: "communes")
+                let assignment = try currentField(key, using: statements.current)
                 let audiences = assignment?.value.text.flatMap(TaskAssignment.init(encoded:))?.audiences ?? []
-                try appendLog(change, audiences: audiences, db)
+                try appendLog(change, audiences: audiences.sorted(), statements.log)
             }
         }
         return (.applied, current?.value)
@@ -372,32 +400,42 @@ extension Store {
             }
     }
 
-    private func appendLog(_ change: FieldChange, audiences: Set<String>, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO hub_log(audience, collection, record, field, value, wall, counter, node, actor)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for audience in audiences.sorted() {
-            try statement.execute(arguments: [
-                audience, change.collection, change.record, change.field, change.value,
-                change.stamp.hlc.wall, Int64(change.stamp.hlc.counter), change.stamp.node, change.actor,
-            ])
+    /// One `hub_log` row per audience, in the order given (sorted, so logs are reproducible).
+    private func appendLog(_ change: FieldChange, audiences: some Sequence<String>, _ statement: BoundStatement) throws {
+        statement.bind(2, change.collection)
+        statement.bind(3, change.record)
+        statement.bind(4, change.field)
+        statement.bind(5, change.value)
+        statement.bind(6, change.stamp.hlc.wall)
+        statement.bind(7, Int64(change.stamp.hlc.counter))
+        statement.bind(8, change.stamp.node)
+        statement.bind(9, change.actor)
+        for audience in audiences {
+            statement.bind(1, audience)
+            try statement.run()
         }
     }
 
     private func appendAudit(_ change: FieldChange, seq: Int64?, commune: String?, old: FieldValue?, applied: HLC?,
-                             outcome: String, reason: SyncError?, receivedAt: Int64, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO audit(received_at, node, seq, commune, collection, record, field, value, old_value,
-                              wall, counter, applied_wall, applied_counter, actor, outcome, reason_code, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [
-            receivedAt, change.stamp.node, seq, commune, change.collection, change.record, change.field,
-            change.value, old, change.stamp.hlc.wall, Int64(change.stamp.hlc.counter),
-            applied?.wall, applied.map { Int64($0.counter) }, change.actor, outcome,
-            reason?.code.rawValue, reason?.message,
-        ])
+                             outcome: String, reason: SyncError?, receivedAt: Int64, _ statement: BoundStatement) throws {
+        statement.bind(1, receivedAt)
+        statement.bind(2, change.stamp.node)
+        statement.bind(3, seq)
+        statement.bind(4, commune)
+        statement.bind(5, change.collection)
+        statement.bind(6, change.record)
+        statement.bind(7, change.field)
+        statement.bind(8, change.value)
+        statement.bind(9, old)
+        statement.bind(10, change.stamp.hlc.wall)
+        statement.bind(11, Int64(change.stamp.hlc.counter))
+        statement.bind(12, applied?.wall)
+        statement.bind(13, applied.map { Int64($0.counter) })
+        statement.bind(14, change.actor)
+        statement.bind(15, outcome)
+        statement.bind(16, reason?.code.rawValue)
+        statement.bind(17, reason?.message)
+        try statement.run()
     }
 
     /// How the hub first received a `(node, seq)`.

@@ -132,30 +132,49 @@ extension Store {
 
     /// The current stamp and value of one field, if it was ever written.
     func currentField(_ key: FieldKey, _ db: Database) throws -> (stamp: Stamp, value: FieldValue)? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT value, wall, counter, node FROM fields
-            WHERE collection = ? AND record = ? AND field = ?
-            """)
-        guard let row = try Row.fetchOne(statement, arguments: [key.collection, key.record, key.field]) else {
-            return nil
-        }
-        let value = FieldValue.fromDatabaseValue(row[0]) ?? .null
-        return (Stamp(hlc: HLC(wall: row[1], counter: UInt32(row[2] as Int64)), node: row[3]), value)
+        try currentField(key, using: BoundStatement(Self.currentFieldSQL, db))
+    }
+
+    static let currentFieldSQL = """
+        SELECT value, wall, counter, node FROM fields
+        WHERE collection = ?1 AND record = ?2 AND field = ?3
+        """
+
+    /// `currentField` with a statement prepared from `currentFieldSQL` by the caller.
+    func currentField(_ key: FieldKey, using statement: BoundStatement) throws -> (stamp: Stamp, value: FieldValue)? {
+        statement.bind(1, key.collection)
+        statement.bind(2, key.record)
+        statement.bind(3, key.field)
+        guard try statement.first() else { return nil }
+        defer { statement.reset() }
+        let hlc = HLC(wall: statement.int64(1), counter: UInt32(truncatingIfNeeded: statement.int64(2)))
+        return (Stamp(hlc: hlc, node: statement.text(3)), statement.fieldValue(0))
     }
 
     /// Stores a field's winning write (the caller has decided that it wins).
     func storeField(_ change: FieldChange, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO fields(collection, record, field, value, wall, counter, node, actor)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(collection, record, field) DO UPDATE SET
-              value = excluded.value, wall = excluded.wall, counter = excluded.counter,
-              node = excluded.node, actor = excluded.actor
-            """)
-        try statement.execute(arguments: [
-            change.collection, change.record, change.field, change.value,
-            change.stamp.hlc.wall, Int64(change.stamp.hlc.counter), change.stamp.node, change.actor,
-        ])
+        try storeField(change, using: BoundStatement(Self.storeFieldSQL, db))
+    }
+
+    static let storeFieldSQL = """
+        INSERT INTO fields(collection, record, field, value, wall, counter, node, actor)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        ON CONFLICT(collection, record, field) DO UPDATE SET
+          value = excluded.value, wall = excluded.wall, counter = excluded.counter,
+          node = excluded.node, actor = excluded.actor
+        """
+
+    /// `storeField` with a statement prepared from `storeFieldSQL` by the caller.
+    func storeField(_ change: FieldChange, using statement: BoundStatement) throws {
+        statement.bind(1, change.collection)
+        statement.bind(2, change.record)
+        statement.bind(3, change.field)
+        statement.bind(4, change.value)
+        statement.bind(5, change.stamp.hlc.wall)
+        statement.bind(6, Int64(change.stamp.hlc.counter))
+        statement.bind(7, change.stamp.node)
+        statement.bind(8, change.actor)
+        try statement.run()
     }
 
     /// The merged fields of one record.

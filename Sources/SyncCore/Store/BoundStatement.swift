@@ -1,0 +1,107 @@
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement driven through SQLite's C API: bind, step, read columns, reset.
+///
+/// The hub's merge runs four statements per change. Going through GRDB's `StatementArguments`
+/// boxed every argument into an array of existentials and every result into a `Row`, which cost
+/// more than SQLite's own work (`perf record`, see `Benchmarks/README.md`). Only the merge's
+/// hot path uses this; everything else keeps GRDB's safer API. The statement comes from GRDB's
+/// cache, so GRDB still owns its lifetime, and it is always left reset.
+struct BoundStatement {
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let db: Database
+
+    init(_ sql: String, _ db: Database) throws {
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+        self.db = db
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    // MARK: Binding (parameters are numbered from 1, as in SQL's `?NNN`)
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, _ value: String) {
+        var value = value
+        value.withUTF8 { bytes in
+            _ = bytes.withMemoryRebound(to: CChar.self) { text in
+                sqlite3_bind_text(handle, index, text.baseAddress, Int32(text.count), transient)
+            }
+        }
+    }
+
+    func bind(_ index: Int32, _ value: String?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, _ value: FieldValue?) {
+        switch value {
+        case nil, .null?: sqlite3_bind_null(handle, index)
+        case .int(let number)?: sqlite3_bind_int64(handle, index, number)
+        case .real(let number)?: sqlite3_bind_double(handle, index, number)
+        case .text(let text)?: bind(index, text)
+        }
+    }
+
+    // MARK: Running
+
+    /// Runs a statement that returns no rows, and resets it.
+    func run() throws {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw error(code) }
+    }
+
+    /// Steps to the first row: true when there is one. Read its columns, then `reset()`.
+    func first() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else { throw error(code) }
+        return false
+    }
+
+    func reset() {
+        sqlite3_reset(handle)
+    }
+
+    // MARK: Reading the current row (columns are numbered from 0)
+
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    func fieldValue(_ column: Int32) -> FieldValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT: return .text(text(column))
+        default: return .null
+        }
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                      sql: statement.sql)
+    }
+}
+
+/// SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`), so a Swift string's
+/// temporary buffer may be bound.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
