@@ -73,6 +73,10 @@ struct WireProtocolTests {
     func malformedColumns() throws {
         let uneven = #"{"protocol": 2, "node": "n-1", "commune": "long-dong", "clock": 0, "cursor": 0, "changes": {"s": [1, 1], "c": ["progress"], "r": ["long-dong/4.1"], "f": ["percent"], "v": [1], "w": [0], "a": ["A"]}}"#
         #expect(throws: SyncError.self) { try WireCoding.decode(SyncRequest.self, from: Data(uneven.utf8)) }
+        let anonymous = #"{"protocol": 2, "commune": "long-dong", "clock": 0, "acked": 0, "rejected": [], "restamped": [], "cursor": 1, "more": false, "changes": {"s": [1], "c": ["tasks"], "r": ["4.1"], "f": ["title"], "v": ["T"], "w": [0], "a": ["A"]}}"#
+        #expect(throws: SyncError.self, "a pulled change must name its node") {
+            try WireCoding.decode(SyncResponse.self, from: Data(anonymous.utf8))
+        }
 
         let district = try District()
         let node = try district.node("long-dong")

@@ -10,8 +10,9 @@
 /// Arithmetic on the differences wraps instead of trapping: a hostile batch may carry any
 /// numbers, and the hub's checks (increasing positive sequence numbers, the clock's drift
 /// bound) refuse what makes no sense.
-struct PushedColumns: Codable {
-    /// Sequence numbers, each as the difference from the one before (the first from 0).
+struct ChangeColumns: Codable {
+    /// Sequence numbers (the node's when pushed, the hub's when pulled), each as the
+    /// difference from the one before (the first from 0).
     var s: [Int64]
     var c: [String]
     var r: [String]
@@ -21,70 +22,71 @@ struct PushedColumns: Codable {
     var w: [Int64]
     /// HLC counters; left out when all are zero, as they nearly always are.
     var n: [UInt32]?
+    /// The node that made each change: only in pulled pages (a pushing node is the sender).
+    var o: [String]?
     var a: [String]
 
-    init(_ changes: [PushedChange]) {
-        s = differences(changes.map(\.seq))
-        c = changes.map(\.collection)
-        r = changes.map(\.record)
-        f = changes.map(\.field)
-        v = changes.map(\.value)
-        w = differences(changes.map(\.wall))
-        n = changes.contains { $0.counter != 0 } ? changes.map(\.counter) : nil
-        a = changes.map(\.actor)
+    /// One change as the columns hold it.
+    struct Row {
+        var seq: Int64
+        var collection, record, field: String
+        var value: FieldValue
+        var hlc: HLC
+        var node: String?
+        var actor: String
     }
 
-    func changes(codingPath: [any CodingKey]) throws -> [PushedChange] {
+    init(_ rows: [Row]) {
+        s = differences(rows.map(\.seq))
+        c = rows.map(\.collection)
+        r = rows.map(\.record)
+        f = rows.map(\.field)
+        v = rows.map(\.value)
+        w = differences(rows.map(\.hlc.wall))
+        n = rows.contains { $0.hlc.counter != 0 } ? rows.map(\.hlc.counter) : nil
+        o = rows.allSatisfy { $0.node != nil } && !rows.isEmpty ? rows.map { $0.node! } : nil
+        a = rows.map(\.actor)
+    }
+
+    func rows(codingPath: [any CodingKey]) throws -> [Row] {
         let count = s.count
-        guard [c.count, r.count, f.count, v.count, w.count, n?.count ?? count, a.count].allSatisfy({ $0 == count }) else {
+        guard [c.count, r.count, f.count, v.count, w.count, n?.count ?? count, o?.count ?? count, a.count]
+            .allSatisfy({ $0 == count })
+        else {
             throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "change columns differ in length"))
         }
         let seqs = sums(s)
         let walls = sums(w)
         return (0..<count).map { index in
-            PushedChange(seq: seqs[index], collection: c[index], record: r[index], field: f[index], value: v[index],
-                         hlc: HLC(wall: walls[index], counter: n?[index] ?? 0), actor: a[index])
+            Row(seq: seqs[index], collection: c[index], record: r[index], field: f[index], value: v[index],
+                hlc: HLC(wall: walls[index], counter: n?[index] ?? 0), node: o?[index], actor: a[index])
         }
     }
 }
 
-/// The hub's pull page in protocol 2, by the same rules as `PushedColumns`, plus the node
-/// that made each change.
-struct PulledColumns: Codable {
-    var s: [Int64]
-    var c: [String]
-    var r: [String]
-    var f: [String]
-    var v: [FieldValue]
-    var w: [Int64]
-    var n: [UInt32]?
-    var o: [String]
-    var a: [String]
-
-    init(_ changes: [PulledChange]) {
-        s = differences(changes.map(\.hubSeq))
-        c = changes.map(\.collection)
-        r = changes.map(\.record)
-        f = changes.map(\.field)
-        v = changes.map(\.value)
-        w = differences(changes.map(\.wall))
-        n = changes.contains { $0.counter != 0 } ? changes.map(\.counter) : nil
-        o = changes.map(\.node)
-        a = changes.map(\.actor)
+extension PushedChange {
+    var row: ChangeColumns.Row {
+        .init(seq: seq, collection: collection, record: record, field: field, value: value, hlc: hlc, node: nil, actor: actor)
     }
 
-    func changes(codingPath: [any CodingKey]) throws -> [PulledChange] {
-        let count = s.count
-        guard [c.count, r.count, f.count, v.count, w.count, n?.count ?? count, o.count, a.count].allSatisfy({ $0 == count }) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "change columns differ in length"))
+    init(_ row: ChangeColumns.Row) {
+        self.init(seq: row.seq, collection: row.collection, record: row.record, field: row.field, value: row.value,
+                  hlc: row.hlc, actor: row.actor)
+    }
+}
+
+extension PulledChange {
+    var row: ChangeColumns.Row {
+        .init(seq: hubSeq, collection: collection, record: record, field: field, value: value,
+              hlc: HLC(wall: wall, counter: counter), node: node, actor: actor)
+    }
+
+    init(_ row: ChangeColumns.Row, codingPath: [any CodingKey]) throws {
+        guard let node = row.node else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "pulled changes name their node"))
         }
-        let seqs = sums(s)
-        let walls = sums(w)
-        return (0..<count).map { index in
-            PulledChange(hubSeq: seqs[index], change: FieldChange(
-                collection: c[index], record: r[index], field: f[index], value: v[index],
-                stamp: Stamp(hlc: HLC(wall: walls[index], counter: n?[index] ?? 0), node: o[index]), actor: a[index]))
-        }
+        self.init(hubSeq: row.seq, change: FieldChange(collection: row.collection, record: row.record, field: row.field,
+                                                       value: row.value, stamp: Stamp(hlc: row.hlc, node: node), actor: row.actor))
     }
 }
 

@@ -62,8 +62,8 @@ public struct SyncRequest: Codable, Hashable, Sendable {
         pullLimit = try container.decodeIfPresent(Int.self, forKey: .pullLimit)
         switch protocolVersion {
         case 1: changes = try container.decode([PushedChange].self, forKey: .changes)
-        case 2: changes = try container.decode(PushedColumns.self, forKey: .changes)
-            .changes(codingPath: container.codingPath + [CodingKeys.changes])
+        case 2: changes = try container.decode(ChangeColumns.self, forKey: .changes)
+            .rows(codingPath: container.codingPath + [CodingKeys.changes]).map(PushedChange.init)
         // Another version's changes are left unread: the hub answers `protocol_version`.
         default: changes = []
         }
@@ -80,7 +80,7 @@ public struct SyncRequest: Codable, Hashable, Sendable {
         if protocolVersion == 1 {
             try container.encode(changes, forKey: .changes)
         } else {
-            try container.encode(PushedColumns(changes), forKey: .changes)
+            try container.encode(ChangeColumns(changes.map(\.row)), forKey: .changes)
         }
     }
 }
@@ -164,8 +164,9 @@ public struct SyncResponse: Codable, Hashable, Sendable {
         if protocolVersion == 1 {
             changes = try container.decode([PulledChange].self, forKey: .changes)
         } else {
-            changes = try container.decode(PulledColumns.self, forKey: .changes)
-                .changes(codingPath: container.codingPath + [CodingKeys.changes])
+            let path = container.codingPath + [CodingKeys.changes]
+            changes = try container.decode(ChangeColumns.self, forKey: .changes).rows(codingPath: path)
+                .map { try PulledChange($0, codingPath: path) }
         }
         cursor = try container.decode(Int64.self, forKey: .cursor)
         more = try container.decode(Bool.self, forKey: .more)
@@ -182,7 +183,7 @@ public struct SyncResponse: Codable, Hashable, Sendable {
         if protocolVersion == 1 {
             try container.encode(changes, forKey: .changes)
         } else {
-            try container.encode(PulledColumns(changes), forKey: .changes)
+            try container.encode(ChangeColumns(changes.map(\.row)), forKey: .changes)
         }
         try container.encode(cursor, forKey: .cursor)
         try container.encode(more, forKey: .more)
