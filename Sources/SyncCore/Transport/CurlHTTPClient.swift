@@ -1,8 +1,10 @@
 import CShims
 import Foundation
 
-/// A minimal HTTP client over libcurl's easy interface: one blocking POST at a time, with
-/// connect and low-speed limits so a stalled rural link is abandoned instead of hanging.
+/// A minimal HTTP client over libcurl's easy interface: blocking requests, with connect and
+/// low-speed limits so a stalled rural link is abandoned instead of hanging. Copies of a client
+/// share its idle connections, so a sync's exchanges after the first pay no TCP or TLS
+/// handshake: on a 300 ms 3G link each handshake is one or two more round trips.
 public struct CurlHTTPClient: Sendable {
     public struct Reply: Sendable {
         public var status: Int
@@ -31,6 +33,8 @@ public struct CurlHTTPClient: Sendable {
     /// `sha256//<base64>` public-key pins separated by `;` (two, to rotate the hub's key).
     public var pinnedPublicKeys: String?
 
+    private let handles = HandlePool()
+
     public init() {}
 
     private static let initialized: Bool = {
@@ -48,10 +52,10 @@ public struct CurlHTTPClient: Sendable {
 
     /// One request: a POST of `body`, or a GET when there is none.
     private func perform(url: String, body: Data?, headers: [String]) throws -> Reply {
-        guard Self.initialized, let handle = curl_easy_init() else {
+        guard Self.initialized, let handle = handles.take() else {
             throw SyncError(.hubUnreachable, "libcurl could not start")
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { handles.give(back: handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
         for header in headers { headerList = curl_slist_append(headerList, header) }
         defer { curl_slist_free_all(headerList) }
@@ -108,6 +112,36 @@ public struct CurlHTTPClient: Sendable {
     }
 }
 
+/// Easy handles between requests. A handle keeps its connection to the hub open after a
+/// request (libcurl's connection cache lives in the handle); `curl_easy_reset` clears the
+/// previous request's options but keeps that connection. Requests in flight at once each take
+/// their own handle.
+private final class HandlePool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [UnsafeMutableRawPointer] = []
+
+    func take() -> UnsafeMutableRawPointer? {
+        if let handle = lock.withLock({ idle.popLast() }) {
+            curl_easy_reset(handle)
+            return handle
+        }
+        return curl_easy_init()
+    }
+
+    func give(back handle: UnsafeMutableRawPointer) {
+        let kept = lock.withLock { () -> Bool in
+            guard idle.count < 2 else { return false }
+            idle.append(handle)
+            return true
+        }
+        if !kept { curl_easy_cleanup(handle) }
+    }
+
+    deinit {
+        idle.forEach(curl_easy_cleanup)
+    }
+}
+
 /// Where libcurl's callbacks put the reply; owned by one `post` call.
 private final class ResponseSink {
     let limit: Int
@@ -127,6 +161,8 @@ private final class ResponseSink {
 public final class AbortSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var raised = false
+
+    private let handles = HandlePool()
 
     public init() {}
 
