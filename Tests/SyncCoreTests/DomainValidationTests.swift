@@ -35,6 +35,9 @@ struct DomainValidationTests {
         (ProgressReport(task: "4.1", status: .done, percent: 50, by: "A"), .invalidValue),
         (ProgressReport(task: "4.1", status: .done, by: "  "), .invalidInput),
         (ProgressReport(task: "bad/id", status: .done, by: "A"), .invalidInput),
+        (ProgressReport(task: "4.1", status: .done, note: "Đã xong\u{0}phần còn lại bị cắt", by: "A"), .invalidValue),
+        (ProgressReport(task: "4.1", status: .done, note: "chuông\u{7}", by: "A"), .invalidValue),
+        (ProgressReport(task: "4.1", status: .done, by: "Kẻ\u{0}lạ"), .invalidValue),
     ])
     func progressRefusals(report: ProgressReport, code: SyncError.Code) {
         #expect(throws: SyncError.self) { try report.writes(commune: "long-dong", current: [:]) }
@@ -46,6 +49,14 @@ struct DomainValidationTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test("control characters are found; tabs and line breaks are text")
+    func controlCharacters() throws {
+        #expect("a\u{0}b".hasControlCharacters && "\u{1B}[31m".hasControlCharacters && "x\u{7F}".hasControlCharacters)
+        #expect(!"Dòng một\nDòng hai\r\n\tthụt lề".hasControlCharacters)
+        let writes = try ProgressReport(task: "4.1", status: .done, note: "Dòng một\nDòng hai", by: "A").writes(commune: "long-dong", current: [:])
+        #expect(writes.contains { $0.value == .text("Dòng một\nDòng hai") })
     }
 
     @Test("NFC is recognised on the fast path and off it")

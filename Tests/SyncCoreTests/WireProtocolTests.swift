@@ -105,4 +105,23 @@ struct WireProtocolTests {
         #expect(error?.code == .invalidInput)
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
     }
+
+    @Test("a NUL in a value or a name is refused at the hub, not cut short in the store")
+    func nulRefused() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        let request = SyncRequest(node: node.identity.node, commune: "long-dong", clock: District.epoch, cursor: 0, changes: [
+            PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note", value: .text("Đã xong\u{0}"),
+                         hlc: HLC(wall: District.epoch), actor: "Nguyễn Văn An"),
+            PushedChange(seq: 2, collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(5),
+                         hlc: HLC(wall: District.epoch), actor: "Nguyễn\u{0}Văn An"),
+            PushedChange(seq: 3, collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(6),
+                         hlc: HLC(wall: District.epoch + 1), actor: "Nguyễn Văn An"),
+        ])
+        let wire = try WireCoding.decode(SyncRequest.self, from: try WireCoding.encode(request))
+        let result = try district.hub.exchange(wire, from: try district.hub.authenticate(token: node.token))
+        #expect(result.response.rejected.map(\.seq) == [1, 2])
+        #expect(result.response.rejected.allSatisfy { $0.code == "invalid_value" })
+        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1") == ["percent": .int(6)])
+    }
 }

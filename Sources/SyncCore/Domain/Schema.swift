@@ -140,6 +140,7 @@ public enum Schema {
         case .text(let maxLength, let required):
             guard let text = value.text else { throw invalid("phải là chữ") }
             guard text.isNFC else { throw invalid("văn bản phải ở dạng Unicode NFC") }
+            guard !text.hasControlCharacters else { throw invalid("văn bản chứa ký tự điều khiển") }
             if required && text.isEmpty { throw invalid("không được để trống") }
             // Counting characters walks grapheme clusters; no text has more of them than bytes.
             if text.utf8.count > maxLength && text.count > maxLength { throw invalid("dài quá \(maxLength) ký tự") }

@@ -335,8 +335,8 @@ extension Store {
             return error
         }
         let actor = change.actor
-        guard !actor.isEmpty, actor.utf8.count <= 100 || actor.count <= 100, actor.isNFC else {
-            return SyncError(.invalidValue, "the actor must be a non-empty NFC name of at most 100 characters")
+        guard !actor.isEmpty, actor.utf8.count <= 100 || actor.count <= 100, actor.isNFC, !actor.hasControlCharacters else {
+            return SyncError(.invalidValue, "the actor must be a non-empty NFC name of at most 100 characters, without control characters")
         }
         if collection == .progress {
             let task = String(Schema.recordParts(change.record)!.item)

@@ -16,6 +16,15 @@ extension String {
         return unicodeScalars.elementsEqual(nfc.unicodeScalars)
     }
 
+    /// Whether the text holds a control character other than tab, line feed and carriage
+    /// return. Such characters have no place in a note or a name, and SQLite's C strings end
+    /// at the first NUL, so one would cut the stored text short without saying so.
+    public var hasControlCharacters: Bool {
+        unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
+        }
+    }
+
     /// NFC with surrounding white space removed: how free text typed by a person is stored.
     public var cleanedInput: String { trimmingCharacters(in: .whitespacesAndNewlines).nfc }
 }
