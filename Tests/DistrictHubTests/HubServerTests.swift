@@ -146,6 +146,16 @@ struct HubServerTests {
         }
     }
 
+    @Test("/metrics answers loopback and the listed addresses only; a bad list is refused")
+    func metricsAccess() throws {
+        let access = try #require(MetricsAccess.parse(" 10.0.0.5, fd00::7 "))
+        #expect(access.allows("127.0.0.1") && access.allows("::1") && access.allows("::ffff:127.0.0.1"))
+        #expect(access.allows("10.0.0.5") && access.allows("fd00::7"))
+        #expect(!access.allows("10.0.0.6") && !access.allows("192.168.1.20") && !access.allows("unknown"))
+        #expect(!(MetricsAccess.parse(nil)?.allows("10.0.0.5") ?? true))
+        #expect(MetricsAccess.parse("10.0.0.5; rm -rf /") == nil)
+    }
+
     @Test("/metrics is Prometheus text and its counters move with traffic")
     func metrics() async throws {
         try await withRunningHub { url, store in

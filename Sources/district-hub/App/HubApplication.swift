@@ -6,7 +6,7 @@ import SyncCore
 
 /// The hub's routes, built by the same function for `serve` and for the tests.
 func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle(),
-                 secureCookies: Bool = false) -> Router<HubRequestContext> {
+                 secureCookies: Bool = false, metricsAccess: MetricsAccess = MetricsAccess()) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     router.get("/healthz") { _, _ -> Response in
         let healthy = (try? await runBlocking { try store.ping() }) != nil
@@ -15,8 +15,11 @@ func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = Aut
                         headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(string: body)))
     }
-    router.get("/metrics") { _, _ -> Response in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+    router.get("/metrics") { _, context -> Response in
+        guard metricsAccess.allows(context.remoteAddress) else {
+            throw SyncError(.forbidden, "/metrics answers this machine and the addresses in metrics.allow only")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
     DashboardController(store: store, throttle: throttle, secureCookies: secureCookies).addRoutes(to: router)
@@ -29,9 +32,10 @@ func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = Aut
 /// when `server` says so; `onRunning` learns the bound port.
 func buildApplication(store: Store, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
                       server: HTTPServerBuilder = .http1(), secureCookies: Bool = false,
+                      metricsAccess: MetricsAccess = MetricsAccess(),
                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(store: store, metrics: metrics, secureCookies: secureCookies),
+        router: buildRouter(store: store, metrics: metrics, secureCookies: secureCookies, metricsAccess: metricsAccess),
         server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "district-hub"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },

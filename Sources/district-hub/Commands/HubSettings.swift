@@ -14,6 +14,7 @@ struct HubSettings: Sendable {
     /// PEM files: with both, the hub serves HTTPS itself.
     var tlsCertificate: String?
     var tlsKey: String?
+    var metricsAccess: MetricsAccess
 
     static func load(file: String?, environment: [String: String]) async throws -> HubSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "hub",
@@ -22,12 +23,17 @@ struct HubSettings: Sendable {
         guard let listen = ListenAddress(listenText) else {
             throw SettingsError(key: "listen (HUB_LISTEN)", reason: "must be HOST:PORT, not \(listenText)")
         }
+        let metricsAllow = try settings.string("metrics.allow")
+        guard let metricsAccess = MetricsAccess.parse(metricsAllow) else {
+            throw SettingsError(key: "metrics.allow (HUB_METRICS_ALLOW)", reason: "must be IP addresses separated by commas, not \(metricsAllow ?? "")")
+        }
         let result = HubSettings(
             listen: listen,
             maxClockDrift: try settings.seconds("clock.maxDrift", default: 2, range: 0.1...3_600),
             logLevel: try settings.logLevel("log.level", default: .info),
             tlsCertificate: try settings.string("tls.certificate"),
-            tlsKey: try settings.string("tls.key"))
+            tlsKey: try settings.string("tls.key"),
+            metricsAccess: metricsAccess)
         guard (result.tlsCertificate == nil) == (result.tlsKey == nil) else {
             throw SettingsError(key: "tls.certificate / tls.key (HUB_TLS_CERTIFICATE / HUB_TLS_KEY)", reason: "give both or neither")
         }

@@ -55,7 +55,7 @@ struct Serve: AsyncParsableCommand {
         }
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, server: server,
-                                   secureCookies: settings.tlsCertificate != nil) { port in
+                                   secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess) { port in
             // Scripts and tests read the bound port from this line.
             FileHandle.standardOutput.write(Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
             notifier.ready(status: "listening on \(address.host):\(port)")
