@@ -25,6 +25,8 @@ public struct ExchangeResult: Sendable {
     public var lost = 0
     public var duplicate = 0
     public var rejected = 0
+    /// How many exchanges shared this one's transaction (see `ExchangeQueue`).
+    public var groupSize = 1
 }
 
 /// A node as `district-hub nodes` lists it.
@@ -200,9 +202,15 @@ extension Store {
     }
 
     /// The same exchange for the hub's request handlers, without blocking a server thread.
+    /// Exchanges that arrive together are committed together (`ExchangeQueue`).
     public func exchange(_ request: SyncRequest, from identity: NodeIdentity) async throws -> ExchangeResult {
         let pullLimit = try check(request, from: identity)
-        return try await asyncWrite { db in try self.merge(request, from: identity, pullLimit: pullLimit, db) }
+        return try await withCheckedThrowingContinuation { continuation in
+            let waiting = ExchangeQueue.Waiting(request: request, identity: identity, pullLimit: pullLimit, continuation: continuation)
+            if exchangeQueue.enqueue(waiting) {
+                Task { await self.commitWaitingExchanges() }
+            }
+        }
     }
 
     /// Refuses a request that is wrong as a whole, before anything is written; returns the
@@ -230,7 +238,7 @@ extension Store {
         return max(1, min(request.pullLimit ?? SyncProtocol.maxChangesPerBatch, SyncProtocol.maxChangesPerBatch))
     }
 
-    private func merge(_ request: SyncRequest, from identity: NodeIdentity, pullLimit: Int, _ db: Database) throws -> ExchangeResult {
+    func merge(_ request: SyncRequest, from identity: NodeIdentity, pullLimit: Int, _ db: Database) throws -> ExchangeResult {
         let receivedAt = clock.physical.now()
         let statements = try MergeStatements(db)
         var clockState = try clockState(db)

@@ -11,6 +11,8 @@ public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
     let clock: HybridLogicalClock
+    /// The hub's exchanges waiting to be committed together.
+    let exchangeQueue = ExchangeQueue()
 
     /// Opens the store at `path` and migrates it; with `create`, makes it when missing. Commands
     /// that only read or add to a store open it without `create`, so a mistyped `--db` is an

@@ -15,6 +15,7 @@ struct HubMetrics: Sendable {
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
         ]
+        factory.valueHistogramBuckets["sync_exchanges_per_commit"] = [1, 2, 5, 10, 25, 50, 100, 250]
         self.factory = factory
     }
 
@@ -34,6 +35,8 @@ struct HubMetrics: Sendable {
     }
 
     func changes(_ result: ExchangeResult) {
+        // How many exchanges shared one transaction (and one fsync): above 1 under load.
+        Recorder(label: "sync_exchanges_per_commit", factory: factory).record(result.groupSize)
         for (outcome, count) in [("applied", result.applied), ("lost", result.lost),
                                  ("duplicate", result.duplicate), ("rejected", result.rejected)] where count > 0 {
             Counter(label: "sync_changes_total", dimensions: [("outcome", outcome)], factory: factory).increment(by: count)

@@ -1,0 +1,95 @@
+import Foundation
+import SyncCore
+import Testing
+
+@Suite("Group commit at the hub")
+struct GroupCommitTests {
+    /// Ten changes of a commune's progress, as its node would push them.
+    static func changes(_ commune: String, firstSeq: Int64 = 1, percent: Int64 = 10, later: Int64 = 0) -> [PushedChange] {
+        (0..<10).map { (index: Int) -> PushedChange in
+            let task = index % 2 == 0 ? "4.1" : "4.3"
+            let isPercent = index % 4 < 2
+            let value: FieldValue = isPercent ? .int(percent) : .text("Lần \(index)")
+            return PushedChange(seq: firstSeq + Int64(index), collection: "progress", record: "\(commune)/\(task)",
+                                field: isPercent ? "percent" : "note", value: value,
+                                hlc: HLC(wall: District.epoch - 1_000 + later + Int64(index)), actor: "Cán bộ \(commune)")
+        }
+    }
+
+    @Test("exchanges arriving together share transactions, each answered with its own result")
+    func concurrentExchangesShareCommits() async throws {
+        let district = try District()
+        let identities = try (0..<120).map { _ in
+            try district.hub.authenticate(token: try district.hub.enroll(commune: "long-dong", name: nil, label: nil).token)
+        }
+        let hub = district.hub
+        let results = try await withThrowingTaskGroup(of: (Int, ExchangeResult).self) { group in
+            for (index, identity) in identities.enumerated() {
+                group.addTask {
+                    let request = SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0,
+                                              changes: Self.changes("long-dong", percent: Int64(index % 101)))
+                    return (index, try await hub.exchange(request, from: identity))
+                }
+            }
+            return try await group.reduce(into: [Int: ExchangeResult]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 120)
+        #expect(results.values.allSatisfy { $0.response.acked == 10 && $0.applied + $0.lost == 10 })
+        #expect(results.values.map(\.groupSize).max()! > 1, "120 simultaneous exchanges were committed one by one")
+        let audit = try district.hub.audit(AuditFilter(collection: "progress"))
+        #expect(audit.count == 1_200)
+
+        #expect(Set(audit.map { "\($0.node)#\($0.seq ?? 0)" }).count == 1_200)
+    }
+
+    @Test("a request refused as a whole inside a group is undone alone; the others commit")
+    func refusalIsolated() async throws {
+        let district = try District()
+        let restored = try district.node("bac-quynh")
+        let restoredIdentity = try await district.hub.authenticate(token: restored.token)
+        let honest = try (0..<20).map { _ in
+            try district.hub.authenticate(token: try district.hub.enroll(commune: "long-dong", name: nil, label: nil).token)
+        }
+        _ = try await district.hub.exchange(SyncRequest(node: restoredIdentity.node, commune: "bac-quynh", clock: District.epoch,
+                                                        cursor: 0, changes: Self.changes("bac-quynh")), from: restoredIdentity)
+        // The same sequence numbers with other content (a store restored from a backup), then
+        // new ones, racing honest nodes' exchanges.
+        let reused = Self.changes("bac-quynh", percent: 77, later: 500) + Self.changes("bac-quynh", firstSeq: 11, percent: 78, later: 600)
+        let hub = district.hub
+        let outcomes = await withTaskGroup(of: Result<ExchangeResult, any Error>.self) { group in
+            group.addTask {
+                await outcome { try await hub.exchange(SyncRequest(node: restoredIdentity.node, commune: "bac-quynh",
+                                                                            clock: District.epoch, cursor: 0, changes: reused),
+                                                                from: restoredIdentity) }
+            }
+            for identity in honest {
+                group.addTask {
+                    await outcome { try await hub.exchange(SyncRequest(node: identity.node, commune: "long-dong",
+                                                                                clock: District.epoch, cursor: 0,
+                                                                                changes: Self.changes("long-dong")), from: identity) }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let refused = outcomes.compactMap { outcome -> SyncError? in
+            if case .failure(let error as SyncError) = outcome { return error }
+            return nil
+        }
+        #expect(refused.map(\.code) == [.sequenceReused])
+        #expect(outcomes.filter { if case .success = $0 { true } else { false } }.count == 20)
+        // Nothing of the refused request stayed, not even its new sequence numbers 11–20.
+        #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1")["percent"] == .int(10))
+        let nodes = try district.hub.nodes()
+        #expect(nodes.first { $0.node == restoredIdentity.node }?.lastSeq == 10)
+        #expect(honest.allSatisfy { identity in nodes.first { $0.node == identity.node }?.lastSeq == 10 })
+    }
+}
+
+/// What an async call returned or threw.
+private func outcome(_ body: () async throws -> ExchangeResult) async -> Result<ExchangeResult, any Error> {
+    do {
+        return .success(try await body())
+    } catch {
+        return .failure(error)
+    }
+}
