@@ -77,6 +77,13 @@ let package = Package(
             dependencies: ["SyncCore"],
             path: "Benchmarks/SyncBench"
         ),
+        /// A fault-injecting, link-shaping TCP proxy for the network fault suite and the
+        /// slow-link benchmark. Not a product: `scripts/package` ships only the two programs.
+        .executableTarget(
+            name: "fault-proxy",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/FaultProxy"
+        ),
         /// What several test targets share: a small browser for the web screens.
         .target(
             name: "TestSupport",

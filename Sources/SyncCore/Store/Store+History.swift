@@ -11,8 +11,8 @@ public struct LocalReport: Sendable, Hashable {
         case synced
         /// At the hub, but a later write from another machine (or the district) replaced it.
         case superseded(by: String, node: String)
-        /// Refused by the hub.
-        case rejected(reason: String)
+        /// Refused by the hub, with its stable code and its reason.
+        case rejected(code: String, reason: String)
     }
 
     public var collection: String
@@ -34,7 +34,7 @@ extension Store {
             // field of the report after the `limit`-th.
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT o.collection, o.record, o.field, o.value, o.wall, o.counter, o.actor, o.created_at, o.state, o.reason,
-                       f.node, f.actor
+                       f.node, f.actor, o.reason_code
                 FROM outbox o LEFT JOIN fields f
                   ON f.collection = o.collection AND f.record = o.record AND f.field = o.field
                 ORDER BY o.seq DESC
@@ -51,7 +51,7 @@ extension Store {
                 let reportState: LocalReport.State
                 switch state {
                 case "pending": reportState = .pending
-                case "rejected": reportState = .rejected(reason: row[9] ?? "")
+                case "rejected": reportState = .rejected(code: row[12] ?? "", reason: row[9] ?? "")
                 default:
                     reportState = holds ? .synced : .superseded(by: row[11] ?? "", node: row[10] ?? "")
                 }

@@ -25,3 +25,21 @@ extension SyncError {
         }
     }
 }
+
+extension SyncError {
+    /// Why the hub refused one of this office's writes, as an officer reads it, with the
+    /// hub's own words (English, for the IT staff) in brackets. The hub refuses a write, not
+    /// the exchange, so the rest went through: the officer has to redo only this one.
+    public static func officerRefusal(code: String, reason: String) -> String {
+        let why: String
+        switch Code(rawValue: code) {
+        case .unknownTask: why = "nhiệm vụ này không được giao cho xã (hoặc huyện đã thôi giao)"
+        case .outOfScope: why = "thông tin này không thuộc xã của máy"
+        case .districtOnly: why = "chỉ huyện được sửa thông tin này"
+        case .unknownField, .unknownCollection: why = "máy chủ huyện không biết loại thông tin này; cần cập nhật phần mềm"
+        case .invalidValue, .invalidInput: why = "giá trị không hợp lệ"
+        default: why = "huyện không nhận thay đổi này"
+        }
+        return "\(why) [\(code): \(reason)]"
+    }
+}

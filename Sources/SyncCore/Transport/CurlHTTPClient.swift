@@ -106,6 +106,11 @@ public struct CurlHTTPClient: Sendable {
             let summary = String(cString: curl_easy_strerror(code))
             throw SyncError(.hubUnreachable, "cannot reach the hub at \(url): \(detail.isEmpty ? summary : detail)")
         }
+        // libcurl (7.88) takes a connection closed in the middle of the headers for a complete,
+        // empty answer: a reply cut short is the network's failure, not the hub's.
+        guard sink.headersEnded else {
+            throw SyncError(.hubUnreachable, "cannot reach the hub at \(url): the reply was cut off in its headers")
+        }
         var status = 0
         _ = cshims_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return Reply(status: status, body: sink.body, retryAfter: sink.retryAfter, headers: sink.headers)
@@ -149,6 +154,8 @@ private final class ResponseSink {
     var body = Data()
     var retryAfter: Int?
     var headers: [(name: String, value: String)] = []
+    /// Whether the last response's headers ended with their blank line.
+    var headersEnded = false
 
     init(limit: Int, abort: AbortSignal?) {
         self.limit = limit
@@ -202,6 +209,9 @@ private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, 
         // A new response (after a redirect or 100-continue): forget the previous one's headers.
         sink.retryAfter = nil
         sink.headers = []
+        sink.headersEnded = false
+    } else if line == "\r\n" || line == "\n" {
+        sink.headersEnded = true
     } else if let colon = line.firstIndex(of: ":") {
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)

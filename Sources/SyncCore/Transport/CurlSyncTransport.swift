@@ -23,13 +23,24 @@ public struct CurlSyncTransport: SyncTransport {
             if let failure = try? JSONDecoder().decode(ErrorBody.self, from: reply.body) {
                 throw SyncError(SyncError.Code(rawValue: failure.error.code), failure.error.message, retryAfter: reply.retryAfter)
             }
-            throw SyncError(reply.status == 503 ? .draining : .hubError,
-                            "the hub answered HTTP \(reply.status)", retryAfter: reply.retryAfter)
+            throw SyncError(Self.code(ofStatus: reply.status), "the hub answered HTTP \(reply.status)", retryAfter: reply.retryAfter)
         }
         do {
             return try JSONDecoder().decode(SyncResponse.self, from: reply.body)
         } catch {
             throw SyncError(.hubError, "the hub's answer is not a valid sync response")
+        }
+    }
+
+    /// What an answer without the hub's JSON error means: a proxy or gateway in front of the
+    /// hub (nginx's HTML 413, a plain-text 429) is read by its status, so the agent still
+    /// splits its batch on 413 and waits on 429 and 503.
+    static func code(ofStatus status: Int) -> SyncError.Code {
+        switch status {
+        case 413: return .tooLarge
+        case 429: return .slowDown
+        case 503: return .draining
+        default: return .hubError
         }
     }
 }

@@ -51,6 +51,9 @@ struct AgentStatusReport: Encodable {
     var hub: String
     var pending: Int
     var rejected: Int
+    /// The newest refused writes (at most `StatusCommand.rejectionsShown`), so the operator
+    /// sees what to redo: one refusal never holds back the rest.
+    var rejections: [Rejected]
     /// ISO 8601, or null before the first successful sync.
     var lastSync: String?
     var lastError: String?
@@ -59,8 +62,17 @@ struct AgentStatusReport: Encodable {
     /// A warning in Vietnamese when the PC's clock is more than a minute off.
     var clockWarning: String?
 
+    struct Rejected: Encodable {
+        var seq: Int64
+        var collection: String
+        var record: String
+        var field: String
+        var code: String
+        var reason: String
+    }
+
     enum CodingKeys: String, CodingKey {
-        case node, commune, hub, pending, rejected, lastSync, lastError, clockOffsetMs, clockWarning
+        case node, commune, hub, pending, rejected, rejections, lastSync, lastError, clockOffsetMs, clockWarning
     }
 
     /// Absent values are written as null, so scripts always find every key.
@@ -71,6 +83,7 @@ struct AgentStatusReport: Encodable {
         try container.encode(hub, forKey: .hub)
         try container.encode(pending, forKey: .pending)
         try container.encode(rejected, forKey: .rejected)
+        try container.encode(rejections, forKey: .rejections)
         try container.encode(lastSync, forKey: .lastSync)
         try container.encode(lastError, forKey: .lastError)
         try container.encode(clockOffsetMs, forKey: .clockOffsetMs)
@@ -89,6 +102,7 @@ struct StatusCommand: ParsableCommand {
 
     /// Beyond this, the PC's clock is worth fixing.
     static let clockWarningMs: Int64 = 60_000
+    static let rejectionsShown = 20
 
     func run() throws {
         try reportingErrors {
@@ -100,9 +114,14 @@ struct StatusCommand: ParsableCommand {
                 warning = "Đồng hồ máy tính \(VietnameseFormat.offset(millis: offset)) so với máy chủ huyện. Hãy chỉnh lại ngày giờ."
             }
             let formatter = ISO8601DateFormatter()
+            let refused = try store.rejectedWrites(limit: Self.rejectionsShown)
             let report = AgentStatusReport(
                 node: identity.node, commune: identity.commune, hub: identity.hubURL,
                 pending: state.pending, rejected: state.rejected,
+                rejections: refused.map {
+                    .init(seq: $0.seq, collection: $0.change.collection, record: $0.change.record, field: $0.change.field,
+                          code: $0.code, reason: $0.reason)
+                },
                 lastSync: state.lastSync.map { formatter.string(from: Date(timeIntervalSince1970: Double($0) / 1000)) },
                 lastError: state.lastError, clockOffsetMs: state.clockOffsetMs, clockWarning: warning)
             if json {
@@ -113,12 +132,29 @@ struct StatusCommand: ParsableCommand {
             print("Báo cáo chờ gửi lên huyện: \(state.pendingReports) (\(report.pending) trường dữ liệu)")
             print("Lần đồng bộ gần nhất: \(state.lastSync.map { VietnameseFormat.dateTime(millis: $0) } ?? "chưa đồng bộ")")
             if let error = report.lastError { print("Lỗi gần nhất: \(error)") }
-            if report.rejected > 0 { print("Thay đổi bị huyện từ chối: \(report.rejected)") }
+            if report.rejected > 0 {
+                print("Thay đổi bị huyện từ chối: \(report.rejected)")
+                for write in refused {
+                    print("  - \(Self.describe(write.change)): \(SyncError.officerRefusal(code: write.code, reason: write.reason))")
+                }
+                if report.rejected > refused.count { print("  … và \(report.rejected - refused.count) thay đổi cũ hơn") }
+            }
             if let warning {
                 print("CẢNH BÁO: \(warning)")
             } else if report.clockOffsetMs != nil {
                 print("Đồng hồ máy tính: khớp với máy chủ huyện.")
             }
+        }
+    }
+
+    /// What was written, as the officer named it: the task or the equipment, and the field.
+    static func describe(_ change: FieldChange) -> String {
+        let item = String(change.record.split(separator: "/").last ?? "")
+        let field = Pages.fieldLabel(change.field).lowercased()
+        switch RecordCollection(rawValue: change.collection) {
+        case .progress: return "Nhiệm vụ \(item), \(field)"
+        case .equipment: return "Kiểm tra \(EquipmentKind(rawValue: item)?.lowercasedFirstWord ?? item), \(field)"
+        default: return "\(change.collection) \(change.record), \(change.field)"
         }
     }
 }

@@ -30,7 +30,8 @@ struct Sync: AsyncParsableCommand {
             if summary.rejected > 0 {
                 print("Cảnh báo: huyện từ chối \(summary.rejected) thay đổi:")
                 for rejected in try store.rejectedWrites(limit: summary.rejected) {
-                    print("  \(rejected.change.key) = \(rejected.change.value): \(rejected.reason) [\(rejected.code)]")
+                    print("  - \(StatusCommand.describe(rejected.change)) = \(rejected.change.value): "
+                          + SyncError.officerRefusal(code: rejected.code, reason: rejected.reason))
                 }
             }
         }

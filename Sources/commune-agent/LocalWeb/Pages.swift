@@ -144,8 +144,8 @@ enum Pages {
             case .synced: state = "<span class=\"badge online\">Huyện đã nhận</span>"
             case .superseded(let by, _):
                 state = "<span class=\"badge warnbadge\">Đã được thay bằng báo cáo khác</span> của \(esc(by))"
-            case .rejected(let reason):
-                state = "<span class=\"badge offline\">Huyện từ chối</span> \(esc(reason))"
+            case .rejected(let code, let reason):
+                state = "<span class=\"badge offline\">Huyện từ chối</span> \(esc(SyncError.officerRefusal(code: code, reason: reason)))"
             }
             return """
                 <tr><td>\(esc(VietnameseFormat.dateTime(millis: report.createdAt)))</td><td>\(esc(what))</td>
