@@ -1,0 +1,249 @@
+"""The end-to-end benchmarks of issue 7, with the real binaries on loopback.
+
+Benchmarks/run calls it and merges the JSON object it prints into the run's result:
+
+- hub ingest: N simulated nodes (`sync-bench push`, real libcurl and wire encoding, several OS
+  processes) push their backlogs through `POST /v1/sync` to a real `district-hub serve`;
+- agent drain: a real `commune-agent sync` drains a backlog of D changes to a fresh hub; the
+  peak RSS of both processes is what the kernel reports for them (`wait4`'s ru_maxrss);
+- many nodes: M nodes sync at once (threads in several processes); p99 exchange latency, 429s,
+  errors, and the hub's throughput.
+
+After every run the hub's audit is read back: every change sent must be there once
+(applied, lost to a newer write, or rejected), so lost and duplicated changes are counted,
+not assumed. Nothing here is a test; no number is asserted.
+"""
+
+import argparse
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class Hub:
+    """`district-hub serve` on a free loopback port, over a store with the notice's tasks and
+    `nodes` enrolled nodes (one commune each, tokens in `tokens`)."""
+
+    def __init__(self, binaries, work, name, nodes):
+        self.db = os.path.join(work, name + ".sqlite")
+        self.tokens = os.path.join(work, name + ".tokens")
+        hub = os.path.join(binaries, "district-hub")
+        subprocess.run([hub, "tasks", "import", "--db", self.db, os.path.join(REPOSITORY, "config/tasks.json")],
+                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([os.path.join(binaries, "sync-bench"), "enroll", str(nodes), "--db", self.db,
+                        "--tokens", self.tokens], check=True)
+        self.log = open(os.path.join(work, name + ".log"), "w")
+        self.process = subprocess.Popen([hub, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
+                                        stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.process.stdout.readline()
+        if "listening on " not in line:
+            raise SystemExit("district-hub did not start; see " + self.log.name)
+        self.url = line.split("listening on ", 1)[1].strip()
+
+    def token_lines(self):
+        with open(self.tokens) as tokens:
+            return [line.strip() for line in tokens if line.strip()]
+
+    def stop(self):
+        """SIGTERM, wait; returns the hub's peak RSS in MB."""
+        self.process.send_signal(signal.SIGTERM)
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        self.log.close()
+        if self.process.returncode != 0:
+            raise SystemExit(f"district-hub exited with {self.process.returncode}; see {self.log.name}")
+        return usage.ru_maxrss / 1024
+
+
+def push(binaries, work, hub, tokens, processes, changes, batch):
+    """Runs `processes` sync-bench push processes sharing `tokens`, each node pushing `changes`;
+    all start together. Returns their merged tallies."""
+    slices = [tokens[index::processes] for index in range(processes)]
+    start_at = int(time.time() * 1000) + 1000 + 3 * len(tokens)
+    children = []
+    for index, part in enumerate(slice for slice in slices if slice):
+        path = os.path.join(work, f"push-{index}.tokens")
+        with open(path, "w") as file:
+            file.write("\n".join(part) + "\n")
+        children.append(subprocess.Popen(
+            [os.path.join(binaries, "sync-bench"), "push", str(changes), "--hub", hub.url, "--tokens", path,
+             "--batch", str(batch), "--start-at", str(start_at)], stdout=subprocess.PIPE, text=True))
+    results = []
+    for child in children:
+        output, _ = child.communicate()
+        if child.returncode != 0:
+            raise SystemExit(f"sync-bench push exited with {child.returncode}")
+        results.append(json.loads(output.strip().splitlines()[-1]))
+    merged = {key: sum(result[key] for result in results) for key in ("acked", "exchanges", "slow_down", "errors", "gave_up")}
+    merged["seconds"] = (max(r["ended_ms"] for r in results) - min(r["started_ms"] for r in results)) / 1000
+    merged["latencies_ms"] = sorted(latency for result in results for latency in result["latencies_ms"])
+    return merged
+
+
+def audit_check(db, nodes, expected_per_node):
+    """Reads the hub's audit: (changes missing, changes recorded more than once, rejected)."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    found = {node: (0, 0, 0) for node in nodes}
+    for node, rows, distinct, rejected in connection.execute(
+            "SELECT node, count(*), count(DISTINCT seq), sum(outcome = 'rejected') FROM audit "
+            "WHERE seq IS NOT NULL AND outcome <> 'duplicate' GROUP BY node"):
+        if node in found:
+            found[node] = (rows, distinct, rejected)
+    connection.close()
+    missing = sum(expected_per_node - distinct for _, distinct, _ in found.values())
+    doubled = sum(rows - distinct for rows, distinct, _ in found.values())
+    rejected = sum(rejected for _, _, rejected in found.values())
+    return missing, doubled, rejected
+
+
+def node_ids(tokens):
+    return [token.split(".", 1)[0] for token in tokens]
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return None
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * fraction))]
+
+
+def hub_ingest(args):
+    """N nodes in several processes push `ingest_changes` each to one hub."""
+    hub = Hub(args.bin, args.work, "ingest", args.ingest_nodes)
+    tokens = hub.token_lines()
+    tally = push(args.bin, args.work, hub, tokens, args.ingest_processes, args.ingest_changes, args.batch)
+    rss = hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.ingest_changes)
+    sent = args.ingest_nodes * args.ingest_changes
+    return {
+        "hub_ingest_changes_per_s": round(sent / tally["seconds"]),
+        "hub_ingest_changes": sent,
+        "hub_ingest_nodes": args.ingest_nodes,
+        "hub_ingest_exchange_p50_ms": round(percentile(tally["latencies_ms"], 0.5), 1),
+        "hub_ingest_nodes_rss_mb": round(rss, 1),
+        "hub_ingest_lost": missing,
+        "hub_ingest_duplicated": doubled,
+        "hub_ingest_rejected": rejected,
+        "hub_ingest_errors": tally["errors"],
+    }
+
+
+def fill_agent(db, count, node):
+    """A backlog of `count` progress edits, written the way `Store.record` writes them (field,
+    outbox row, clock high-water) but in transactions of 100,000: the per-write API takes
+    minutes for a million, and the drain is what is measured here."""
+    actor = "Nguyễn Văn An"
+    first_wall = 1_700_000_000_000
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA journal_mode = WAL")
+    commune = connection.execute("SELECT value FROM meta WHERE key = 'agent.commune'").fetchone()[0]
+
+    def change(index):
+        task = f"4.{index % 5 + 1}"
+        if index % 2 == 0:
+            return (f"{commune}/{task}", "note", f"Đã thực hiện bước {index}")
+        return (f"{commune}/{task}", "percent", index % 101)
+
+    now = int(time.time() * 1000)
+    for start in range(0, count, 100_000):
+        rows = [("progress", *change(index), first_wall + index, 0, actor, now)
+                for index in range(start, min(start + 100_000, count))]
+        with connection:
+            connection.executemany("INSERT INTO outbox(collection, record, field, value, wall, counter, actor, created_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    latest = {}
+    for index in range(max(0, count - 10), count):
+        record, field, value = change(index)
+        latest[(record, field)] = (value, first_wall + index)
+    with connection:
+        for (record, field), (value, wall) in latest.items():
+            connection.execute("INSERT OR REPLACE INTO fields(collection, record, field, value, wall, counter, node, actor) "
+                               "VALUES ('progress', ?, ?, ?, ?, 0, ?, ?)", (record, field, value, wall, node, actor))
+        connection.execute("UPDATE clock SET wall = max(wall, ?), counter = 0 WHERE id = 1", (first_wall + count,))
+    connection.close()
+
+
+def agent_drain(args):
+    """A real agent drains a backlog of `drain` changes to a fresh hub."""
+    hub = Hub(args.bin, args.work, "drain", 1)
+    token = hub.token_lines()[0]
+    node, commune, _ = token.split(".")
+    token_file = os.path.join(args.work, "agent.token")
+    with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as file:
+        file.write(token + "\n")
+    agent = os.path.join(args.bin, "commune-agent")
+    db = os.path.join(args.work, "agent.sqlite")
+    subprocess.run([agent, "init", "--db", db, "--hub", hub.url, "--commune", commune, "--token-file", token_file],
+                   check=True, stdout=subprocess.DEVNULL)
+    fill_agent(db, args.drain, node)
+    started = time.monotonic()
+    process = subprocess.Popen([agent, "sync", "--db", db], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - started
+    if process.returncode != 0:
+        raise SystemExit(f"commune-agent sync exited with {process.returncode}")
+    hub_rss = hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, [node], args.drain)
+    return {
+        "agent_drain_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "agent_drain_changes": args.drain,
+        "agent_drain_changes_per_s": round(args.drain / seconds),
+        "hub_ingest_rss_mb": round(hub_rss, 1),
+        "agent_drain_lost": missing,
+        "agent_drain_duplicated": doubled,
+        "agent_drain_rejected": rejected,
+    }
+
+
+def many_nodes(args):
+    """`many_nodes` nodes sync `many_changes` each, all at once."""
+    hub = Hub(args.bin, args.work, "many", args.many_nodes)
+    tokens = hub.token_lines()
+    tally = push(args.bin, args.work, hub, tokens, args.many_processes, args.many_changes, args.batch)
+    hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.many_changes)
+    return {
+        "many_nodes": args.many_nodes,
+        "many_nodes_p50_ms": round(percentile(tally["latencies_ms"], 0.5), 1),
+        "many_nodes_p99_ms": round(percentile(tally["latencies_ms"], 0.99), 1),
+        "many_nodes_changes_per_s": round(args.many_nodes * args.many_changes / tally["seconds"]),
+        "many_nodes_seconds": round(tally["seconds"], 2),
+        "many_nodes_429": tally["slow_down"],
+        "many_nodes_errors": tally["errors"],
+        "many_nodes_gave_up": tally["gave_up"],
+        "many_nodes_lost": missing,
+        "many_nodes_duplicated": doubled,
+        "many_nodes_rejected": rejected,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True, help="the folder of district-hub, commune-agent and sync-bench")
+    parser.add_argument("--work", required=True, help="an empty folder for the stores")
+    parser.add_argument("--batch", type=int, default=500, help="changes per exchange (the agent's default)")
+    parser.add_argument("--ingest-nodes", type=int, default=8)
+    parser.add_argument("--ingest-processes", type=int, default=4)
+    parser.add_argument("--ingest-changes", type=int, default=125_000, help="per node")
+    parser.add_argument("--drain", type=int, default=1_000_000)
+    parser.add_argument("--many-nodes", type=int, default=1000)
+    parser.add_argument("--many-processes", type=int, default=4)
+    parser.add_argument("--many-changes", type=int, default=50, help="per node")
+    parser.add_argument("--only", choices=["ingest", "drain", "many"], help="run one benchmark")
+    args = parser.parse_args()
+    result = {}
+    for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes)):
+        if args.only in (None, name):
+            print(f"end_to_end: {name}", file=sys.stderr)
+            result.update(benchmark(args))
+    print(json.dumps(result, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
