@@ -5,7 +5,7 @@ Benchmarks/run calls it and merges the JSON object it prints into the run's resu
 - hub ingest: N simulated nodes (`sync-bench push`, real libcurl and wire encoding, several OS
   processes) push their backlogs through `POST /v1/sync` to a real `district-hub serve`;
 - agent drain: a real `commune-agent sync` drains a backlog of D changes to a fresh hub; the
-  peak RSS of both processes is what the kernel reports for them (`wait4`'s ru_maxrss);
+  peak RSS of both processes is the kernel's high-water mark for them (VmHWM);
 - many nodes: M nodes sync at once (threads in several processes); p99 exchange latency, 429s,
   errors, and the hub's throughput.
 
@@ -30,7 +30,7 @@ class Hub:
     """`district-hub serve` on a free loopback port, over a store with the notice's tasks and
     `nodes` enrolled nodes (one commune each, tokens in `tokens`)."""
 
-    def __init__(self, binaries, work, name, nodes):
+    def __init__(self, binaries, work, name, nodes, profile=None):
         self.db = os.path.join(work, name + ".sqlite")
         self.tokens = os.path.join(work, name + ".tokens")
         hub = os.path.join(binaries, "district-hub")
@@ -45,20 +45,55 @@ class Hub:
         if "listening on " not in line:
             raise SystemExit("district-hub did not start; see " + self.log.name)
         self.url = line.split("listening on ", 1)[1].strip()
+        # `--profile DIR`: perf samples the hub's stacks while it serves (perf report -i DIR/NAME.perf).
+        self.perf = profile and subprocess.Popen(
+            ["perf", "record", "-F", "499", "-g", "-o", os.path.join(profile, name + ".perf"), "-p", str(self.process.pid)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def token_lines(self):
         with open(self.tokens) as tokens:
             return [line.strip() for line in tokens if line.strip()]
 
     def stop(self):
-        """SIGTERM, wait; returns the hub's peak RSS in MB."""
+        """SIGTERM, wait; returns the hub's peak RSS in MB while it served."""
+        if self.perf:
+            self.perf.send_signal(signal.SIGINT)
+            self.perf.wait()
+        peak = peak_rss_mb(self.process.pid)
         self.process.send_signal(signal.SIGTERM)
-        _, status, usage = os.wait4(self.process.pid, 0)
-        self.process.returncode = os.waitstatus_to_exitcode(status)
+        self.process.wait()
         self.log.close()
         if self.process.returncode != 0:
             raise SystemExit(f"district-hub exited with {self.process.returncode}; see {self.log.name}")
-        return usage.ru_maxrss / 1024
+        return peak
+
+
+def peak_rss_mb(pid):
+    """The process's peak resident set (VmHWM) so far, in MB, or None once it has gone.
+
+    Not `wait4`'s ru_maxrss: a child's ru_maxrss starts from its parent's size at fork (the
+    kernel carries the old address space's high-water mark across exec), and this Python
+    process is large after filling a backlog."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        return None
+    return None
+
+
+def run_watching_rss(command):
+    """Runs `command` to its end; returns (exit status, seconds, peak RSS in MB). The
+    high-water mark is read every 20 ms; the last reading before exit is the peak."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, peak_rss_mb(process.pid) or 0.0)
+        time.sleep(0.02)
+    return process.returncode, time.monotonic() - started, peak
 
 
 def push(binaries, work, hub, tokens, processes, changes, batch):
@@ -114,7 +149,7 @@ def percentile(sorted_values, fraction):
 
 def hub_ingest(args):
     """N nodes in several processes push `ingest_changes` each to one hub."""
-    hub = Hub(args.bin, args.work, "ingest", args.ingest_nodes)
+    hub = Hub(args.bin, args.work, "ingest", args.ingest_nodes, args.profile)
     tokens = hub.token_lines()
     tally = push(args.bin, args.work, hub, tokens, args.ingest_processes, args.ingest_changes, args.batch)
     rss = hub.stop()
@@ -170,7 +205,7 @@ def fill_agent(db, count, node):
 
 def agent_drain(args):
     """A real agent drains a backlog of `drain` changes to a fresh hub."""
-    hub = Hub(args.bin, args.work, "drain", 1)
+    hub = Hub(args.bin, args.work, "drain", 1, args.profile)
     token = hub.token_lines()[0]
     node, commune, _ = token.split(".")
     token_file = os.path.join(args.work, "agent.token")
@@ -181,17 +216,13 @@ def agent_drain(args):
     subprocess.run([agent, "init", "--db", db, "--hub", hub.url, "--commune", commune, "--token-file", token_file],
                    check=True, stdout=subprocess.DEVNULL)
     fill_agent(db, args.drain, node)
-    started = time.monotonic()
-    process = subprocess.Popen([agent, "sync", "--db", db], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.monotonic() - started
-    if process.returncode != 0:
-        raise SystemExit(f"commune-agent sync exited with {process.returncode}")
+    status, seconds, agent_rss = run_watching_rss([agent, "sync", "--db", db])
+    if status != 0:
+        raise SystemExit(f"commune-agent sync exited with {status}")
     hub_rss = hub.stop()
     missing, doubled, rejected = audit_check(hub.db, [node], args.drain)
     return {
-        "agent_drain_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "agent_drain_rss_mb": round(agent_rss, 1),
         "agent_drain_changes": args.drain,
         "agent_drain_changes_per_s": round(args.drain / seconds),
         "hub_ingest_rss_mb": round(hub_rss, 1),
@@ -203,7 +234,7 @@ def agent_drain(args):
 
 def many_nodes(args):
     """`many_nodes` nodes sync `many_changes` each, all at once."""
-    hub = Hub(args.bin, args.work, "many", args.many_nodes)
+    hub = Hub(args.bin, args.work, "many", args.many_nodes, args.profile)
     tokens = hub.token_lines()
     tally = push(args.bin, args.work, hub, tokens, args.many_processes, args.many_changes, args.batch)
     hub.stop()
@@ -235,6 +266,7 @@ def main():
     parser.add_argument("--many-nodes", type=int, default=1000)
     parser.add_argument("--many-processes", type=int, default=4)
     parser.add_argument("--many-changes", type=int, default=50, help="per node")
+    parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record -g)")
     parser.add_argument("--only", choices=["ingest", "drain", "many"], help="run one benchmark")
     args = parser.parse_args()
     result = {}
