@@ -232,11 +232,21 @@ def agent_drain(args):
     }
 
 
+def listen_overflows():
+    """The kernel's count of connections dropped because a listen queue was full (every
+    socket of the machine; nothing else listens much during a run)."""
+    with open("/proc/net/netstat") as netstat:
+        names, values = [line.split() for line in netstat if line.startswith("TcpExt:")][:2]
+    return int(values[names.index("ListenOverflows")])
+
+
 def many_nodes(args):
     """`many_nodes` nodes sync `many_changes` each, all at once."""
     hub = Hub(args.bin, args.work, "many", args.many_nodes, args.profile)
     tokens = hub.token_lines()
+    overflows = listen_overflows()
     tally = push(args.bin, args.work, hub, tokens, args.many_processes, args.many_changes, args.batch)
+    overflows = listen_overflows() - overflows
     hub.stop()
     missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.many_changes)
     return {
@@ -246,6 +256,7 @@ def many_nodes(args):
         "many_nodes_changes_per_s": round(args.many_nodes * args.many_changes / tally["seconds"]),
         "many_nodes_seconds": round(tally["seconds"], 2),
         "many_nodes_429": tally["slow_down"],
+        "many_nodes_listen_overflows": overflows,
         "many_nodes_errors": tally["errors"],
         "many_nodes_gave_up": tally["gave_up"],
         "many_nodes_lost": missing,
