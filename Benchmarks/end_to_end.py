@@ -54,6 +54,12 @@ class Hub:
         with open(self.tokens) as tokens:
             return [line.strip() for line in tokens if line.strip()]
 
+    def cpu_seconds(self):
+        """User and system CPU time the hub has used so far."""
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         """SIGTERM, wait; returns the hub's peak RSS in MB while it served."""
         if self.perf:
@@ -115,7 +121,8 @@ def push(binaries, work, hub, tokens, processes, changes, batch):
         if child.returncode != 0:
             raise SystemExit(f"sync-bench push exited with {child.returncode}")
         results.append(json.loads(output.strip().splitlines()[-1]))
-    merged = {key: sum(result[key] for result in results) for key in ("acked", "exchanges", "slow_down", "errors", "gave_up")}
+    merged = {key: sum(result[key] for result in results)
+              for key in ("acked", "exchanges", "slow_down", "errors", "gave_up", "cpu_s")}
     merged["seconds"] = (max(r["ended_ms"] for r in results) - min(r["started_ms"] for r in results)) / 1000
     merged["latencies_ms"] = sorted(latency for result in results for latency in result["latencies_ms"])
     return merged
@@ -151,7 +158,9 @@ def hub_ingest(args):
     """N nodes in several processes push `ingest_changes` each to one hub."""
     hub = Hub(args.bin, args.work, "ingest", args.ingest_nodes, args.profile)
     tokens = hub.token_lines()
+    cpu = hub.cpu_seconds()
     tally = push(args.bin, args.work, hub, tokens, args.ingest_processes, args.ingest_changes, args.batch)
+    cpu = hub.cpu_seconds() - cpu
     rss = hub.stop()
     missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.ingest_changes)
     sent = args.ingest_nodes * args.ingest_changes
@@ -165,6 +174,9 @@ def hub_ingest(args):
         "hub_ingest_duplicated": doubled,
         "hub_ingest_rejected": rejected,
         "hub_ingest_errors": tally["errors"],
+        "hub_ingest_seconds": round(tally["seconds"], 2),
+        "hub_ingest_hub_cpu_s": round(cpu, 2),
+        "hub_ingest_clients_cpu_s": round(tally["cpu_s"], 2),
     }
 
 
@@ -216,7 +228,9 @@ def agent_drain(args):
     subprocess.run([agent, "init", "--db", db, "--hub", hub.url, "--commune", commune, "--token-file", token_file],
                    check=True, stdout=subprocess.DEVNULL)
     fill_agent(db, args.drain, node)
+    cpu = hub.cpu_seconds()
     status, seconds, agent_rss = run_watching_rss([agent, "sync", "--db", db])
+    cpu = hub.cpu_seconds() - cpu
     if status != 0:
         raise SystemExit(f"commune-agent sync exited with {status}")
     hub_rss = hub.stop()
@@ -226,6 +240,8 @@ def agent_drain(args):
         "agent_drain_changes": args.drain,
         "agent_drain_changes_per_s": round(args.drain / seconds),
         "hub_ingest_rss_mb": round(hub_rss, 1),
+        "agent_drain_seconds": round(seconds, 1),
+        "agent_drain_hub_cpu_s": round(cpu, 2),
         "agent_drain_lost": missing,
         "agent_drain_duplicated": doubled,
         "agent_drain_rejected": rejected,
@@ -244,9 +260,9 @@ def many_nodes(args):
     """`many_nodes` nodes sync `many_changes` each, all at once."""
     hub = Hub(args.bin, args.work, "many", args.many_nodes, args.profile)
     tokens = hub.token_lines()
-    overflows = listen_overflows()
+    overflows, cpu = listen_overflows(), hub.cpu_seconds()
     tally = push(args.bin, args.work, hub, tokens, args.many_processes, args.many_changes, args.batch)
-    overflows = listen_overflows() - overflows
+    overflows, cpu = listen_overflows() - overflows, hub.cpu_seconds() - cpu
     hub.stop()
     missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.many_changes)
     return {
@@ -255,6 +271,8 @@ def many_nodes(args):
         "many_nodes_p99_ms": round(percentile(tally["latencies_ms"], 0.99), 1),
         "many_nodes_changes_per_s": round(args.many_nodes * args.many_changes / tally["seconds"]),
         "many_nodes_seconds": round(tally["seconds"], 2),
+        "many_nodes_hub_cpu_s": round(cpu, 2),
+        "many_nodes_clients_cpu_s": round(tally["cpu_s"], 2),
         "many_nodes_429": tally["slow_down"],
         "many_nodes_listen_overflows": overflows,
         "many_nodes_errors": tally["errors"],

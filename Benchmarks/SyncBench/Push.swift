@@ -7,7 +7,8 @@ import SyncCore
 /// (epoch milliseconds) so that starting processes is not part of what is measured.
 ///
 /// Prints one JSON object: the changes acknowledged, exchanges, 429s, other errors, nodes that
-/// gave up, when the first node started and the last finished, and every exchange's latency.
+/// gave up, when the first node started and the last finished, every exchange's latency, and
+/// the CPU time the process used (it shares the machine's cores with the hub).
 enum Push {
     static func run(_ changes: Int, _ options: Options) throws {
         let text = try String(contentsOfFile: options.string("tokens"), encoding: .utf8)
@@ -34,6 +35,11 @@ enum Push {
         finished.wait()
         let ended = epochMillis()
 
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+
         let tallies = nodes.map(\.tally)
         let result: [String: Any] = [
             "acked": tallies.map(\.acked).reduce(0, +),
@@ -44,6 +50,7 @@ enum Push {
             "started_ms": Int(started),
             "ended_ms": Int(ended),
             "latencies_ms": tallies.flatMap(\.latenciesMs),
+            "cpu_s": cpu,
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
