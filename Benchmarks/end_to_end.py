@@ -296,6 +296,8 @@ def main():
     parser.add_argument("--many-processes", type=int, default=4)
     parser.add_argument("--many-changes", type=int, default=50, help="per node")
     parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record -g)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a change was lost, recorded twice or refused, or a node gave up (the CI smoke)")
     parser.add_argument("--only", choices=["ingest", "drain", "many"], help="run one benchmark")
     args = parser.parse_args()
     result = {}
@@ -304,6 +306,11 @@ def main():
             print(f"end_to_end: {name}", file=sys.stderr)
             result.update(benchmark(args))
     print(json.dumps(result, sort_keys=True))
+    # Not a timing: a benchmark that loses or doubles a change has found a bug.
+    wrong = {key: value for key, value in result.items()
+             if key.endswith(("_lost", "_duplicated", "_rejected", "_gave_up", "_errors")) and value}
+    if args.check and wrong:
+        raise SystemExit(f"end_to_end: changes went wrong: {wrong}")
 
 
 if __name__ == "__main__":
