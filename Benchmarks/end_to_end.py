@@ -24,6 +24,14 @@ import sys
 import time
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Every long-lived process started here, so that a benchmark that fails leaves none behind.
+STARTED = []
+
+
+def start(command, **options):
+    process = subprocess.Popen(command, **options)
+    STARTED.append(process)
+    return process
 
 
 class Hub:
@@ -39,14 +47,14 @@ class Hub:
         subprocess.run([os.path.join(binaries, "sync-bench"), "enroll", str(nodes), "--db", self.db,
                         "--tokens", self.tokens], check=True)
         self.log = open(os.path.join(work, name + ".log"), "w")
-        self.process = subprocess.Popen([hub, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
+        self.process = start([hub, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
                                         stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
         if "listening on " not in line:
             raise SystemExit("district-hub did not start; see " + self.log.name)
         self.url = line.split("listening on ", 1)[1].strip()
         # `--profile DIR`: perf samples the hub's stacks while it serves (perf report -i DIR/NAME.perf).
-        self.perf = profile and subprocess.Popen(
+        self.perf = profile and start(
             ["perf", "record", "-F", "499", "-g", "-o", os.path.join(profile, name + ".perf"), "-p", str(self.process.pid)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -94,7 +102,7 @@ def run_watching_rss(command):
     """Runs `command` to its end; returns (exit status, seconds, peak RSS in MB). The
     high-water mark is read every 20 ms; the last reading before exit is the peak."""
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    process = start(command, stdout=subprocess.DEVNULL)
     peak = 0.0
     while process.poll() is None:
         peak = max(peak, peak_rss_mb(process.pid) or 0.0)
@@ -112,7 +120,7 @@ def push(binaries, work, hub, tokens, processes, changes, batch):
         path = os.path.join(work, f"push-{index}.tokens")
         with open(path, "w") as file:
             file.write("\n".join(part) + "\n")
-        children.append(subprocess.Popen(
+        children.append(start(
             [os.path.join(binaries, "sync-bench"), "push", str(changes), "--hub", hub.url, "--tokens", path,
              "--batch", str(batch), "--start-at", str(start_at)], stdout=subprocess.PIPE, text=True))
     results = []
@@ -301,10 +309,16 @@ def main():
     parser.add_argument("--only", choices=["ingest", "drain", "many"], help="run one benchmark")
     args = parser.parse_args()
     result = {}
-    for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes)):
-        if args.only in (None, name):
-            print(f"end_to_end: {name}", file=sys.stderr)
-            result.update(benchmark(args))
+    try:
+        for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes)):
+            if args.only in (None, name):
+                print(f"end_to_end: {name}", file=sys.stderr)
+                result.update(benchmark(args))
+    finally:
+        for process in STARTED:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     print(json.dumps(result, sort_keys=True))
     # Not a timing: a benchmark that loses or doubles a change has found a bug.
     wrong = {key: value for key, value in result.items()
