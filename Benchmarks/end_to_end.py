@@ -182,6 +182,7 @@ def hub_ingest(args):
         "hub_ingest_duplicated": doubled,
         "hub_ingest_rejected": rejected,
         "hub_ingest_errors": tally["errors"],
+        "hub_ingest_unacked": sent - tally["acked"],
         "hub_ingest_seconds": round(tally["seconds"], 2),
         "hub_ingest_hub_cpu_s": round(cpu, 2),
         "hub_ingest_clients_cpu_s": round(tally["cpu_s"], 2),
@@ -285,6 +286,7 @@ def many_nodes(args):
         "many_nodes_listen_overflows": overflows,
         "many_nodes_errors": tally["errors"],
         "many_nodes_gave_up": tally["gave_up"],
+        "many_nodes_unacked": args.many_nodes * args.many_changes - tally["acked"],
         "many_nodes_lost": missing,
         "many_nodes_duplicated": doubled,
         "many_nodes_rejected": rejected,
@@ -322,7 +324,7 @@ def main():
     print(json.dumps(result, sort_keys=True))
     # Not a timing: a benchmark that loses or doubles a change has found a bug.
     wrong = {key: value for key, value in result.items()
-             if key.endswith(("_lost", "_duplicated", "_rejected", "_gave_up", "_errors")) and value}
+             if key.endswith(("_lost", "_duplicated", "_rejected", "_gave_up", "_errors", "_unacked")) and value}
     if args.check and wrong:
         raise SystemExit(f"end_to_end: changes went wrong: {wrong}")
 
