@@ -13,7 +13,8 @@ enum SyncBench {
             return
         }
         guard let command = arguments.first, let count = arguments.dropFirst().first.flatMap(Int.init) else {
-            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire COUNT | empty-hub PATH\n".utf8))
+            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire|enroll|push COUNT [--option value…] | empty-hub PATH
+".utf8))
             exit(64)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-bench-\(UUID().uuidString)")
@@ -23,6 +24,8 @@ enum SyncBench {
         case "merge": try merge(count, in: directory)
         case "agent-write": try agentWrite(count, in: directory)
         case "wire": try wire(count)
+        case "enroll": try Enroll.run(count, Options(arguments.dropFirst(2)))
+        case "push": try Push.run(count, Options(arguments.dropFirst(2)))
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(64)

@@ -28,6 +28,11 @@ func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = Aut
     return router
 }
 
+/// How many connections may wait to be accepted. Hummingbird's default of 256 overflowed when
+/// 1,000 nodes synced at once (the kernel dropped 440 SYNs, each costing its node a 1 s
+/// retransmit: Benchmarks/README.md); the kernel caps it at `net.core.somaxconn`.
+let listenBacklog = 4096
+
 /// The hub as an application listening on `host:port` (port 0 picks a free one), over HTTPS
 /// when `server` says so; `onRunning` learns the bound port.
 func buildApplication(store: Store, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
@@ -37,7 +42,7 @@ func buildApplication(store: Store, host: String, port: Int, logger: Logger, met
     Application(
         router: buildRouter(store: store, metrics: metrics, secureCookies: secureCookies, metricsAccess: metricsAccess),
         server: server,
-        configuration: .init(address: .hostname(host, port: port), serverName: "district-hub"),
+        configuration: .init(address: .hostname(host, port: port), serverName: "district-hub", backlog: listenBacklog),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
         logger: logger)
 }

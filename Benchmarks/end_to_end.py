@@ -1,0 +1,333 @@
+"""The end-to-end benchmarks of issue 7, with the real binaries on loopback.
+
+Benchmarks/run calls it and merges the JSON object it prints into the run's result:
+
+- hub ingest: N simulated nodes (`sync-bench push`, real libcurl and wire encoding, several OS
+  processes) push their backlogs through `POST /v1/sync` to a real `district-hub serve`;
+- agent drain: a real `commune-agent sync` drains a backlog of D changes to a fresh hub; the
+  peak RSS of both processes is the kernel's high-water mark for them (VmHWM);
+- many nodes: M nodes sync at once (threads in several processes); p99 exchange latency, 429s,
+  errors, and the hub's throughput.
+
+After every run the hub's audit is read back: every change sent must be there once
+(applied, lost to a newer write, or rejected), so lost and duplicated changes are counted,
+not assumed. Nothing here is a test; no number is asserted.
+"""
+
+import argparse
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Every long-lived process started here, so that a benchmark that fails leaves none behind.
+STARTED = []
+
+
+def start(command, **options):
+    process = subprocess.Popen(command, **options)
+    STARTED.append(process)
+    return process
+
+
+class Hub:
+    """`district-hub serve` on a free loopback port, over a store with the notice's tasks and
+    `nodes` enrolled nodes (one commune each, tokens in `tokens`)."""
+
+    def __init__(self, binaries, work, name, nodes, profile=None):
+        self.db = os.path.join(work, name + ".sqlite")
+        self.tokens = os.path.join(work, name + ".tokens")
+        hub = os.path.join(binaries, "district-hub")
+        subprocess.run([hub, "tasks", "import", "--db", self.db, os.path.join(REPOSITORY, "config/tasks.json")],
+                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([os.path.join(binaries, "sync-bench"), "enroll", str(nodes), "--db", self.db,
+                        "--tokens", self.tokens], check=True)
+        self.log = open(os.path.join(work, name + ".log"), "w")
+        self.process = start([hub, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
+                                        stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.process.stdout.readline()
+        if "listening on " not in line:
+            raise SystemExit("district-hub did not start; see " + self.log.name)
+        self.url = line.split("listening on ", 1)[1].strip()
+        # `--profile DIR`: perf samples the hub's stacks while it serves (perf report -i DIR/NAME.perf).
+        self.perf = profile and start(
+            ["perf", "record", "-F", "499", "-g", "-o", os.path.join(profile, name + ".perf"), "-p", str(self.process.pid)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def token_lines(self):
+        with open(self.tokens) as tokens:
+            return [line.strip() for line in tokens if line.strip()]
+
+    def cpu_seconds(self):
+        """User and system CPU time the hub has used so far."""
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        """SIGTERM, wait; returns the hub's peak RSS in MB while it served."""
+        if self.perf:
+            self.perf.send_signal(signal.SIGINT)
+            self.perf.wait()
+        peak = peak_rss_mb(self.process.pid)
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait()
+        self.log.close()
+        if self.process.returncode != 0:
+            raise SystemExit(f"district-hub exited with {self.process.returncode}; see {self.log.name}")
+        return peak
+
+
+def peak_rss_mb(pid):
+    """The process's peak resident set (VmHWM) so far, in MB, or None once it has gone.
+
+    Not `wait4`'s ru_maxrss: a child's ru_maxrss starts from its parent's size at fork (the
+    kernel carries the old address space's high-water mark across exec), and this Python
+    process is large after filling a backlog."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        return None
+    return None
+
+
+def run_watching_rss(command):
+    """Runs `command` to its end; returns (exit status, seconds, peak RSS in MB). The
+    high-water mark is read every 20 ms; the last reading before exit is the peak."""
+    started = time.monotonic()
+    process = start(command, stdout=subprocess.DEVNULL)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, peak_rss_mb(process.pid) or 0.0)
+        time.sleep(0.02)
+    return process.returncode, time.monotonic() - started, peak
+
+
+def push(binaries, work, hub, tokens, processes, changes, batch):
+    """Runs `processes` sync-bench push processes sharing `tokens`, each node pushing `changes`;
+    all start together. Returns their merged tallies."""
+    slices = [tokens[index::processes] for index in range(processes)]
+    start_at = int(time.time() * 1000) + 1000 + 3 * len(tokens)
+    children = []
+    for index, part in enumerate(slice for slice in slices if slice):
+        path = os.path.join(work, f"push-{index}.tokens")
+        with open(path, "w") as file:
+            file.write("\n".join(part) + "\n")
+        children.append(start(
+            [os.path.join(binaries, "sync-bench"), "push", str(changes), "--hub", hub.url, "--tokens", path,
+             "--batch", str(batch), "--start-at", str(start_at)], stdout=subprocess.PIPE, text=True))
+    results = []
+    for child in children:
+        output, _ = child.communicate()
+        if child.returncode != 0:
+            raise SystemExit(f"sync-bench push exited with {child.returncode}")
+        results.append(json.loads(output.strip().splitlines()[-1]))
+    merged = {key: sum(result[key] for result in results)
+              for key in ("acked", "exchanges", "slow_down", "errors", "gave_up", "cpu_s")}
+    merged["seconds"] = (max(r["ended_ms"] for r in results) - min(r["started_ms"] for r in results)) / 1000
+    merged["latencies_ms"] = sorted(latency for result in results for latency in result["latencies_ms"])
+    return merged
+
+
+def audit_check(db, nodes, expected_per_node):
+    """Reads the hub's audit: (changes missing, changes recorded more than once, rejected)."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    found = {node: (0, 0, 0) for node in nodes}
+    for node, rows, distinct, rejected in connection.execute(
+            "SELECT node, count(*), count(DISTINCT seq), sum(outcome = 'rejected') FROM audit "
+            "WHERE seq IS NOT NULL AND outcome <> 'duplicate' GROUP BY node"):
+        if node in found:
+            found[node] = (rows, distinct, rejected)
+    connection.close()
+    missing = sum(expected_per_node - distinct for _, distinct, _ in found.values())
+    doubled = sum(rows - distinct for rows, distinct, _ in found.values())
+    rejected = sum(rejected for _, _, rejected in found.values())
+    return missing, doubled, rejected
+
+
+def node_ids(tokens):
+    return [token.split(".", 1)[0] for token in tokens]
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return None
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * fraction))]
+
+
+def hub_ingest(args):
+    """N nodes in several processes push `ingest_changes` each to one hub."""
+    hub = Hub(args.bin, args.work, "ingest", args.ingest_nodes, args.profile)
+    tokens = hub.token_lines()
+    cpu = hub.cpu_seconds()
+    tally = push(args.bin, args.work, hub, tokens, args.ingest_processes, args.ingest_changes, args.batch)
+    cpu = hub.cpu_seconds() - cpu
+    rss = hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.ingest_changes)
+    sent = args.ingest_nodes * args.ingest_changes
+    return {
+        "hub_ingest_changes_per_s": round(sent / tally["seconds"]),
+        "hub_ingest_changes": sent,
+        "hub_ingest_nodes": args.ingest_nodes,
+        "hub_ingest_exchange_p50_ms": round(percentile(tally["latencies_ms"], 0.5), 1),
+        "hub_ingest_nodes_rss_mb": round(rss, 1),
+        "hub_ingest_lost": missing,
+        "hub_ingest_duplicated": doubled,
+        "hub_ingest_rejected": rejected,
+        "hub_ingest_errors": tally["errors"],
+        "hub_ingest_unacked": sent - tally["acked"],
+        "hub_ingest_seconds": round(tally["seconds"], 2),
+        "hub_ingest_hub_cpu_s": round(cpu, 2),
+        "hub_ingest_clients_cpu_s": round(tally["cpu_s"], 2),
+    }
+
+
+def fill_agent(db, count, node):
+    """A backlog of `count` progress edits, written the way `Store.record` writes them (field,
+    outbox row, clock high-water) but in transactions of 100,000: the per-write API takes
+    minutes for a million, and the drain is what is measured here."""
+    actor = "Nguyễn Văn An"
+    first_wall = 1_700_000_000_000
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA journal_mode = WAL")
+    commune = connection.execute("SELECT value FROM meta WHERE key = 'agent.commune'").fetchone()[0]
+
+    def change(index):
+        task = f"4.{index % 5 + 1}"
+        if index % 2 == 0:
+            return (f"{commune}/{task}", "note", f"Đã thực hiện bước {index}")
+        return (f"{commune}/{task}", "percent", index % 101)
+
+    now = int(time.time() * 1000)
+    for start in range(0, count, 100_000):
+        rows = [("progress", *change(index), first_wall + index, 0, actor, now)
+                for index in range(start, min(start + 100_000, count))]
+        with connection:
+            connection.executemany("INSERT INTO outbox(collection, record, field, value, wall, counter, actor, created_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    latest = {}
+    for index in range(max(0, count - 10), count):
+        record, field, value = change(index)
+        latest[(record, field)] = (value, first_wall + index)
+    with connection:
+        for (record, field), (value, wall) in latest.items():
+            connection.execute("INSERT OR REPLACE INTO fields(collection, record, field, value, wall, counter, node, actor) "
+                               "VALUES ('progress', ?, ?, ?, ?, 0, ?, ?)", (record, field, value, wall, node, actor))
+        connection.execute("UPDATE clock SET wall = max(wall, ?), counter = 0 WHERE id = 1", (first_wall + count,))
+    connection.close()
+
+
+def agent_drain(args):
+    """A real agent drains a backlog of `drain` changes to a fresh hub."""
+    hub = Hub(args.bin, args.work, "drain", 1, args.profile)
+    token = hub.token_lines()[0]
+    node, commune, _ = token.split(".")
+    token_file = os.path.join(args.work, "agent.token")
+    with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as file:
+        file.write(token + "\n")
+    agent = os.path.join(args.bin, "commune-agent")
+    db = os.path.join(args.work, "agent.sqlite")
+    subprocess.run([agent, "init", "--db", db, "--hub", hub.url, "--commune", commune, "--token-file", token_file],
+                   check=True, stdout=subprocess.DEVNULL)
+    fill_agent(db, args.drain, node)
+    cpu = hub.cpu_seconds()
+    status, seconds, agent_rss = run_watching_rss([agent, "sync", "--db", db])
+    cpu = hub.cpu_seconds() - cpu
+    if status != 0:
+        raise SystemExit(f"commune-agent sync exited with {status}")
+    hub_rss = hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, [node], args.drain)
+    return {
+        "agent_drain_rss_mb": round(agent_rss, 1),
+        "agent_drain_changes": args.drain,
+        "agent_drain_changes_per_s": round(args.drain / seconds),
+        "hub_ingest_rss_mb": round(hub_rss, 1),
+        "agent_drain_seconds": round(seconds, 1),
+        "agent_drain_hub_cpu_s": round(cpu, 2),
+        "agent_drain_lost": missing,
+        "agent_drain_duplicated": doubled,
+        "agent_drain_rejected": rejected,
+    }
+
+
+def listen_overflows():
+    """The kernel's count of connections dropped because a listen queue was full (every
+    socket of the machine; nothing else listens much during a run)."""
+    with open("/proc/net/netstat") as netstat:
+        names, values = [line.split() for line in netstat if line.startswith("TcpExt:")][:2]
+    return int(values[names.index("ListenOverflows")])
+
+
+def many_nodes(args):
+    """`many_nodes` nodes sync `many_changes` each, all at once."""
+    hub = Hub(args.bin, args.work, "many", args.many_nodes, args.profile)
+    tokens = hub.token_lines()
+    overflows, cpu = listen_overflows(), hub.cpu_seconds()
+    tally = push(args.bin, args.work, hub, tokens, args.many_processes, args.many_changes, args.batch)
+    overflows, cpu = listen_overflows() - overflows, hub.cpu_seconds() - cpu
+    hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.many_changes)
+    return {
+        "many_nodes": args.many_nodes,
+        "many_nodes_p50_ms": round(percentile(tally["latencies_ms"], 0.5), 1),
+        "many_nodes_p99_ms": round(percentile(tally["latencies_ms"], 0.99), 1),
+        "many_nodes_changes_per_s": round(args.many_nodes * args.many_changes / tally["seconds"]),
+        "many_nodes_seconds": round(tally["seconds"], 2),
+        "many_nodes_hub_cpu_s": round(cpu, 2),
+        "many_nodes_clients_cpu_s": round(tally["cpu_s"], 2),
+        "many_nodes_429": tally["slow_down"],
+        "many_nodes_listen_overflows": overflows,
+        "many_nodes_errors": tally["errors"],
+        "many_nodes_gave_up": tally["gave_up"],
+        "many_nodes_unacked": args.many_nodes * args.many_changes - tally["acked"],
+        "many_nodes_lost": missing,
+        "many_nodes_duplicated": doubled,
+        "many_nodes_rejected": rejected,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True, help="the folder of district-hub, commune-agent and sync-bench")
+    parser.add_argument("--work", required=True, help="an empty folder for the stores")
+    parser.add_argument("--batch", type=int, default=500, help="changes per exchange (the agent's default)")
+    parser.add_argument("--ingest-nodes", type=int, default=8)
+    parser.add_argument("--ingest-processes", type=int, default=4)
+    parser.add_argument("--ingest-changes", type=int, default=125_000, help="per node")
+    parser.add_argument("--drain", type=int, default=1_000_000)
+    parser.add_argument("--many-nodes", type=int, default=1000)
+    parser.add_argument("--many-processes", type=int, default=4)
+    parser.add_argument("--many-changes", type=int, default=50, help="per node")
+    parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record -g)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a change was lost, recorded twice or refused, or a node gave up (the CI smoke)")
+    parser.add_argument("--only", choices=["ingest", "drain", "many"], help="run one benchmark")
+    args = parser.parse_args()
+    result = {}
+    try:
+        for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes)):
+            if args.only in (None, name):
+                print(f"end_to_end: {name}", file=sys.stderr)
+                result.update(benchmark(args))
+    finally:
+        for process in STARTED:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    print(json.dumps(result, sort_keys=True))
+    # Not a timing: a benchmark that loses or doubles a change has found a bug.
+    wrong = {key: value for key, value in result.items()
+             if key.endswith(("_lost", "_duplicated", "_rejected", "_gave_up", "_errors", "_unacked")) and value}
+    if args.check and wrong:
+        raise SystemExit(f"end_to_end: changes went wrong: {wrong}")
+
+
+if __name__ == "__main__":
+    main()
