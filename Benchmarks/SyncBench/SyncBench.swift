@@ -13,8 +13,7 @@ enum SyncBench {
             return
         }
         guard let command = arguments.first, let count = arguments.dropFirst().first.flatMap(Int.init) else {
-            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire|enroll|push COUNT [--option value…] | empty-hub PATH
-".utf8))
+            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire|enroll|push COUNT [--option value…] | empty-hub PATH\n".utf8))
             exit(64)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-bench-\(UUID().uuidString)")
