@@ -23,7 +23,7 @@ struct StorageFaultTests {
         for round in 0..<Self.iterations {
             for task in 1...5 {
                 try setup.workspace.succeed(Binaries.agent, ["progress", "4.\(task)", "--db", setup.agentDB, "--status", "in_progress",
-                                                             "--percent", "\(round * 5 + task)", "--by", "Nguyễn Văn An"])
+                                                             "--percent", "\((round * 5 + task) % 100)", "--by", "Nguyễn Văn An"])
             }
             let auditBefore = try hubAudit(setup).count
             let pending = try Store(path: setup.agentDB, create: false).agentSyncState().pending
