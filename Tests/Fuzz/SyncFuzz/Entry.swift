@@ -2,11 +2,26 @@ import Foundation
 
 #if FUZZING
 /// libFuzzer's entry point: built with `-sanitize=fuzzer -DFUZZING` (see scripts/fuzz), the
-/// fuzzer supplies `main` and calls this for every input it makes.
+/// fuzzer calls this for every input it makes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     SyncFuzz.check(Data(bytes: bytes, count: count))
     return 0
+}
+
+/// libFuzzer's driver, which its own `main` would call.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable's `main` to `<module>_main`, so libFuzzer's `main` never runs:
+/// this one hands the command line to libFuzzer's driver instead.
+@_cdecl("sync_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var argc = argc
+    var argv = argv
+    return runFuzzerDriver(&argc, &argv, fuzzOneInput)
 }
 #else
 /// Without libFuzzer (a plain `swift build`, which CI runs), the target replays the files or
