@@ -5,8 +5,10 @@ import Testing
 /// The disk refuses writes under the real binaries: the agent's CLI, the agent's daemon and the
 /// hub. The fault is a file size limit (RLIMIT_FSIZE) lowered on the running process with
 /// `prlimit`, which needs no privilege: every write past the limit fails (EFBIG), as on a full
-/// or failing disk, and raising the limit again is "space returns". The processes ignore
-/// SIGXFSZ, as the systemd units leave it (so the write fails instead of killing the process).
+/// or failing disk, and raising the limit again is "space returns". The processes are started
+/// with SIGXFSZ ignored: only the limit raises that signal (a full disk just fails the write),
+/// so ignoring it leaves the failed write that a full disk gives. The daemons' logs are files
+/// here, so their lines are lost while the limit holds: the checks read the stores instead.
 /// Afterwards: the write was refused with a clear error, nothing is half-written
 /// (`integrity_check`, outbox and audit consistent), no daemon died, and everything syncs once
 /// space returns. `STORAGE_ITERATIONS` repeats the fault (`scripts/storage-suite`).
