@@ -84,6 +84,14 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/FaultProxy"
         ),
+        /// A libFuzzer target on the sync request decoder and the hub's merge (scripts/fuzz builds
+        /// it with `-sanitize=fuzzer -DFUZZING`); a plain build gives a program that replays the
+        /// seed corpus in Tests/Fuzz/corpus, which scripts/test runs. Never packaged.
+        .executableTarget(
+            name: "sync-fuzz",
+            dependencies: ["SyncCore"],
+            path: "Tests/Fuzz/SyncFuzz"
+        ),
         /// What several test targets share: a small browser for the web screens.
         .target(
             name: "TestSupport",

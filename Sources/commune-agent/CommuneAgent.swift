@@ -39,7 +39,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as SyncError {
-        FileHandle.standardError.write(Data("Lỗi: \(error.officerMessage) [\(error.code)]\n".utf8))
+        // `try?`: on a full disk stderr may be unwritable too, and the exit code must still come.
+        try? FileHandle.standardError.write(contentsOf: Data("Lỗi: \(error.officerMessage) [\(error.code)]\n".utf8))
         switch error.code {
         case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized: throw ExitCode(65)
         case .hubUnreachable, .draining, .slowDown: throw ExitCode(69)

@@ -36,7 +36,9 @@ public struct KeyValueLogHandler: LogHandler {
         for key in merged.keys.sorted() {
             line += " \(key)=\(Self.quoted("\(merged[key]!)"))"
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        // A log line that cannot be written (stderr on a full disk, a closed pipe) is dropped:
+        // `write(_:)` would trap and take the daemon down for want of a log line.
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
     }
 
     private static func quoted(_ value: String) -> String {

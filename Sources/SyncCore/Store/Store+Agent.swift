@@ -94,6 +94,10 @@ extension Store {
     @discardableResult
     public func record(_ writes: [FieldWrite], actor: String, node: String) throws -> [FieldChange] {
         precondition(!writes.isEmpty, "record needs at least one write")
+        // One stamp for all: the same field twice would leave this replica with the last value
+        // and the hub with the first (an equal stamp is a duplicate there), so they would differ.
+        precondition(Set(writes.map { FieldKey(collection: $0.collection, record: $0.record, field: $0.field) }).count == writes.count,
+                     "record writes each field at most once")
         return try write { db in
             var clockState = try clockState(db)
             clockState.last = clock.tick(after: clockState.last, offset: clockState.offset)

@@ -225,6 +225,11 @@ extension Store {
         guard request.commune == identity.commune else {
             throw SyncError(.forbidden, "the token belongs to commune \(identity.commune), not \(request.commune)")
         }
+        // The node's clock only feeds the offset the hub records (its clock minus this one):
+        // a value no PC shows, such as Int64.min, would overflow that subtraction.
+        guard (0..<(1 << 53)).contains(request.clock) else {
+            throw SyncError(.invalidInput, "the node's clock must be milliseconds since 1970, not \(request.clock)")
+        }
         guard request.changes.count <= SyncProtocol.maxChangesPerBatch else {
             throw SyncError(.tooLarge, "at most \(SyncProtocol.maxChangesPerBatch) changes per request")
         }

@@ -32,7 +32,22 @@ public final class Store: Sendable {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw SyncError(.storage, "cannot open store \(path): \(error.message ?? error.description)")
+            throw Self.storageError(error, "cannot open store \(path)")
+        }
+    }
+
+    /// SQLite's failure as a `SyncError`. A full disk and an I/O error are named as such: the
+    /// remedy (free space, check the disk) is the operator's, and the transaction that failed
+    /// was rolled back whole, which the message says so nobody goes looking for half a write.
+    static func storageError(_ error: DatabaseError, _ doing: String) -> SyncError {
+        let detail = error.message ?? error.description
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return SyncError(.storage, "\(doing): the disk is full (\(detail)); nothing was written")
+        case .SQLITE_IOERR:
+            return SyncError(.storage, "\(doing): I/O error, or a file size limit reached (\(detail)); nothing was written")
+        default:
+            return SyncError(.storage, "\(doing): \(detail)")
         }
     }
 
@@ -41,7 +56,7 @@ public final class Store: Sendable {
         do {
             return try pool.write(body)
         } catch let error as DatabaseError {
-            throw SyncError(.storage, "store write failed: \(error.message ?? error.description)")
+            throw Self.storageError(error, "store write failed")
         }
     }
 
@@ -50,7 +65,7 @@ public final class Store: Sendable {
         do {
             return try await pool.write(body)
         } catch let error as DatabaseError {
-            throw SyncError(.storage, "store write failed: \(error.message ?? error.description)")
+            throw Self.storageError(error, "store write failed")
         }
     }
 
@@ -58,7 +73,7 @@ public final class Store: Sendable {
         do {
             return try await pool.read(body)
         } catch let error as DatabaseError {
-            throw SyncError(.storage, "store read failed: \(error.message ?? error.description)")
+            throw Self.storageError(error, "store read failed")
         }
     }
 
@@ -66,7 +81,7 @@ public final class Store: Sendable {
         do {
             return try pool.read(body)
         } catch let error as DatabaseError {
-            throw SyncError(.storage, "store read failed: \(error.message ?? error.description)")
+            throw Self.storageError(error, "store read failed")
         }
     }
 
@@ -75,7 +90,7 @@ public final class Store: Sendable {
         do {
             _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         } catch let error as DatabaseError {
-            throw SyncError(.storage, "checkpoint failed: \(error.message ?? error.description)")
+            throw Self.storageError(error, "checkpoint failed")
         }
     }
 

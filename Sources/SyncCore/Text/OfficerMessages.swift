@@ -19,7 +19,7 @@ extension SyncError {
         case .hubError, .tooLarge:
             return "Máy chủ huyện gặp lỗi khi nhận dữ liệu; sẽ thử lại sau. Nếu lỗi kéo dài, hãy báo bộ phận CNTT của huyện. (\(message))"
         case .storage:
-            return "Lỗi ghi dữ liệu trên máy này; hãy báo bộ phận CNTT. (\(message))"
+            return "Không ghi được vào kho dữ liệu trên máy này (ổ đĩa đầy hoặc lỗi đọc ghi); lần ghi này bị hủy trọn vẹn, không có gì bị ghi dở. Hãy báo bộ phận CNTT giải phóng dung lượng hoặc kiểm tra ổ đĩa rồi ghi lại. (\(message))"
         default:
             return message
         }

@@ -21,6 +21,10 @@ public struct CurlSyncTransport: SyncTransport {
         ])
         guard reply.status == 200 else {
             if let failure = try? JSONDecoder().decode(ErrorBody.self, from: reply.body) {
+                // A 500 is the hub's own trouble whatever its code: its `storage` is not this PC's disk.
+                guard reply.status != 500 else {
+                    throw SyncError(.hubError, "the hub failed: \(failure.error.code): \(failure.error.message)", retryAfter: reply.retryAfter)
+                }
                 throw SyncError(SyncError.Code(rawValue: failure.error.code), failure.error.message, retryAfter: reply.retryAfter)
             }
             throw SyncError(Self.code(ofStatus: reply.status), "the hub answered HTTP \(reply.status)", retryAfter: reply.retryAfter)

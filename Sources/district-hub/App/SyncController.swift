@@ -37,12 +37,7 @@ struct SyncController {
             throw SyncError(.tooLarge, "the request body is over \(SyncProtocol.maxCompressedBodyBytes) bytes")
         }
         metrics.bodyBytes(collected.readableBytes, direction: "in")
-        var body = Data(buffer: collected)
-        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
-            guard encoding == "gzip" else { throw SyncError(.invalidInput, "unsupported Content-Encoding \(encoding)") }
-            body = try Gzip.decompress(body, maxBytes: SyncProtocol.maxInflatedBodyBytes)
-        }
-        let syncRequest = try WireCoding.decode(SyncRequest.self, from: body)
+        let syncRequest = try SyncRequestBody.decode(Data(buffer: collected), contentEncoding: request.headers[.contentEncoding])
         let result = try await store.exchange(syncRequest, from: identity)
         metrics.changes(result)
         metrics.node(commune: identity.commune, seenAt: Date(), clockOffsetMs: result.response.clock - syncRequest.clock)

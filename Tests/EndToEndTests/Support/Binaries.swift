@@ -111,10 +111,14 @@ class DaemonProcess {
 final class HubProcess: DaemonProcess {
     private(set) var port = 0
 
-    /// Starts the hub on `port` (0: a free one) and waits until it says it listens.
-    init(workspace: Workspace, db: String, port: Int = 0, environment: [String: String] = [:]) throws {
-        try super.init(workspace: workspace, binary: Binaries.hub,
-                       arguments: ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"], environment: environment)
+    /// Starts the hub on `port` (0: a free one) and waits until it says it listens; with
+    /// `ignoringFileSizeSignal`, through `sh` so a write past a file size limit fails instead
+    /// of killing it (see `StorageFaultTests`).
+    init(workspace: Workspace, db: String, port: Int = 0, environment: [String: String] = [:], ignoringFileSizeSignal: Bool = false) throws {
+        let arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)"]
+        try super.init(workspace: workspace, binary: ignoringFileSizeSignal ? "/bin/sh" : Binaries.hub,
+                       arguments: ignoringFileSizeSignal ? shellIgnoringFileSizeSignal(Binaries.hub, arguments) : arguments,
+                       environment: environment)
         let deadline = Date().addingTimeInterval(30)
         while true {
             let text = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""

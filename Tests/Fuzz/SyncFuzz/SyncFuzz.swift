@@ -1,0 +1,111 @@
+import Foundation
+import SyncCore
+
+/// What one fuzz input goes through: the hub's reading of a request body (`SyncRequestBody`,
+/// gzip'd when the input starts like gzip), and for a body that decodes, the merge into a throwaway hub store
+/// under a node enrolled for it. Any crash, any error that is not a 4xx `SyncError`, or a
+/// broken invariant stops the fuzzer with the input that did it.
+///
+/// Invariants checked after a merge: the exchange answered 4xx or acknowledged the whole
+/// batch; replaying the same batch changes no field and applies nothing (idempotence); and
+/// the hub's clock never runs ahead of its physical clock by more than the allowed drift.
+enum SyncFuzz {
+    /// The hub store the merges go into, renewed every `renewEvery` inputs so it stays small.
+    nonisolated(unsafe) private static var hub: (store: Store, directory: URL)?
+    nonisolated(unsafe) private static var inputs = 0
+    private static let renewEvery = 2_000
+
+    static func check(_ input: Data) {
+        let request: SyncRequest
+        do {
+            let encoding = input.starts(with: [0x1F, 0x8B]) ? "gzip" : nil
+            request = try SyncRequestBody.decode(input, contentEncoding: encoding)
+        } catch {
+            expectClientError(error, "decoding")
+            return
+        }
+        merge(request)
+    }
+
+    /// Merges `request` as if an enrolled node of its commune (or long-dong) had sent it.
+    private static func merge(_ request: SyncRequest) {
+        let store = hubStore()
+        let commune = Identifiers.isCommuneCode(request.commune) ? request.commune : "long-dong"
+        let enrollment: Enrollment
+        do {
+            enrollment = try store.enroll(commune: commune, name: nil, label: "fuzz")
+        } catch {
+            fail("enrolling \(commune): \(error)")
+        }
+        var request = request
+        request.node = enrollment.node
+        request.commune = enrollment.commune
+        let identity: NodeIdentity
+        do {
+            identity = try store.authenticate(token: enrollment.token)
+        } catch {
+            fail("authenticating a fresh token: \(error)")
+        }
+        let result: ExchangeResult
+        do {
+            result = try store.exchange(request, from: identity)
+        } catch {
+            expectClientError(error, "merging")
+            return
+        }
+        guard let lastSeq = request.changes.last?.seq else { return }
+        if result.response.acked != lastSeq {
+            fail("acknowledged \(result.response.acked) of a batch ending at \(lastSeq)")
+        }
+        do {
+            let before = try store.allFields().mapValues { "\($0.value)@\($0.stamp)" }
+            let replay = try store.exchange(request, from: identity)
+            if replay.applied != 0 || replay.response.acked != lastSeq {
+                fail("a replayed batch applied \(replay.applied) changes, acknowledged \(replay.response.acked)")
+            }
+            if try store.allFields().mapValues({ "\($0.value)@\($0.stamp)" }) != before {
+                fail("a replayed batch changed the hub's fields")
+            }
+            let clock = try store.clockHighWater()
+            let limit = PhysicalClock.system.now() + HybridLogicalClock().maxDrift
+            if clock.wall > limit {
+                fail("the hub's clock \(clock) ran ahead of its physical clock")
+            }
+        } catch {
+            fail("replaying: \(error)")
+        }
+    }
+
+    /// The throwaway hub store: tasks assigned to every commune, so progress writes can land.
+    private static func hubStore() -> Store {
+        inputs += 1
+        if let hub, inputs % renewEvery != 0 { return hub.store }
+        if let old = hub { try? FileManager.default.removeItem(at: old.directory) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-fuzz-\(getpid())-\(inputs)")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path)
+            let writes = (1...5).flatMap { task in
+                [FieldWrite(collection: "tasks", record: "4.\(task)", field: "communes", value: .text("*")),
+                 FieldWrite(collection: "tasks", record: "4.\(task)", field: "title", value: .text("Nhiệm vụ 4.\(task)"))]
+            }
+            try store.recordDistrict(writes, actor: "sync-fuzz")
+            hub = (store, directory)
+            return store
+        } catch {
+            fail("creating the hub store: \(error)")
+        }
+    }
+
+    /// Bad input must end in a `SyncError` the hub answers with a 4xx, never a 5xx.
+    private static func expectClientError(_ error: any Error, _ stage: String) {
+        guard let error = error as? SyncError, (400..<500).contains(error.httpStatus) else {
+            fail("\(stage) failed with something other than a 4xx SyncError: \(error)")
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("sync-fuzz: \(message)\n".utf8))
+        abort()
+    }
+}
