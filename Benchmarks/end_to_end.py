@@ -7,7 +7,9 @@ Benchmarks/run calls it and merges the JSON object it prints into the run's resu
 - agent drain: a real `commune-agent sync` drains a backlog of D changes to a fresh hub; the
   peak RSS of both processes is the kernel's high-water mark for them (VmHWM);
 - many nodes: M nodes sync at once (threads in several processes); p99 exchange latency, 429s,
-  errors, and the hub's throughput.
+  errors, and the hub's throughput;
+- slow link: a real agent's backlog through the project's fault-proxy shaping the link (rate,
+  round trip, loss), against the bytes/bandwidth + round trips (handshake, one exchange) bound.
 
 After every run the hub's audit is read back: every change sent must be there once
 (applied, lost to a newer write, or rejected), so lost and duplicated changes are counted,
@@ -22,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Every long-lived process started here, so that a benchmark that fails leaves none behind.
@@ -224,19 +227,26 @@ def fill_agent(db, count, node):
     connection.close()
 
 
-def agent_drain(args):
-    """A real agent drains a backlog of `drain` changes to a fresh hub."""
-    hub = Hub(args.bin, args.work, "drain", 1, args.profile)
+def backlogged_agent(args, hub, url, name, changes):
+    """A real agent store set up for `hub`'s first node, syncing through `url`, with a backlog
+    of `changes`; returns (the agent binary, its store, its node id)."""
     token = hub.token_lines()[0]
     node, commune, _ = token.split(".")
-    token_file = os.path.join(args.work, "agent.token")
+    token_file = os.path.join(args.work, name + ".token")
     with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as file:
         file.write(token + "\n")
     agent = os.path.join(args.bin, "commune-agent")
-    db = os.path.join(args.work, "agent.sqlite")
-    subprocess.run([agent, "init", "--db", db, "--hub", hub.url, "--commune", commune, "--token-file", token_file],
+    db = os.path.join(args.work, name + ".sqlite")
+    subprocess.run([agent, "init", "--db", db, "--hub", url, "--commune", commune, "--token-file", token_file],
                    check=True, stdout=subprocess.DEVNULL)
-    fill_agent(db, args.drain, node)
+    fill_agent(db, changes, node)
+    return agent, db, node
+
+
+def agent_drain(args):
+    """A real agent drains a backlog of `drain` changes to a fresh hub."""
+    hub = Hub(args.bin, args.work, "drain", 1, args.profile)
+    agent, db, node = backlogged_agent(args, hub, hub.url, "agent", args.drain)
     cpu = hub.cpu_seconds()
     status, seconds, agent_rss = run_watching_rss([agent, "sync", "--db", db])
     cpu = hub.cpu_seconds() - cpu
@@ -254,6 +264,62 @@ def agent_drain(args):
         "agent_drain_lost": missing,
         "agent_drain_duplicated": doubled,
         "agent_drain_rejected": rejected,
+    }
+
+
+def hub_body_bytes(hub):
+    """The sync bodies the hub received and sent so far, as they crossed the wire (gzip'd),
+    from its /metrics."""
+    with urllib.request.urlopen(hub.url + "/metrics") as reply:
+        text = reply.read().decode()
+    total = 0
+    for line in text.splitlines():
+        if line.startswith("sync_body_bytes_total"):
+            total += float(line.split()[-1])
+    return total
+
+
+def slow_link(args):
+    """An agent's backlog of `slow_changes` over a shaped link: the project's fault-proxy at
+    `slow_kbit` each way, `slow_rtt_ms` round trip and `slow_loss_percent` of segments lost.
+    The bound is what no exchange over TCP can beat on that link: the sync bodies of both
+    directions (gzip'd, as the hub counted them; HTTP headers left out, so the bound is if
+    anything too low) at the link's rate, plus two round trips: the TCP handshake and one
+    request and its answer."""
+    hub = Hub(args.bin, args.work, "slow", 1, args.profile)
+    proxy_log = open(os.path.join(args.work, "slow-proxy.log"), "w")
+    host_port = hub.url.split("://", 1)[1]
+    proxy = start([os.path.join(args.bin, "fault-proxy"), "--target", host_port, "--seed", "7",
+                   "--rate-kbit", str(args.slow_kbit), "--rtt-ms", str(args.slow_rtt_ms),
+                   "--loss-percent", str(args.slow_loss_percent)],
+                  stdout=subprocess.PIPE, stderr=proxy_log, text=True)
+    port = int(proxy.stdout.readline())
+    agent, db, node = backlogged_agent(args, hub, f"http://127.0.0.1:{port}", "slow-agent", args.slow_changes)
+    before = hub_body_bytes(hub)
+    started = time.monotonic()
+    sync = subprocess.run([agent, "sync", "--db", db, "--verbose"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    seconds = time.monotonic() - started
+    if sync.returncode != 0:
+        raise SystemExit(f"commune-agent sync over the slow link exited with {sync.returncode}: {sync.stderr[-2000:]}")
+    exchanges = sync.stderr.count("sync.exchange")
+    body_bytes = hub_body_bytes(hub) - before
+    bound = body_bytes * 8 / (args.slow_kbit * 1000) + 2 * args.slow_rtt_ms / 1000
+    proxy.terminate()
+    proxy.wait()
+    proxy_log.close()
+    hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, [node], args.slow_changes)
+    return {
+        "slow_link_s": round(seconds, 2),
+        "slow_link_bound_s": round(bound, 2),
+        "slow_link_ratio_to_bound": round(seconds / bound, 2),
+        "slow_link_changes": args.slow_changes,
+        "slow_link_exchanges": exchanges,
+        "slow_link_body_bytes": int(body_bytes),
+        "slow_link_lost": missing,
+        "slow_link_duplicated": doubled,
+        "slow_link_rejected": rejected,
     }
 
 
@@ -305,14 +371,18 @@ def main():
     parser.add_argument("--many-nodes", type=int, default=1000)
     parser.add_argument("--many-processes", type=int, default=4)
     parser.add_argument("--many-changes", type=int, default=50, help="per node")
+    parser.add_argument("--slow-changes", type=int, default=10_000)
+    parser.add_argument("--slow-kbit", type=float, default=256)
+    parser.add_argument("--slow-rtt-ms", type=float, default=300)
+    parser.add_argument("--slow-loss-percent", type=float, default=2)
     parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record -g)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a change was lost, recorded twice or refused, or a node gave up (the CI smoke)")
-    parser.add_argument("--only", choices=["ingest", "drain", "many"], help="run one benchmark")
+    parser.add_argument("--only", choices=["ingest", "drain", "many", "slow"], help="run one benchmark")
     args = parser.parse_args()
     result = {}
     try:
-        for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes)):
+        for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes), ("slow", slow_link)):
             if args.only in (None, name):
                 print(f"end_to_end: {name}", file=sys.stderr)
                 result.update(benchmark(args))
