@@ -143,7 +143,10 @@ struct NetworkFaultTests {
     @Test("a request or a reply stalled at 10 B/s: the agent gives up on the low-speed limit and retries")
     func stalls() throws {
         let line = try Line(["--stall-probability", "0.5"])
-        let failures = try line.rounds(of: 300, environment: ["AGENT_HTTP_LOW_SPEED_TIME": "1"]) {
+        // libcurl judges the speed over its last five seconds, so a fast start hides a stall
+        // for a while: small rounds and a higher floor make each stall cost seconds, not ten.
+        let limits = ["AGENT_HTTP_LOW_SPEED_TIME": "1", "AGENT_HTTP_LOW_SPEED_LIMIT": "500"]
+        let failures = try line.rounds(of: 50, environment: limits) {
             line.proxy.faults("stall", "direction=request") > 0 && line.proxy.faults("stall", "direction=reply") > 0
         }
         #expect(failures.contains { $0.stderr.contains("too slow") }, "seed \(line.seed)")

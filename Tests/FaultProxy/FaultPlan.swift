@@ -26,8 +26,6 @@ struct Shaping: Sendable {
     var retransmissionTimeout = Duration.milliseconds(200)
 
     static let segmentBytes = 1460
-
-    var isIdentity: Bool { rateKbit == 0 && oneWay == .zero && lossPercent == 0 }
 }
 
 /// Which way bytes flow: the agent's request to the hub, or the hub's reply.

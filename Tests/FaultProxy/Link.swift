@@ -21,7 +21,8 @@ final class Link: @unchecked Sendable {
     private let shaping: Shaping
     /// The most bytes queued before the reader stops reading, so the sender feels the slow
     /// link (TCP back-pressure) instead of an endless buffer: 64 KiB or the bandwidth-delay
-    /// product, whichever is larger.
+    /// product, whichever is larger. Without a rate, large enough (4 MiB) that the delay
+    /// alone does not cap the throughput.
     private let window: Int
 
     private let condition = NSCondition()
@@ -51,7 +52,7 @@ final class Link: @unchecked Sendable {
         self.firstDelay = firstDelay
         self.random = random
         let bandwidthDelay = Int(shaping.rateKbit * 1000 / 8 * (shaping.oneWay * 2).inSeconds)
-        window = max(64 << 10, bandwidthDelay)
+        window = shaping.rateKbit > 0 ? max(64 << 10, bandwidthDelay) : 4 << 20
     }
 
     /// Wakes both threads: the connection is closing.
