@@ -11,6 +11,13 @@ struct FaultSettings: Sendable {
     /// Requests whose body is larger are answered 413, like a front proxy's body limit.
     var maxBodyBytes: Int?
     var shaping = Shaping()
+
+    /// Faults are drawn per connection, and the agent keeps its connection for the next
+    /// exchange: with any fault on, the proxy closes a connection once its reply is through,
+    /// so every exchange draws its own. Shaping alone keeps connections, as a real link does.
+    var oneExchangePerConnection: Bool {
+        cutProbability + stallProbability + dropReplyProbability + injectProbability > 0 || delay > .zero || maxBodyBytes != nil
+    }
 }
 
 /// The slow rural link: bandwidth per direction, latency, and loss. A proxy cannot drop TCP

@@ -19,8 +19,10 @@ struct FaultProxy: ParsableCommand {
             every fault that strikes is logged on stderr as `fault-proxy: connection=N fault=…`.
 
             The faults that read HTTP (--inject, --max-body-bytes, and the offsets of cuts, stalls \
-            and dropped replies) expect plain HTTP with one exchange per connection, as the agent \
-            makes; shaping works on any TCP, HTTPS included.
+            and dropped replies) expect plain HTTP; with any fault on, a connection is closed once \
+            its first reply is through, so each exchange draws its own fault even though the agent \
+            keeps its connection. Shaping alone keeps connections and works on any TCP, HTTPS \
+            included.
             """)
 
     @Option(help: ArgumentHelp("Where the hub listens.", valueName: "host:port"))

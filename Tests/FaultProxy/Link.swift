@@ -160,7 +160,14 @@ final class Link: @unchecked Sendable {
     private func deliver(_ segment: [UInt8]) -> Bool {
         switch fault {
         case .none:
-            return send(segment[...])
+            guard send(segment[...]) else { return false }
+            delivered += segment.count
+            if direction == .reply, connection.settings.oneExchangePerConnection,
+               let length = condition.withLock({ sniffer.length }), delivered >= length {
+                connection.close()
+                return false
+            }
+            return true
         case .cut(let fraction):
             let offset = self.offset(fraction)
             guard delivered + segment.count > offset else {

@@ -4,8 +4,9 @@ import Foundation
 /// head, as the bytes go by. The faults are placed at offsets within that message (a cut at
 /// 37 % of the reply), and the proxy knows when the hub's reply is complete.
 ///
-/// The agent makes one exchange per connection (a fresh libcurl handle each time), so one
-/// message per direction is all there is to follow. Anything that is not plain HTTP (TLS)
+/// With a fault on, the proxy closes each connection after its first exchange
+/// (`FaultSettings.oneExchangePerConnection`), so one message per direction is all there is to
+/// follow. Anything that is not plain HTTP (TLS)
 /// leaves the length unknown.
 struct MessageSniffer: Sendable {
     /// Head plus body, once the head has been read; nil while unknown.
