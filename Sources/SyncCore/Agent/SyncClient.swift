@@ -18,7 +18,8 @@ public struct SyncSummary: Sendable, Hashable {
 public struct SyncClient: Sendable {
     public let store: Store
     public let transport: any SyncTransport
-    public var batchSize = 500
+    /// Outbox entries per exchange: as many as the hub takes (about 1 MB of JSON at most).
+    public var batchSize = SyncProtocol.maxChangesPerBatch
     public var pullLimit = SyncProtocol.maxChangesPerBatch
     public var logger: Logger
     /// Called after every exchange, from the syncing thread: the daemon pings systemd's

@@ -11,8 +11,11 @@ public enum SyncProtocol {
     /// upgrade its hub before every commune has upgraded its agent.
     public static let supportedVersions = 1...2
     public static let path = "/v1/sync"
-    /// At most this many changes travel in one direction of one exchange.
-    public static let maxChangesPerBatch = 1_000
+    /// At most this many changes travel in one direction of one exchange. Round trips, not
+    /// bytes, dominate a backlog's time on a 3G line (300 ms each, where 10,000 changes are
+    /// about 26 kB gzip'd, 0.8 s at 256 kbit/s), and the hub merges 10,000 in a third of a
+    /// second. The agent also stops a batch at `maxRequestBytes`.
+    public static let maxChangesPerBatch = 10_000
     /// The agent keeps an uncompressed request under this size.
     public static let maxRequestBytes = 1 << 20
     /// The hub refuses compressed bodies over this size, and inflated ones over 8×.

@@ -139,8 +139,9 @@ extension Store {
                 let change = FieldChange(
                     collection: row[1], record: row[2], field: row[3], value: value,
                     stamp: Stamp(hlc: HLC(wall: row[5], counter: UInt32(row[6] as Int64)), node: node), actor: row[7])
-                // A rough upper bound of the entry's JSON; keys and numbers add about 80 bytes.
-                bytes += 80 + change.collection.utf8.count + change.record.utf8.count + change.field.utf8.count
+                // A rough upper bound of the entry's JSON in protocol 2's columns: quotes, commas
+                // and the numbers (differences, mostly short) add about 30 bytes.
+                bytes += 30 + change.collection.utf8.count + change.record.utf8.count + change.field.utf8.count
                     + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
                 if bytes > maxBytes && !entries.isEmpty { break }
                 entries.append(OutboxEntry(seq: row[0], change: change))
