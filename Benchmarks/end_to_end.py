@@ -363,7 +363,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", required=True, help="the folder of district-hub, commune-agent and sync-bench")
     parser.add_argument("--work", required=True, help="an empty folder for the stores")
-    parser.add_argument("--batch", type=int, default=500, help="changes per exchange of the simulated nodes (the agent sends up to 10,000)")
+    parser.add_argument("--batch", type=int, default=10_000, help="changes per exchange of the simulated nodes (as many as the agent sends)")
     parser.add_argument("--ingest-nodes", type=int, default=8)
     parser.add_argument("--ingest-processes", type=int, default=4)
     parser.add_argument("--ingest-changes", type=int, default=125_000, help="per node")
