@@ -222,28 +222,12 @@ struct AbuseHub: Sendable {
 }
 
 func withAbuseHub(_ body: @escaping @Sendable (AbuseHub) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("abuse-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
     let clock = ManualClock(millis: Int64(Date().timeIntervalSince1970 * 1000))
-    let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock.physical))
-    try store.recordDistrict([
-        FieldWrite(collection: "tasks", record: "4.1", field: "communes", value: .text("*")),
-        FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Ban hành quyết định")),
-    ], actor: "test")
     let logs = LogCapture()
     var logger = Logger(label: "hub-abuse") { _ in logs }
     logger.logLevel = .trace
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let app = buildApplication(store: store, host: "127.0.0.1", port: 0, logger: logger, metrics: HubMetrics()) { port in
-        continuation.yield(port)
-    }
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-        try await body(AbuseHub(url: "http://127.0.0.1:\(port)", store: store, clock: clock, logs: logs))
-        group.cancelAll()
+    try await withRunningHub(clock: clock.physical, logger: logger) { url, store in
+        try await body(AbuseHub(url: url, store: store, clock: clock, logs: logs))
     }
 }
 

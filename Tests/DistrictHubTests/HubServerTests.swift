@@ -7,18 +7,24 @@ import Testing
 @testable import district_hub
 
 /// Runs a real hub on a free loopback port for the duration of `body`.
-func withRunningHub(_ body: @escaping @Sendable (_ url: String, _ store: Store) async throws -> Void) async throws {
+/// A real hub on a free loopback port over a fresh store holding task 4.1; its clock and its
+/// logger may be given (the abuse tests move the one and read the other).
+func withRunningHub(clock: PhysicalClock = .system, logger: Logger? = nil,
+                    _ body: @escaping @Sendable (_ url: String, _ store: Store) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path)
+    let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock))
     try store.recordDistrict([
         FieldWrite(collection: "tasks", record: "4.1", field: "communes", value: .text("*")),
         FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Ban hành quyết định")),
     ], actor: "test")
     let (ports, continuation) = AsyncStream<Int>.makeStream()
-    var logger = Logger(label: "hub-test")
-    logger.logLevel = .critical
+    let logger = logger ?? {
+        var quiet = Logger(label: "hub-test")
+        quiet.logLevel = .critical
+        return quiet
+    }()
     let app = buildApplication(store: store, host: "127.0.0.1", port: 0, logger: logger, metrics: HubMetrics()) { port in
         continuation.yield(port)
     }
