@@ -164,6 +164,22 @@ struct NetworkFaultTests {
         try line.checkExactlyOnce()
     }
 
+    @Test("the agent keeps its connection between exchanges: one handshake for several syncs on a shaped link")
+    func connectionKept() throws {
+        let line = try Line(["--rtt-ms", "20"])
+        let agent = try DaemonProcess(workspace: line.setup.workspace, binary: Binaries.agent,
+                                      arguments: ["run", "--db", line.setup.agentDB, "--web", "127.0.0.1:0"],
+                                      environment: ["AGENT_SYNC_INTERVAL": "60", "AGENT_SYNC_AFTER_WRITE": "0.1"])
+        for round in 1...3 {
+            try line.write(1)
+            try waitUntil(timeout: 60) { try line.settled() == round }
+        }
+        #expect(agent.stop() == 0)
+        let accepted = line.proxy.stderr.split(separator: "\n").filter { $0.hasSuffix(" accepted") }.count
+        #expect(accepted == 1, "\(line.proxy.stderr)")
+        try line.checkExactlyOnce()
+    }
+
     @Test("429 and 503 from a front proxy are read by their status: try again later (exit 69), the officer reads that the hub is busy")
     func busyRefusalsByStatus() throws {
         let line = try Line(["--inject", "429,503", "--inject-probability", "1"])

@@ -130,6 +130,7 @@ struct FaultProxy: ParsableCommand {
             var random = SeededRandom(seed: seed, stream: index)
             let fault = ConnectionFault.draw(settings, using: &random)
             let connection = Connection(id: index, client: client, target: target, settings: settings, fault: fault, random: random)
+            connection.log("accepted")
             Thread { connection.run() }.start()
         }
     }
