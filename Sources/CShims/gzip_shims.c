@@ -3,13 +3,19 @@
 #include <string.h>
 #include <zlib.h>
 
-/* windowBits 15 + 16 selects the gzip wrapper rather than raw zlib. */
+/* windowBits 15 + 16 selects the gzip wrapper rather than raw zlib; inflating accepts any window. */
 #define GZIP_WINDOW_BITS (15 + 16)
 
 int cshims_gzip(const uint8_t *input, size_t input_length, int level, uint8_t **output, size_t *output_length) {
+    /* No match reaches back further than the input's start, so a window (and hash table)
+       larger than the input compresses no better, while zlib allocates and clears it for
+       every call: for the hub's answers of a few kB that cost more than compressing them. */
+    int window_bits = 9;
+    while (window_bits < 15 && ((size_t)1 << window_bits) < input_length) window_bits++;
+    int memory_level = window_bits - 7 < 1 ? 1 : window_bits - 7;
     z_stream stream;
     memset(&stream, 0, sizeof stream);
-    if (deflateInit2(&stream, level, Z_DEFLATED, GZIP_WINDOW_BITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    if (deflateInit2(&stream, level, Z_DEFLATED, window_bits + 16, memory_level, Z_DEFAULT_STRATEGY) != Z_OK) {
         return CSHIMS_GZIP_NO_MEMORY;
     }
     size_t capacity = deflateBound(&stream, (uLong)input_length);

@@ -202,6 +202,26 @@ struct HubServerTests {
         }
     }
 
+    @Test("a restarted hub's metrics still say when each commune was last heard from, and 0 for never")
+    func metricsRestoredAtStart() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path,
+                              clock: HybridLogicalClock(physical: PhysicalClock { 1_800_000_000_000 }))
+        let heard = try store.enroll(commune: "long-dong", name: nil, label: nil)
+        _ = try store.enroll(commune: "bac-son", name: nil, label: nil)
+        _ = try store.exchange(SyncRequest(node: heard.node, commune: "long-dong", clock: 1_799_999_997_000, cursor: 0, changes: []),
+                               from: try store.authenticate(token: heard.token))
+
+        let metrics = HubMetrics()
+        metrics.restore(from: try store.nodes())
+        let samples = Set(metrics.exposition().split(separator: "\n").filter { !$0.hasPrefix("#") })
+        #expect(samples.contains(#"sync_commune_last_seen_timestamp_seconds{commune="long-dong"} 1800000000.0"#))
+        #expect(samples.contains(#"sync_commune_clock_offset_seconds{commune="long-dong"} 3.0"#))
+        #expect(samples.contains(#"sync_commune_last_seen_timestamp_seconds{commune="bac-son"} 0.0"#))
+    }
+
     @Test("repeated guessed tokens slow down to 429 with Retry-After")
     func guessingSlowsDown() async throws {
         try await withRunningHub { url, store in

@@ -36,6 +36,21 @@ struct LastWriterWinsTests {
         }
     }
 
+    @Test("against a stored field, the outcome is the same, and the stored node is read only when the clocks tie")
+    func storedField() {
+        for incoming in stamps {
+            for current in stamps {
+                var nodeReads = 0
+                let outcome = LastWriterWins.outcome(incoming: incoming, currentHLC: current.hlc) {
+                    nodeReads += 1
+                    return current.node
+                }
+                #expect(outcome == LastWriterWins.outcome(incoming: incoming, current: current))
+                #expect(nodeReads == (incoming.hlc == current.hlc ? 1 : 0))
+            }
+        }
+    }
+
     @Test("the order is transitive over every triple")
     func transitive() {
         for a in stamps {

@@ -30,6 +30,9 @@ struct StoreTests {
         #expect(try store.integrityCheck() == "ok")
         #expect(try store.pragma("journal_mode") == "wal")
         #expect(try store.pragma("synchronous") == "2")
+        #expect(try store.pragma("cache_size") == "-2000", "SQLite's default page cache, which the agent keeps")
+        try store.setWriterCacheSize(megabytes: 32)
+        #expect(try store.pragma("cache_size") == "-32768")
     }
 
     @Test("a deleted record stays as a tombstone field that syncs like any other")

@@ -104,15 +104,19 @@ public enum Schema {
         return (record[..<slash], record[record.utf8.index(after: slash)...])
     }
 
-    /// Checks that a record id has its collection's shape.
-    public static func validateRecord(_ record: String, in collection: RecordCollection) throws {
+    /// Checks that a record id has its collection's shape. Returns the commune and item of a
+    /// progress or equipment record, so the hub parses each record id once.
+    @discardableResult
+    public static func validateRecord(_ record: String, in collection: RecordCollection) throws -> (commune: Substring, item: Substring)? {
+        var parts: (commune: Substring, item: Substring)?
         let valid: Bool
         switch collection {
         case .communes: valid = Identifiers.isCommuneCode(record)
         case .tasks: valid = Identifiers.isTaskID(record)
         case .progress, .equipment:
             // `<commune>/<task or equipment kind>`; neither part may hold another slash.
-            if let (commune, item) = recordParts(record) {
+            parts = recordParts(record)
+            if let (commune, item) = parts {
                 valid = Identifiers.isCommuneCode(commune)
                     && (collection == .progress ? Identifiers.isTaskID(item) : EquipmentKind(rawValue: String(item)) != nil)
             } else {
@@ -122,6 +126,7 @@ public enum Schema {
         if !valid {
             throw SyncError(.invalidInput, "Mã bản ghi không hợp lệ trong \(collection.rawValue): \(record)")
         }
+        return parts
     }
 
     /// Checks one field's value against its spec. Text must already be NFC.
@@ -129,6 +134,11 @@ public enum Schema {
         guard let spec = fields[collection]?[field] else {
             throw SyncError(.unknownField, "Trường không tồn tại: \(collection.rawValue).\(field)")
         }
+        try validate(value, field: field, spec: spec)
+    }
+
+    /// The same check against a spec the caller has looked up (the hub looks it up once per change).
+    public static func validate(_ value: FieldValue, field: String, spec: FieldSpec) throws {
         func invalid(_ why: String) -> SyncError {
             SyncError(.invalidValue, "Giá trị không hợp lệ cho \(field): \(why)")
         }

@@ -18,4 +18,11 @@ public enum LastWriterWins {
         if incoming == current { return .duplicate }
         return incoming > current ? .applied : .lost
     }
+
+    /// The same rule against a stored field, reading its node only when the clocks tie: the
+    /// hub merges thousands of changes a second, and the node is a string to copy out of SQLite.
+    public static func outcome(incoming: Stamp, currentHLC: HLC, currentNode: () -> String) -> Outcome {
+        guard incoming.hlc == currentHLC else { return incoming.hlc > currentHLC ? .applied : .lost }
+        return outcome(incoming: incoming, current: Stamp(hlc: currentHLC, node: currentNode()))
+    }
 }

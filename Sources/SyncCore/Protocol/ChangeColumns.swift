@@ -36,18 +36,6 @@ struct ChangeColumns: Codable {
         var actor: String
     }
 
-    init(_ rows: [Row]) {
-        s = differences(rows.map(\.seq))
-        c = rows.map(\.collection)
-        r = rows.map(\.record)
-        f = rows.map(\.field)
-        v = rows.map(\.value)
-        w = differences(rows.map(\.hlc.wall))
-        n = rows.contains { $0.hlc.counter != 0 } ? rows.map(\.hlc.counter) : nil
-        o = rows.allSatisfy { $0.node != nil } && !rows.isEmpty ? rows.map { $0.node! } : nil
-        a = rows.map(\.actor)
-    }
-
     func rows(codingPath: [any CodingKey]) throws -> [Row] {
         let count = s.count
         guard [c.count, r.count, f.count, v.count, w.count, n?.count ?? count, o?.count ?? count, a.count]
@@ -61,6 +49,20 @@ struct ChangeColumns: Codable {
             Row(seq: seqs[index], collection: c[index], record: r[index], field: f[index], value: v[index],
                 hlc: HLC(wall: walls[index], counter: n?[index] ?? 0), node: o?[index], actor: a[index])
         }
+    }
+}
+
+extension ChangeColumns {
+    init(_ rows: [Row]) {
+        s = differences(rows.map(\.seq))
+        c = rows.map(\.collection)
+        r = rows.map(\.record)
+        f = rows.map(\.field)
+        v = rows.map(\.value)
+        w = differences(rows.map(\.hlc.wall))
+        n = rows.contains { $0.hlc.counter != 0 } ? rows.map(\.hlc.counter) : nil
+        o = rows.allSatisfy { $0.node != nil } && !rows.isEmpty ? rows.map { $0.node! } : nil
+        a = rows.map(\.actor)
     }
 }
 

@@ -17,6 +17,11 @@ public enum WireCoding {
 
     /// Decodes a message, turning any decoding failure into a 400-class `SyncError`.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decodeWithCodable(type, from: data)
+    }
+
+    /// `decode` through `Codable` even for a sync message (see `SyncWireCoding.swift`).
+    static func decodeWithCodable<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {

@@ -5,8 +5,9 @@ import GRDBSQLite
 ///
 /// The hub's merge runs four statements per change. Going through GRDB's `StatementArguments`
 /// boxed every argument into an array of existentials and every result into a `Row`, which cost
-/// more than SQLite's own work (`perf record`, see `Benchmarks/README.md`). Only the merge's
-/// hot path uses this; everything else keeps GRDB's safer API. The statement comes from GRDB's
+/// more than SQLite's own work (`perf record`, see `Benchmarks/README.md`). Only the hub's hot
+/// paths use this (the merge, and reading a node's pull page); everything else keeps GRDB's
+/// safer API. The statement comes from GRDB's
 /// cache, so GRDB still owns its lifetime, and it is always left reset.
 struct BoundStatement {
     private let statement: Statement
@@ -53,6 +54,16 @@ struct BoundStatement {
         }
     }
 
+    /// Binds a column of `other`'s current row as it is (SQLite copies it), without making a
+    /// Swift value of it: how the hub audits the value a change replaces.
+    func bind(_ index: Int32, column: Int32, of other: BoundStatement) {
+        sqlite3_bind_value(handle, index, sqlite3_column_value(other.handle, column))
+    }
+
+    func bindNull(_ index: Int32) {
+        sqlite3_bind_null(handle, index)
+    }
+
     // MARK: Running
 
     /// Runs a statement that returns no rows, and resets it.
@@ -62,8 +73,9 @@ struct BoundStatement {
         guard code == SQLITE_DONE || code == SQLITE_ROW else { throw error(code) }
     }
 
-    /// Steps to the first row: true when there is one. Read its columns, then `reset()`.
-    func first() throws -> Bool {
+    /// Steps to the next row: true when there is one, whose columns may then be read. After
+    /// the last row the statement is reset; a caller that stops before must `reset()`.
+    func step() throws -> Bool {
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         sqlite3_reset(handle)
@@ -103,5 +115,6 @@ struct BoundStatement {
 }
 
 /// SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`), so a Swift string's
-/// temporary buffer may be bound.
-private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// temporary buffer may be bound. Computed, not stored: a global would be checked for lazy
+/// initialisation on every bind.
+private var transient: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }

@@ -14,8 +14,7 @@ final class ExchangeQueue: @unchecked Sendable {
     struct Waiting {
         var request: SyncRequest
         var identity: NodeIdentity
-        var pullLimit: Int
-        var continuation: CheckedContinuation<ExchangeResult, any Error>
+        var continuation: CheckedContinuation<MergedBatch, any Error>
     }
 
     /// A group stops growing past this many changes, so one transaction stays short.
@@ -57,21 +56,21 @@ extension Store {
     /// Commits groups until nothing waits. Started by the exchange that found the queue idle.
     func commitWaitingExchanges() async {
         while let group = exchangeQueue.nextGroup() {
-            let outcomes: [Result<ExchangeResult, SyncError>]
+            let outcomes: [Result<MergedBatch, SyncError>]
             do {
                 outcomes = try await asyncWrite { db in
                     try group.map { exchange in
-                        var result: ExchangeResult?
+                        var merged: MergedBatch?
                         do {
                             try db.inSavepoint {
-                                result = try self.merge(exchange.request, from: exchange.identity, pullLimit: exchange.pullLimit, db)
+                                merged = try self.merge(exchange.request, from: exchange.identity, db)
                                 return .commit
                             }
                         } catch let refusal as SyncError {
                             return .failure(refusal)
                         }
-                        result!.groupSize = group.count
-                        return .success(result!)
+                        merged!.groupSize = group.count
+                        return .success(merged!)
                     }
                 }
             } catch {

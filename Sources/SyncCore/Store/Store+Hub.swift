@@ -29,6 +29,39 @@ public struct ExchangeResult: Sendable {
     public var groupSize = 1
 }
 
+/// What merging a node's batch settled, before the page of changes it pulls is read.
+struct MergedBatch: Sendable {
+    /// The node's last sequence number the hub has processed.
+    var acked: Int64
+    var rejected: [Rejection]
+    var restamped: [Restamp]
+    var applied: Int
+    var lost: Int
+    var duplicate: Int
+    /// How many exchanges shared this one's transaction (see `ExchangeQueue`).
+    var groupSize = 1
+}
+
+/// The changes a node pulls in one exchange, and where its next pull starts.
+struct PullPage: Sendable {
+    var changes: [PulledChange]
+    var cursor: Int64
+    var more: Bool
+}
+
+extension ExchangeResult {
+    init(_ request: SyncRequest, _ identity: NodeIdentity, _ merged: MergedBatch, _ page: PullPage, clock: Int64) {
+        response = SyncResponse(protocolVersion: request.protocolVersion, commune: identity.commune, clock: clock,
+                                acked: merged.acked, rejected: merged.rejected, restamped: merged.restamped,
+                                changes: page.changes, cursor: page.cursor, more: page.more)
+        applied = merged.applied
+        lost = merged.lost
+        duplicate = merged.duplicate
+        rejected = merged.rejected.count
+        groupSize = merged.groupSize
+    }
+}
+
 /// A node as `district-hub nodes` lists it.
 public struct NodeInfo: Encodable, Sendable, Hashable {
     public var node: String
@@ -125,7 +158,7 @@ extension Store {
         guard token.utf8.count < 200 else { throw SyncError(.unauthorized, "unknown token") }
         let hash = Self.tokenHash(token)
         let found = try await asyncRead { db -> (node: String, commune: String, revoked: Bool)? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, commune, revoked_at FROM nodes WHERE token_hash = ?",
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, commune, revoked_at FROM nodes WHERE token_hash = ?"),
                                              arguments: [hash]) else { return nil }
             return (row[0], row[1], (row[2] as Int64?) != nil)
         }
@@ -184,33 +217,40 @@ extension Store {
             for write in ordered {
                 let change = FieldChange(collection: write.collection, record: write.record, field: write.field,
                                          value: write.value, stamp: stamp, actor: actor)
-                let (outcome, old) = try merge(change, statements, db)
-                try appendAudit(change, seq: nil, commune: Schema.commune(of: RecordCollection(rawValue: write.collection)!, record: write.record),
-                                old: old, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil, receivedAt: now,
-                                statements.audit)
+                let collection = RecordCollection(rawValue: write.collection)!
+                let commune = Schema.commune(of: collection, record: write.record)
+                let outcome = try merge(change, in: collection, of: commune, statements, db)
+                try appendAudit(change, seq: nil, commune: commune,
+                                old: .boundByMerge, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil,
+                                receivedAt: now, statements.audit)
             }
             try saveClock(clockState, db)
         }
     }
 
-    /// One exchange with a node, in one transaction: merge its batch (deduplicated by
-    /// `(node, seq)`), audit every change, record what the node told us of its clock, and read
-    /// the next page of changes for it.
+    /// One exchange with a node: in one transaction, merge its batch (deduplicated by
+    /// `(node, seq)`), audit every change and record what the node told us of its clock; once
+    /// that is committed, read the next page of changes for it.
     public func exchange(_ request: SyncRequest, from identity: NodeIdentity) throws -> ExchangeResult {
         let pullLimit = try check(request, from: identity)
-        return try write { db in try merge(request, from: identity, pullLimit: pullLimit, db) }
+        let merged = try write { db in try merge(request, from: identity, db) }
+        let page = try read { db in try pullPage(for: identity, after: request.cursor, limit: pullLimit, db) }
+        return ExchangeResult(request, identity, merged, page, clock: clock.physical.now())
     }
 
     /// The same exchange for the hub's request handlers, without blocking a server thread.
-    /// Exchanges that arrive together are committed together (`ExchangeQueue`).
+    /// Exchanges that arrive together are committed together (`ExchangeQueue`); their pages
+    /// are read afterwards on reader connections, in parallel, so the hub's one writer only
+    /// merges. A reader sees every commit made before it began, so no page skips a change.
     public func exchange(_ request: SyncRequest, from identity: NodeIdentity) async throws -> ExchangeResult {
         let pullLimit = try check(request, from: identity)
-        return try await withCheckedThrowingContinuation { continuation in
-            let waiting = ExchangeQueue.Waiting(request: request, identity: identity, pullLimit: pullLimit, continuation: continuation)
-            if exchangeQueue.enqueue(waiting) {
+        let merged = try await withCheckedThrowingContinuation { continuation in
+            if exchangeQueue.enqueue(ExchangeQueue.Waiting(request: request, identity: identity, continuation: continuation)) {
                 Task { await self.commitWaitingExchanges() }
             }
         }
+        let page = try await asyncRead { db in try self.pullPage(for: identity, after: request.cursor, limit: pullLimit, db) }
+        return ExchangeResult(request, identity, merged, page, clock: clock.physical.now())
     }
 
     /// Refuses a request that is wrong as a whole, before anything is written; returns the
@@ -243,16 +283,16 @@ extension Store {
         return max(1, min(request.pullLimit ?? SyncProtocol.maxChangesPerBatch, SyncProtocol.maxChangesPerBatch))
     }
 
-    func merge(_ request: SyncRequest, from identity: NodeIdentity, pullLimit: Int, _ db: Database) throws -> ExchangeResult {
+    func merge(_ request: SyncRequest, from identity: NodeIdentity, _ db: Database) throws -> MergedBatch {
         let receivedAt = clock.physical.now()
         let statements = try MergeStatements(db)
         var clockState = try clockState(db)
-        var lastSeq = try Int64.fetchOne(db, sql: "SELECT last_seq FROM nodes WHERE id = ?", arguments: [identity.node]) ?? 0
+        var lastSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_seq FROM nodes WHERE id = ?"),
+                                         arguments: [identity.node]) ?? 0
         var rejected: [Rejection] = []
         var restamped: [Restamp] = []
         var tally = (applied: 0, lost: 0, duplicate: 0)
-        // Task assignments looked up once per exchange, not once per change.
-        var assignments: [String: TaskAssignment?] = [:]
+        var checks = RefusalChecks()
 
         for pushed in request.changes {
             let sent = FieldChange(collection: pushed.collection, record: pushed.record, field: pushed.field,
@@ -273,15 +313,16 @@ extension Store {
                         restamped.append(Restamp(seq: pushed.seq, hlc: applied))
                     }
                 }
-                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
+                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
                                 outcome: "duplicate", reason: nil, receivedAt: receivedAt, statements.audit)
                 tally.duplicate += 1
                 continue
             }
             lastSeq = pushed.seq
-            if let refusal = try refusal(of: sent, from: identity, assignments: &assignments, statements) {
+            let collection = RecordCollection(rawValue: pushed.collection)
+            if let refusal = try refusal(of: sent, in: collection, from: identity, &checks, statements) {
                 rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
-                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: nil, applied: nil,
+                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
                                 outcome: "rejected", reason: refusal, receivedAt: receivedAt, statements.audit)
                 continue
             }
@@ -295,8 +336,8 @@ extension Store {
                 change.stamp.hlc = clockState.last
                 restamped.append(Restamp(seq: pushed.seq, hlc: change.stamp.hlc))
             }
-            let (outcome, old) = try merge(change, statements, db)
-            try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: old, applied: change.stamp.hlc,
+            let outcome = try merge(change, in: collection!, of: identity.commune, statements, db)
+            try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: .boundByMerge, applied: change.stamp.hlc,
                             outcome: outcome.rawValue, reason: nil, receivedAt: receivedAt, statements.audit)
             switch outcome {
             case .applied: tally.applied += 1
@@ -307,33 +348,38 @@ extension Store {
         try saveClock(clockState, db)
         // The last refusal stays visible in `district-hub nodes` until an exchange refuses nothing.
         let lastError = rejected.last.map { "change \($0.seq) refused: \($0.code): \($0.reason)" }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE nodes SET last_seq = ?, last_seen = ?, clock_offset_ms = ?, last_error = ? WHERE id = ?
-            """, arguments: [lastSeq, receivedAt, receivedAt - request.clock, lastError, identity.node])
+            """).execute(arguments: [lastSeq, receivedAt, receivedAt - request.clock, lastError, identity.node])
+        return MergedBatch(acked: lastSeq, rejected: rejected, restamped: restamped,
+                           applied: tally.applied, lost: tally.lost, duplicate: tally.duplicate)
+    }
 
-        let page = try pullPage(for: identity, after: request.cursor, limit: pullLimit, db)
-        let response = SyncResponse(protocolVersion: request.protocolVersion, commune: identity.commune, clock: clock.physical.now(), acked: lastSeq,
-                                    rejected: rejected, restamped: restamped, changes: page.changes,
-                                    cursor: page.cursor, more: page.more)
-        return ExchangeResult(response: response, applied: tally.applied, lost: tally.lost,
-                              duplicate: tally.duplicate, rejected: rejected.count)
+    /// What the checks of one exchange remember from change to change.
+    private struct RefusalChecks {
+        /// Task assignments, looked up once per exchange rather than once per change.
+        var assignments: [String: TaskAssignment?] = [:]
+        /// The last actor name found valid: a batch is nearly always one officer's.
+        var validActor: String?
     }
 
     /// Why the hub refuses a node's write, or nil when the node may make it.
-    private func refusal(of change: FieldChange, from identity: NodeIdentity, assignments: inout [String: TaskAssignment?],
-                         _ statements: MergeStatements) throws -> SyncError? {
-        guard let collection = RecordCollection(rawValue: change.collection) else {
+    private func refusal(of change: FieldChange, in collection: RecordCollection?, from identity: NodeIdentity,
+                         _ checks: inout RefusalChecks, _ statements: MergeStatements) throws -> SyncError? {
+        guard let collection else {
             return SyncError(.unknownCollection, "unknown collection \(change.collection)")
         }
         guard collection == .progress || collection == .equipment else {
             return SyncError(.districtOnly, "only the district writes \(collection.rawValue)")
         }
+        let commune: Substring, item: Substring
         do {
-            try Schema.validateRecord(change.record, in: collection)
+            // A valid progress or equipment record id is `<commune>/<item>`.
+            (commune, item) = try Schema.validateRecord(change.record, in: collection)!
         } catch let error as SyncError {
             return error
         }
-        guard Schema.commune(of: collection, record: change.record) == identity.commune else {
+        guard commune == identity.commune else {
             return SyncError(.outOfScope, "node of \(identity.commune) may not write \(collection.rawValue)/\(change.record)")
         }
         guard let spec = Schema.fields[collection]?[change.field] else {
@@ -343,22 +389,25 @@ extension Store {
             return SyncError(.districtOnly, "only the district writes \(collection.rawValue).\(change.field)")
         }
         do {
-            try Schema.validate(change.value, field: change.field, in: collection)
+            try Schema.validate(change.value, field: change.field, spec: spec)
         } catch let error as SyncError {
             return error
         }
         let actor = change.actor
-        guard !actor.isEmpty, actor.utf8.count <= 100 || actor.count <= 100, actor.isNFC, !actor.hasControlCharacters else {
-            return SyncError(.invalidValue, "the actor must be a non-empty NFC name of at most 100 characters, without control characters")
+        if actor != checks.validActor {
+            guard !actor.isEmpty, actor.utf8.count <= 100 || actor.count <= 100, actor.isNFC, !actor.hasControlCharacters else {
+                return SyncError(.invalidValue, "the actor must be a non-empty NFC name of at most 100 characters, without control characters")
+            }
+            checks.validActor = actor
         }
         if collection == .progress {
-            let task = String(Schema.recordParts(change.record)!.item)
-            if assignments[task] == nil {
+            let task = String(item)
+            if checks.assignments[task] == nil {
                 let key = FieldKey(collection: RecordCollection.tasks.rawValue, record: task, field: "communes")
                 let field = try currentField(key, using: statements.current)
-                assignments[task] = .some(field?.value.text.flatMap(TaskAssignment.init(encoded:)))
+                checks.assignments[task] = .some(field?.value.text.flatMap(TaskAssignment.init(encoded:)))
             }
-            guard let parsed = assignments[task] ?? nil, parsed.includes(identity.commune) else {
+            guard let parsed = checks.assignments[task] ?? nil, parsed.includes(identity.commune) else {
                 return SyncError(.unknownTask, "task \(task) is not assigned to \(identity.commune)")
             }
         }
@@ -366,23 +415,39 @@ extension Store {
     }
 
     /// Merges one change into the hub's state; when it wins, logs it for every node that
-    /// should hear of it. Returns the outcome and the value the field held before.
-    private func merge(_ change: FieldChange, _ statements: MergeStatements, _ db: Database) throws -> (LastWriterWins.Outcome, FieldValue?) {
-        let current = try currentField(change.key, using: statements.current)
-        let outcome = LastWriterWins.outcome(incoming: change.stamp, current: current?.stamp)
-        guard outcome == .applied else { return (outcome, current?.value) }
+    /// should hear of it. Binds the value the field held before into the audit statement
+    /// (`AuditedOldValue.boundByMerge`), straight from SQLite's row, and returns the outcome.
+    /// `commune` is the record's (`Schema.commune(of:record:)`), which the caller already has.
+    private func merge(_ change: FieldChange, in collection: RecordCollection, of commune: String?,
+                       _ statements: MergeStatements, _ db: Database) throws -> LastWriterWins.Outcome {
+        let current = statements.current
+        current.bind(1, change.collection)
+        current.bind(2, change.record)
+        current.bind(3, change.field)
+        var outcome = LastWriterWins.Outcome.applied
+        var oldAssignment: TaskAssignment?
+        if try current.step() {
+            let hlc = HLC(wall: current.int64(1), counter: UInt32(truncatingIfNeeded: current.int64(2)))
+            outcome = LastWriterWins.outcome(incoming: change.stamp, currentHLC: hlc) { current.text(3) }
+            statements.audit.bind(9, column: 0, of: current)
+            if collection == .tasks && change.field == "communes" {
+                oldAssignment = current.fieldValue(0).text.flatMap(TaskAssignment.init(encoded:))
+            }
+            current.reset()
+        } else {
+            statements.audit.bindNull(9)
+        }
+        guard outcome == .applied else { return outcome }
         try storeField(change, using: statements.store)
-        let collection = RecordCollection(rawValue: change.collection)!
         switch collection {
         case .communes, .progress, .equipment:
-            if let commune = Schema.commune(of: collection, record: change.record) {
+            if let commune {
                 try appendLog(change, audiences: CollectionOfOne(commune), statements.log)
             }
         case .tasks:
             if change.field == "communes" {
-                let old = current?.value.text.flatMap(TaskAssignment.init(encoded:))
                 let new = change.value.text.flatMap(TaskAssignment.init(encoded:))
-                let before = old?.audiences ?? []
+                let before = oldAssignment?.audiences ?? []
                 let after = new?.audiences ?? []
                 try appendLog(change, audiences: before.union(after).sorted(), statements.log)
                 // Communes that just gained the task have missed its other fields: resend them.
@@ -399,7 +464,7 @@ extension Store {
                 try appendLog(change, audiences: audiences.sorted(), statements.log)
             }
         }
-        return (.applied, current?.value)
+        return .applied
     }
 
     private func fieldChanges(of collection: RecordCollection, record: String, _ db: Database) throws -> [FieldChange] {
@@ -429,7 +494,15 @@ extension Store {
         }
     }
 
-    private func appendAudit(_ change: FieldChange, seq: Int64?, commune: String?, old: FieldValue?, applied: HLC?,
+    /// Where an audit row's old value comes from.
+    private enum AuditedOldValue {
+        /// The change was not merged (a duplicate or a refusal): no old value.
+        case none
+        /// `merge` bound the field's previous value (or null) from the stored row.
+        case boundByMerge
+    }
+
+    private func appendAudit(_ change: FieldChange, seq: Int64?, commune: String?, old: AuditedOldValue, applied: HLC?,
                              outcome: String, reason: SyncError?, receivedAt: Int64, _ statement: BoundStatement) throws {
         statement.bind(1, receivedAt)
         statement.bind(2, change.stamp.node)
@@ -439,7 +512,7 @@ extension Store {
         statement.bind(6, change.record)
         statement.bind(7, change.field)
         statement.bind(8, change.value)
-        statement.bind(9, old)
+        if case .none = old { statement.bindNull(9) }
         statement.bind(10, change.stamp.hlc.wall)
         statement.bind(11, Int64(change.stamp.hlc.counter))
         statement.bind(12, applied?.wall)
@@ -483,33 +556,36 @@ extension Store {
     /// The next changes a node should hear of: its commune's records and tasks, whoever wrote
     /// them, except its own writes. A cursor beyond the log (a hub restored from an older
     /// backup) restarts from the beginning; re-applying is harmless.
-    private func pullPage(for identity: NodeIdentity, after cursor: Int64, limit: Int, _ db: Database)
-        throws -> (changes: [PulledChange], cursor: Int64, more: Bool)
-    {
-        let newest = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM hub_log") ?? 0
+    private func pullPage(for identity: NodeIdentity, after cursor: Int64, limit: Int, _ db: Database) throws -> PullPage {
+        let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM hub_log")) ?? 0
         let start = cursor > newest ? 0 : cursor
-        let statement = try db.cachedStatement(sql: """
+        let rows = try BoundStatement("""
             SELECT seq, collection, record, field, value, wall, counter, node, actor FROM hub_log
-            WHERE seq > ? AND audience IN (?, '*') AND node <> ?
-            ORDER BY seq LIMIT ?
-            """)
-        let rows = try Row.fetchCursor(statement, arguments: [start, identity.commune, identity.node, limit + 1])
+            WHERE seq > ?1 AND audience IN (?2, '*') AND node <> ?3
+            ORDER BY seq LIMIT ?4
+            """, db)
+        rows.bind(1, start)
+        rows.bind(2, identity.commune)
+        rows.bind(3, identity.node)
+        rows.bind(4, Int64(limit + 1))
         var changes: [PulledChange] = []
         var bytes = 0
         var more = false
-        while let row = try rows.next() {
+        while try rows.step() {
             if changes.count == limit || bytes > SyncProtocol.maxPullBytes {
                 more = true
+                rows.reset()
                 break
             }
-            let value = FieldValue.fromDatabaseValue(row[4]) ?? .null
-            let change = FieldChange(collection: row[1], record: row[2], field: row[3], value: value,
-                                     stamp: Stamp(hlc: HLC(wall: row[5], counter: UInt32(row[6] as Int64)), node: row[7]),
-                                     actor: row[8])
+            let value = rows.fieldValue(4)
+            let change = FieldChange(collection: rows.text(1), record: rows.text(2), field: rows.text(3), value: value,
+                                     stamp: Stamp(hlc: HLC(wall: rows.int64(5), counter: UInt32(truncatingIfNeeded: rows.int64(6))),
+                                                  node: rows.text(7)),
+                                     actor: rows.text(8))
             bytes += 100 + change.record.utf8.count + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
-            changes.append(PulledChange(hubSeq: row[0], change: change))
+            changes.append(PulledChange(hubSeq: rows.int64(0), change: change))
         }
         // A page that is not full has shown this node everything up to the newest entry.
-        return (changes, more ? changes.last!.hubSeq : max(newest, start), more)
+        return PullPage(changes: changes, cursor: more ? changes.last!.hubSeq : max(newest, start), more: more)
     }
 }

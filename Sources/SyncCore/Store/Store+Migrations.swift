@@ -79,6 +79,13 @@ extension Store {
                   csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-audit-indexes") { db in
+            // No query used these: the audit page reads newest first by id and stops at its
+            // page (a filter on commune has an OR that no index serves), and nothing looks up
+            // one field's history by key. Each cost a B-tree insert for every change the hub
+            // merged (`Benchmarks/README.md`, run 7).
+            try db.execute(sql: "DROP INDEX audit_commune; DROP INDEX audit_record;")
+        }
         return migrator
     }
 }

@@ -36,6 +36,15 @@ public final class Store: Sendable {
         }
     }
 
+    /// Lets the writing connection's page cache grow to `megabytes` (SQLite's default is 2 MB,
+    /// which the agent keeps: its memory is an office PC's). The hub asks for more: with a
+    /// thousand communes writing at once, the index pages of their audit and log rows went
+    /// back and forth to the OS on every exchange (`Benchmarks/README.md`, run 7). The cache
+    /// grows only as pages are used.
+    public func setWriterCacheSize(megabytes: Int) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(-megabytes * 1024)") }
+    }
+
     /// SQLite's failure as a `SyncError`. A full disk and an I/O error are named as such: the
     /// remedy (free space, check the disk) is the operator's, and the transaction that failed
     /// was rolled back whole, which the message says so nobody goes looking for half a write.
@@ -125,14 +134,15 @@ extension Store {
     }
 
     func clockState(_ db: Database) throws -> ClockState {
-        let row = try Row.fetchOne(db, sql: "SELECT wall, counter, offset_ms FROM clock WHERE id = 1")!
+        // Cached statements here and in the hub's exchange: every exchange runs them, and
+        // preparing one anew (parsing, GRDB's authorizer) cost more than running it.
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT wall, counter, offset_ms FROM clock WHERE id = 1"))!
         return ClockState(last: HLC(wall: row[0], counter: UInt32(row[1] as Int64)), offset: row[2])
     }
 
     func saveClock(_ state: ClockState, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE clock SET wall = ?, counter = ?, offset_ms = ? WHERE id = 1",
-            arguments: [state.last.wall, Int64(state.last.counter), state.offset])
+        try db.cachedStatement(sql: "UPDATE clock SET wall = ?, counter = ?, offset_ms = ? WHERE id = 1")
+            .execute(arguments: [state.last.wall, Int64(state.last.counter), state.offset])
     }
 
     func meta(_ key: String, _ db: Database) throws -> String? {
@@ -162,7 +172,7 @@ extension Store {
         statement.bind(1, key.collection)
         statement.bind(2, key.record)
         statement.bind(3, key.field)
-        guard try statement.first() else { return nil }
+        guard try statement.step() else { return nil }
         defer { statement.reset() }
         let hlc = HLC(wall: statement.int64(1), counter: UInt32(truncatingIfNeeded: statement.int64(2)))
         return (Stamp(hlc: hlc, node: statement.text(3)), statement.fieldValue(0))

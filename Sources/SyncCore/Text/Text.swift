@@ -10,18 +10,27 @@ extension String {
     ///
     /// Text made only of scalars below U+0300 (Latin with Latin-1 and Extended-A/B, where đ, ă,
     /// ơ, ư live) and of Latin Extended Additional (U+1E00–U+1EFF: ạ, ấ, ữ…) is NFC by
-    /// construction, which is nearly all Vietnamese; only the rest pays for normalising.
+    /// construction, which is nearly all Vietnamese; only the rest pays for normalising. The
+    /// hub asks this of every text a node sends, so the common case reads UTF-8 bytes: below
+    /// 0xCC a byte is ASCII, a continuation, or leads a scalar below U+0300; U+1E00–U+1EFF are
+    /// the three-byte sequences E1 B8…BB.
     public var isNFC: Bool {
-        if unicodeScalars.allSatisfy({ $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }) { return true }
-        return unicodeScalars.elementsEqual(nfc.unicodeScalars)
+        var bytes = utf8.makeIterator()
+        while let byte = bytes.next() {
+            if byte < 0xCC { continue }
+            if byte == 0xE1, let second = bytes.next(), (0xB8...0xBB).contains(second) { continue }
+            return unicodeScalars.elementsEqual(nfc.unicodeScalars)
+        }
+        return true
     }
 
     /// Whether the text holds a control character other than tab, line feed and carriage
     /// return. Such characters have no place in a note or a name, and SQLite's C strings end
-    /// at the first NUL, so one would cut the stored text short without saying so.
+    /// at the first NUL, so one would cut the stored text short without saying so. They are
+    /// all ASCII, and no byte of a multi-byte UTF-8 sequence is below 0x80, so bytes suffice.
     public var hasControlCharacters: Bool {
-        unicodeScalars.contains { scalar in
-            (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
+        utf8.contains { byte in
+            (byte < 0x20 && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r")) || byte == 0x7F
         }
     }
 

@@ -30,7 +30,7 @@ public struct CurlSyncTransport: SyncTransport {
             throw SyncError(Self.code(ofStatus: reply.status), "the hub answered HTTP \(reply.status)", retryAfter: reply.retryAfter)
         }
         do {
-            return try JSONDecoder().decode(SyncResponse.self, from: reply.body)
+            return try WireCoding.decode(SyncResponse.self, from: reply.body)
         } catch {
             throw SyncError(.hubError, "the hub's answer is not a valid sync response")
         }

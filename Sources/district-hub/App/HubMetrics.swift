@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 import SyncCore
 
 /// The hub's metrics, through swift-metrics into a Prometheus registry of its own (so tests can
@@ -8,6 +9,10 @@ import SyncCore
 struct HubMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
+    private let counters = MetricHandles<CoreMetrics.Counter>()
+    private let gauges = MetricHandles<CoreMetrics.Gauge>()
+    private let requestDuration: CoreMetrics.Timer
+    private let exchangesPerCommit: Recorder
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -17,38 +22,64 @@ struct HubMetrics: Sendable {
         ]
         factory.valueHistogramBuckets["sync_exchanges_per_commit"] = [1, 2, 5, 10, 25, 50, 100, 250]
         self.factory = factory
+        requestDuration = Timer(label: "sync_request_duration_seconds", factory: factory)
+        exchangesPerCommit = Recorder(label: "sync_exchanges_per_commit", factory: factory)
     }
 
     /// One sync request, by outcome: `ok` or the error code it was refused with.
     func request(outcome: String) {
-        Counter(label: "sync_requests_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+        counters.handle("sync_requests_total", outcome) {
+            Counter(label: "sync_requests_total", dimensions: [("outcome", outcome)], factory: factory)
+        }.increment()
     }
 
     func duration(_ duration: Duration) {
-        Timer(label: "sync_request_duration_seconds", factory: factory).recordNanoseconds(
+        requestDuration.recordNanoseconds(
             duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Body bytes as they crossed the wire (compressed), `in` or `out`.
     func bodyBytes(_ count: Int, direction: String) {
-        Counter(label: "sync_body_bytes_total", dimensions: [("direction", direction)], factory: factory).increment(by: count)
+        counters.handle("sync_body_bytes_total", direction) {
+            Counter(label: "sync_body_bytes_total", dimensions: [("direction", direction)], factory: factory)
+        }.increment(by: count)
     }
 
     func changes(_ result: ExchangeResult) {
         // How many exchanges shared one transaction (and one fsync): above 1 under load.
-        Recorder(label: "sync_exchanges_per_commit", factory: factory).record(result.groupSize)
+        exchangesPerCommit.record(result.groupSize)
         for (outcome, count) in [("applied", result.applied), ("lost", result.lost),
                                  ("duplicate", result.duplicate), ("rejected", result.rejected)] where count > 0 {
-            Counter(label: "sync_changes_total", dimensions: [("outcome", outcome)], factory: factory).increment(by: count)
+            counters.handle("sync_changes_total", outcome) {
+                Counter(label: "sync_changes_total", dimensions: [("outcome", outcome)], factory: factory)
+            }.increment(by: count)
         }
     }
 
     /// When a commune was last heard from, and how far off its clock was.
     func node(commune: String, seenAt: Date, clockOffsetMs: Int64) {
-        Gauge(label: "sync_commune_last_seen_timestamp_seconds", dimensions: [("commune", commune)], factory: factory)
-            .record(seenAt.timeIntervalSince1970)
-        Gauge(label: "sync_commune_clock_offset_seconds", dimensions: [("commune", commune)], factory: factory)
-            .record(Double(clockOffsetMs) / 1000)
+        gauges.handle("sync_commune_last_seen_timestamp_seconds", commune) {
+            Gauge(label: "sync_commune_last_seen_timestamp_seconds", dimensions: [("commune", commune)], factory: factory)
+        }.record(seenAt.timeIntervalSince1970)
+        gauges.handle("sync_commune_clock_offset_seconds", commune) {
+            Gauge(label: "sync_commune_clock_offset_seconds", dimensions: [("commune", commune)], factory: factory)
+        }.record(Double(clockOffsetMs) / 1000)
+    }
+
+    /// Sets every enrolled commune's gauges from the store, at start-up: Prometheus keeps
+    /// knowing when each commune was last heard from across a restart (0: never), and when a
+    /// thousand communes reconnect afterwards their gauges are already made (making one takes
+    /// the registry's lock and costs more the more there are: `Benchmarks/README.md`, run 7).
+    func restore(from nodes: [NodeInfo]) {
+        var latest: [String: NodeInfo] = [:]
+        for node in nodes where node.revokedAt == nil {
+            if let known = latest[node.commune], (known.lastSeenMillis ?? 0) >= (node.lastSeenMillis ?? 0) { continue }
+            latest[node.commune] = node
+        }
+        for (commune, node) in latest {
+            self.node(commune: commune, seenAt: Date(timeIntervalSince1970: Double(node.lastSeenMillis ?? 0) / 1000),
+                      clockOffsetMs: node.clockOffsetMs ?? 0)
+        }
     }
 
     /// The Prometheus text exposition.
@@ -56,5 +87,22 @@ struct HubMetrics: Sendable {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// Metric handles by label and dimension value, each made once. Making one looks it up in the
+/// Prometheus registry under its lock, which, for the six a sync request records, cost more
+/// than the exchange's JSON (`perf record` with a thousand nodes, `Benchmarks/README.md`).
+final class MetricHandles<Handle: Sendable>: Sendable {
+    private let made = Mutex<[String: Handle]>([:])
+
+    func handle(_ label: String, _ dimension: String, make: () -> Handle) -> Handle {
+        made.withLock { made in
+            let key = label + "\u{0}" + dimension
+            if let handle = made[key] { return handle }
+            let handle = make()
+            made[key] = handle
+            return handle
+        }
     }
 }

@@ -53,8 +53,11 @@ struct Serve: AsyncParsableCommand {
                 throw ExitCode(78)
             }
         }
+        try store.setWriterCacheSize(megabytes: 32)
+        let metrics = HubMetrics()
+        metrics.restore(from: try store.nodes())
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
-        let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, server: server,
+        let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, metrics: metrics, server: server,
                                    secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess) { port in
             // Scripts and tests read the bound port from this line.
             FileHandle.standardOutput.write(Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
