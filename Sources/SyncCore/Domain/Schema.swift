@@ -45,46 +45,59 @@ public struct FieldSpec: Sendable {
 /// The fields of every collection, who writes them and what they may hold: the one place both
 /// the agent (before storing) and the hub (before merging) check writes against.
 public enum Schema {
-    public static let fields: [RecordCollection: [String: FieldSpec]] = [
-        .communes: [
-            "name": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .district),
-            deletedField: FieldSpec(kind: .flag, writer: .district),
-        ],
-        .tasks: [
-            "title": FieldSpec(kind: .text(maxLength: 300, required: true), writer: .district),
-            "detail": FieldSpec(kind: .text(maxLength: 4000, required: false), writer: .district),
-            "source": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .district),
-            "deadline": FieldSpec(kind: .date, writer: .district),
-            "communes": FieldSpec(kind: .assignment, writer: .district),
-            "offices": FieldSpec(kind: .stringList, writer: .district),
-            "index": FieldSpec(kind: .choice(TaskIndex.allCases.map(\.rawValue)), writer: .district),
-            deletedField: FieldSpec(kind: .flag, writer: .district),
-        ],
-        .progress: [
-            "status": FieldSpec(kind: .choice(ProgressStatus.allCases.map(\.rawValue)), writer: .commune),
-            "percent": FieldSpec(kind: .integer(0...100), writer: .commune),
-            "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .commune),
-            "evidence": FieldSpec(kind: .text(maxLength: 500, required: false), writer: .commune),
-            "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
-            "review": FieldSpec(kind: .choice(["accepted", "returned"]), writer: .district),
-            "review_note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .district),
-            "reviewed_by": FieldSpec(kind: .text(maxLength: 100, required: false), writer: .district),
-            deletedField: FieldSpec(kind: .flag, writer: .commune),
-        ],
-        .equipment: [
-            "total": FieldSpec(kind: .integer(0...100_000), writer: .commune),
-            "working": FieldSpec(kind: .integer(0...100_000), writer: .commune),
-            "broken": FieldSpec(kind: .integer(0...100_000), writer: .commune),
-            "needed": FieldSpec(kind: .integer(0...100_000), writer: .commune),
-            "cost": FieldSpec(kind: .integer(0...1_000_000_000_000), writer: .commune),
-            "state": FieldSpec(kind: .choice(InternetState.allCases.map(\.rawValue)), writer: .commune),
-            "provider": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .commune),
-            "mbps": FieldSpec(kind: .number(0...1_000_000), writer: .commune),
-            "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .commune),
-            "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
-            "checked_on": FieldSpec(kind: .date, writer: .commune),
-            deletedField: FieldSpec(kind: .flag, writer: .commune),
-        ],
+    /// A field's spec, or nil for a field its collection does not have. A switch, not a
+    /// dictionary keyed by collection: the hub asks for every change it merges, and hashing a
+    /// `RecordCollection` hashes its name.
+    public static func spec(_ field: String, in collection: RecordCollection) -> FieldSpec? {
+        switch collection {
+        case .communes: communeFields[field]
+        case .tasks: taskFields[field]
+        case .progress: progressFields[field]
+        case .equipment: equipmentFields[field]
+        }
+    }
+
+    private static let communeFields: [String: FieldSpec] = [
+        "name": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .district),
+        deletedField: FieldSpec(kind: .flag, writer: .district),
+    ]
+
+    private static let taskFields: [String: FieldSpec] = [
+        "title": FieldSpec(kind: .text(maxLength: 300, required: true), writer: .district),
+        "detail": FieldSpec(kind: .text(maxLength: 4000, required: false), writer: .district),
+        "source": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .district),
+        "deadline": FieldSpec(kind: .date, writer: .district),
+        "communes": FieldSpec(kind: .assignment, writer: .district),
+        "offices": FieldSpec(kind: .stringList, writer: .district),
+        "index": FieldSpec(kind: .choice(TaskIndex.allCases.map(\.rawValue)), writer: .district),
+        deletedField: FieldSpec(kind: .flag, writer: .district),
+    ]
+
+    private static let progressFields: [String: FieldSpec] = [
+        "status": FieldSpec(kind: .choice(ProgressStatus.allCases.map(\.rawValue)), writer: .commune),
+        "percent": FieldSpec(kind: .integer(0...100), writer: .commune),
+        "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .commune),
+        "evidence": FieldSpec(kind: .text(maxLength: 500, required: false), writer: .commune),
+        "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+        "review": FieldSpec(kind: .choice(["accepted", "returned"]), writer: .district),
+        "review_note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .district),
+        "reviewed_by": FieldSpec(kind: .text(maxLength: 100, required: false), writer: .district),
+        deletedField: FieldSpec(kind: .flag, writer: .commune),
+    ]
+
+    private static let equipmentFields: [String: FieldSpec] = [
+        "total": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+        "working": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+        "broken": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+        "needed": FieldSpec(kind: .integer(0...100_000), writer: .commune),
+        "cost": FieldSpec(kind: .integer(0...1_000_000_000_000), writer: .commune),
+        "state": FieldSpec(kind: .choice(InternetState.allCases.map(\.rawValue)), writer: .commune),
+        "provider": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .commune),
+        "mbps": FieldSpec(kind: .number(0...1_000_000), writer: .commune),
+        "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .commune),
+        "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+        "checked_on": FieldSpec(kind: .date, writer: .commune),
+        deletedField: FieldSpec(kind: .flag, writer: .commune),
     ]
 
     /// The commune a record belongs to, when it belongs to one.
@@ -131,7 +144,7 @@ public enum Schema {
 
     /// Checks one field's value against its spec. Text must already be NFC.
     public static func validate(_ value: FieldValue, field: String, in collection: RecordCollection) throws {
-        guard let spec = fields[collection]?[field] else {
+        guard let spec = spec(field, in: collection) else {
             throw SyncError(.unknownField, "Trường không tồn tại: \(collection.rawValue).\(field)")
         }
         try validate(value, field: field, spec: spec)

@@ -220,7 +220,7 @@ extension Store {
                 let collection = RecordCollection(rawValue: write.collection)!
                 let commune = Schema.commune(of: collection, record: write.record)
                 let outcome = try merge(change, in: collection, of: commune, statements, db)
-                try appendAudit(change, seq: nil, commune: commune,
+                try appendAudit(change, sent: change.stamp.hlc, seq: nil, commune: commune,
                                 old: .boundByMerge, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil,
                                 receivedAt: now, statements.audit)
             }
@@ -295,9 +295,10 @@ extension Store {
         var checks = RefusalChecks()
 
         for pushed in request.changes {
-            let sent = FieldChange(collection: pushed.collection, record: pushed.record, field: pushed.field,
-                                   value: pushed.value, stamp: Stamp(hlc: pushed.hlc, node: identity.node),
-                                   actor: pushed.actor)
+            // Stamped as sent; restamped below if the hub stamps it itself (the audit keeps both).
+            var change = FieldChange(collection: pushed.collection, record: pushed.record, field: pushed.field,
+                                     value: pushed.value, stamp: Stamp(hlc: pushed.hlc, node: identity.node),
+                                     actor: pushed.actor)
             if pushed.seq <= lastSeq {
                 // A retry of something already durable: answer as we did the first time.
                 if let first = try firstAudit(node: identity.node, seq: pushed.seq, db) {
@@ -313,20 +314,19 @@ extension Store {
                         restamped.append(Restamp(seq: pushed.seq, hlc: applied))
                     }
                 }
-                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
+                try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
                                 outcome: "duplicate", reason: nil, receivedAt: receivedAt, statements.audit)
                 tally.duplicate += 1
                 continue
             }
             lastSeq = pushed.seq
             let collection = RecordCollection(rawValue: pushed.collection)
-            if let refusal = try refusal(of: sent, in: collection, from: identity, &checks, statements) {
+            if let refusal = try refusal(of: change, in: collection, from: identity, &checks, statements) {
                 rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
-                try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
+                try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
                                 outcome: "rejected", reason: refusal, receivedAt: receivedAt, statements.audit)
                 continue
             }
-            var change = sent
             if let adopted = clock.receive(pushed.hlc, after: clockState.last) {
                 clockState.last = adopted
             } else {
@@ -337,7 +337,7 @@ extension Store {
                 restamped.append(Restamp(seq: pushed.seq, hlc: change.stamp.hlc))
             }
             let outcome = try merge(change, in: collection!, of: identity.commune, statements, db)
-            try appendAudit(sent, seq: pushed.seq, commune: identity.commune, old: .boundByMerge, applied: change.stamp.hlc,
+            try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .boundByMerge, applied: change.stamp.hlc,
                             outcome: outcome.rawValue, reason: nil, receivedAt: receivedAt, statements.audit)
             switch outcome {
             case .applied: tally.applied += 1
@@ -382,7 +382,7 @@ extension Store {
         guard commune == identity.commune else {
             return SyncError(.outOfScope, "node of \(identity.commune) may not write \(collection.rawValue)/\(change.record)")
         }
-        guard let spec = Schema.fields[collection]?[change.field] else {
+        guard let spec = Schema.spec(change.field, in: collection) else {
             return SyncError(.unknownField, "unknown field \(collection.rawValue).\(change.field)")
         }
         guard spec.writer == .commune else {
@@ -502,7 +502,9 @@ extension Store {
         case boundByMerge
     }
 
-    private func appendAudit(_ change: FieldChange, seq: Int64?, commune: String?, old: AuditedOldValue, applied: HLC?,
+    /// Appends the audit row of `change`, which was sent stamped `sent` and applied (if it
+    /// was) at `applied`: they differ when the hub restamped a change from a runaway clock.
+    private func appendAudit(_ change: FieldChange, sent: HLC, seq: Int64?, commune: String?, old: AuditedOldValue, applied: HLC?,
                              outcome: String, reason: SyncError?, receivedAt: Int64, _ statement: BoundStatement) throws {
         statement.bind(1, receivedAt)
         statement.bind(2, change.stamp.node)
@@ -513,8 +515,8 @@ extension Store {
         statement.bind(7, change.field)
         statement.bind(8, change.value)
         if case .none = old { statement.bindNull(9) }
-        statement.bind(10, change.stamp.hlc.wall)
-        statement.bind(11, Int64(change.stamp.hlc.counter))
+        statement.bind(10, sent.wall)
+        statement.bind(11, Int64(sent.counter))
         statement.bind(12, applied?.wall)
         statement.bind(13, applied.map { Int64($0.counter) })
         statement.bind(14, change.actor)
