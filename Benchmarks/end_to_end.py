@@ -385,6 +385,10 @@ def main():
         for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes), ("slow", slow_link)):
             if args.only in (None, name):
                 print(f"end_to_end: {name}", file=sys.stderr)
+                # The ingest and the drain leave hundreds of MB of dirty pages; flushed while
+                # the next benchmark runs, they took its fsyncs and CPU (the 1,000-node p99 was
+                # 2.6 s after them, 1.5-1.8 s alone).
+                os.sync()
                 result.update(benchmark(args))
     finally:
         for process in STARTED:
