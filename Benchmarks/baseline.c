@@ -12,9 +12,14 @@
  *   minimal the issue's reference workload: an upsert carrying the LWW condition and one audit
  *           row per change, composite key, unique audit index, on a schema made here.
  *
+ *   spin    no SQLite: milliseconds a fixed arithmetic loop takes, the machine's speed at the
+ *           time. This machine is a shared VM whose CPU runs at half speed at times; the
+ *           absolute numbers of a run (the 1,000-node p99 above all) scale with it.
+ *
  *   cc -O2 -o baseline baseline.c -lsqlite3
  *   ./baseline hub DB CHANGES [FULL|NORMAL]       (DB made by sync-bench empty-hub)
  *   ./baseline minimal DB CHANGES [FULL|NORMAL]   (DB is replaced)
+ *   ./baseline spin
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -139,9 +144,23 @@ static void minimal_change(long i, sqlite3_stmt *upsert, sqlite3_stmt *audit) {
     run(audit, "audit");
 }
 
+/* Milliseconds for 300 million multiply-adds that the compiler may not remove. */
+static double spin(void) {
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    volatile unsigned long sink = 0;
+    for (unsigned long i = 0; i < 300000000UL; i++) sink += i * i;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    return (end.tv_sec - start.tv_sec) * 1e3 + (end.tv_nsec - start.tv_nsec) / 1e6;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "spin") == 0) {
+        printf("%.0f\n", spin());
+        return 0;
+    }
     if (argc < 4 || (strcmp(argv[1], "hub") != 0 && strcmp(argv[1], "minimal") != 0)) {
-        fprintf(stderr, "usage: %s hub|minimal DB CHANGES [FULL|NORMAL]\n", argv[0]);
+        fprintf(stderr, "usage: %s hub|minimal DB CHANGES [FULL|NORMAL] | spin\n", argv[0]);
         return 2;
     }
     int hub = strcmp(argv[1], "hub") == 0;

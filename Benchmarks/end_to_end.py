@@ -57,8 +57,11 @@ class Hub:
             raise SystemExit("district-hub did not start; see " + self.log.name)
         self.url = line.split("listening on ", 1)[1].strip()
         # `--profile DIR`: perf samples the hub's stacks while it serves (perf report -i DIR/NAME.perf).
+        # DWARF unwinding: SQLite has no frame pointers, so `-g` could not tell which Swift
+        # caller its samples belong to.
         self.perf = profile and start(
-            ["perf", "record", "-F", "499", "-g", "-o", os.path.join(profile, name + ".perf"), "-p", str(self.process.pid)],
+            ["perf", "record", "-F", "299", "--call-graph", "dwarf,16384", "-o", os.path.join(profile, name + ".perf"),
+             "-p", str(self.process.pid)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def token_lines(self):
@@ -375,7 +378,7 @@ def main():
     parser.add_argument("--slow-kbit", type=float, default=256)
     parser.add_argument("--slow-rtt-ms", type=float, default=300)
     parser.add_argument("--slow-loss-percent", type=float, default=2)
-    parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record -g)")
+    parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record --call-graph dwarf)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a change was lost, recorded twice or refused, or a node gave up (the CI smoke)")
     parser.add_argument("--only", choices=["ingest", "drain", "many", "slow"], help="run one benchmark")
