@@ -123,6 +123,13 @@ struct DaemonTests {
         let badDrift = try setup.workspace.run(Binaries.hub, ["serve", "--db", setup.hubDB], environment: ["HUB_CLOCK_MAX_DRIFT": "0"])
         #expect(badDrift.status == 78)
         #expect(badDrift.stderr.contains("clock.maxDrift"))
+        // With nowhere to write why (stderr on a full device), they still exit 78 rather than trap.
+        let speechlessHub = try setup.workspace.run(Binaries.hub, ["serve", "--db", setup.hubDB], environment: ["HUB_LISTEN": "everywhere"],
+                                                    standardError: "/dev/full")
+        #expect(speechlessHub.status == 78)
+        let speechlessAgent = try setup.workspace.run(Binaries.agent, ["run", "--db", setup.agentDB], environment: ["AGENT_SYNC_INTERVAL": "soon"],
+                                                      standardError: "/dev/full")
+        #expect(speechlessAgent.status == 78)
     }
 
     @Test("a daemon configured by its file and credential needs no init")

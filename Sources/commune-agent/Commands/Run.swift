@@ -33,7 +33,7 @@ struct Run: AsyncParsableCommand {
             store = try Store.openForDaemon(path: self.store.db, notifier: notifier, logger: logger)
             try adoptConfiguredIdentity(store: store, settings: settings)
         } catch let error as SyncError {
-            FileHandle.standardError.write(Data("commune-agent: \(error.message)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("commune-agent: \(error.message)\n".utf8))
             throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
         }
         let trigger = SyncTrigger()
@@ -46,7 +46,7 @@ struct Run: AsyncParsableCommand {
                 let port = channel.localAddress?.port ?? webPort
                 hosts.allow(host: webHost, port: port)
                 // Scripts and tests read the bound port from this line.
-                FileHandle.standardOutput.write(Data("commune-agent screen on http://\(webHost):\(port)\n".utf8))
+                try? FileHandle.standardOutput.write(contentsOf: Data("commune-agent screen on http://\(webHost):\(port)\n".utf8))
             },
             logger: logger)
         let group = ServiceGroup(configuration: .init(

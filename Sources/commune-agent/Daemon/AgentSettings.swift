@@ -87,7 +87,7 @@ extension AgentSettings {
         do {
             return try await load(file: file, environment: ProcessInfo.processInfo.environment)
         } catch let error as SettingsError {
-            FileHandle.standardError.write(Data("commune-agent: \(error)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("commune-agent: \(error)\n".utf8))
             throw ExitCode(78)
         }
     }

@@ -35,7 +35,7 @@ struct Enroll: ParsableCommand {
         let enrollment = try hub.enroll(commune: commune, name: name, label: label)
         if !known {
             // Enrolling creates the commune; a typo would create a stray one, so say so.
-            FileHandle.standardError.write(Data("note: commune \(commune) was not known and has been created (name: \(name ?? commune)); check the code if that is a surprise\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("note: commune \(commune) was not known and has been created (name: \(name ?? commune)); check the code if that is a surprise\n".utf8))
         }
         if let tokenFile {
             guard FileManager.default.createFile(atPath: tokenFile, contents: Data((enrollment.token + "\n").utf8),

@@ -29,7 +29,7 @@ struct Serve: AsyncParsableCommand {
         do {
             settings = try await HubSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
         } catch let error as SettingsError {
-            FileHandle.standardError.write(Data("district-hub: \(error)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("district-hub: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG: systemd does not restart into the same mistake
         }
         KeyValueLogHandler.bootstrap(level: settings.logLevel)
@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
             store = try Store.openForDaemon(path: self.store.db, clock: HybridLogicalClock(maxDrift: settings.maxClockDrift.milliseconds),
                                             notifier: notifier, logger: logger)
         } catch let error as SyncError {
-            FileHandle.standardError.write(Data("district-hub: \(error.message)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("district-hub: \(error.message)\n".utf8))
             throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
         }
         var server = HTTPServerBuilder.http1()
@@ -49,7 +49,7 @@ struct Serve: AsyncParsableCommand {
             do {
                 server = try HubTLS.server(certificate: certificate, key: key)
             } catch let error as SettingsError {
-                FileHandle.standardError.write(Data("district-hub: \(error)\n".utf8))
+                try? FileHandle.standardError.write(contentsOf: Data("district-hub: \(error)\n".utf8))
                 throw ExitCode(78)
             }
         }
@@ -60,7 +60,7 @@ struct Serve: AsyncParsableCommand {
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, metrics: metrics, server: server,
                                    secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess) { port in
             // Scripts and tests read the bound port from this line.
-            FileHandle.standardOutput.write(Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
+            try? FileHandle.standardOutput.write(contentsOf: Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
             notifier.ready(status: "listening on \(address.host):\(port)")
         }
         let group = ServiceGroup(configuration: .init(

@@ -38,8 +38,10 @@ final class Workspace: Sendable {
     }
 
     /// Runs a binary to completion; output goes through files so a chatty child never blocks.
+    /// `standardError` names another file for its stderr (`/dev/full`: every write fails).
     @discardableResult
-    func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+    func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:],
+             standardError: String? = nil) throws -> RunResult {
         let id = UUID().uuidString
         let out = path("\(id).out"), err = path("\(id).err")
         FileManager.default.createFile(atPath: out, contents: nil)
@@ -49,7 +51,7 @@ final class Workspace: Sendable {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError ?? err))
         try process.run()
         process.waitUntilExit()
         return RunResult(status: process.terminationStatus,
