@@ -54,6 +54,19 @@ struct BoundStatement {
         }
     }
 
+    /// Binds a change's eight columns as `fields` and `hub_log` order them (collection, record,
+    /// field, value, wall, counter, node, actor) to the parameters from `first` on.
+    func bind(_ change: FieldChange, from first: Int32) {
+        bind(first, change.collection)
+        bind(first + 1, change.record)
+        bind(first + 2, change.field)
+        bind(first + 3, change.value)
+        bind(first + 4, change.stamp.hlc.wall)
+        bind(first + 5, Int64(change.stamp.hlc.counter))
+        bind(first + 6, change.stamp.node)
+        bind(first + 7, change.actor)
+    }
+
     /// Binds a column of `other`'s current row as it is (SQLite copies it), without making a
     /// Swift value of it: how the hub audits the value a change replaces.
     func bind(_ index: Int32, column: Int32, of other: BoundStatement) {

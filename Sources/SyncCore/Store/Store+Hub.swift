@@ -480,14 +480,7 @@ extension Store {
 
     /// One `hub_log` row per audience, in the order given (sorted, so logs are reproducible).
     private func appendLog(_ change: FieldChange, audiences: some Sequence<String>, _ statement: BoundStatement) throws {
-        statement.bind(2, change.collection)
-        statement.bind(3, change.record)
-        statement.bind(4, change.field)
-        statement.bind(5, change.value)
-        statement.bind(6, change.stamp.hlc.wall)
-        statement.bind(7, Int64(change.stamp.hlc.counter))
-        statement.bind(8, change.stamp.node)
-        statement.bind(9, change.actor)
+        statement.bind(change, from: 2)
         for audience in audiences {
             statement.bind(1, audience)
             try statement.run()

@@ -193,14 +193,7 @@ extension Store {
 
     /// `storeField` with a statement prepared from `storeFieldSQL` by the caller.
     func storeField(_ change: FieldChange, using statement: BoundStatement) throws {
-        statement.bind(1, change.collection)
-        statement.bind(2, change.record)
-        statement.bind(3, change.field)
-        statement.bind(4, change.value)
-        statement.bind(5, change.stamp.hlc.wall)
-        statement.bind(6, Int64(change.stamp.hlc.counter))
-        statement.bind(7, change.stamp.node)
-        statement.bind(8, change.actor)
+        statement.bind(change, from: 1)
         try statement.run()
     }
 

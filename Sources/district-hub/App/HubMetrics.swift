@@ -8,9 +8,11 @@ import SyncCore
 /// run several hubs in one process), exposed at `GET /metrics`.
 struct HubMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let factory: PrometheusMetricsFactory
-    private let counters = MetricHandles<CoreMetrics.Counter>()
-    private let gauges = MetricHandles<CoreMetrics.Gauge>()
+    private let requests: LabelledMetric<CoreMetrics.Counter>
+    private let bodyByteCounts: LabelledMetric<CoreMetrics.Counter>
+    private let changeOutcomes: LabelledMetric<CoreMetrics.Counter>
+    private let lastSeen: LabelledMetric<CoreMetrics.Gauge>
+    private let clockOffset: LabelledMetric<CoreMetrics.Gauge>
     private let requestDuration: CoreMetrics.Timer
     private let exchangesPerCommit: Recorder
 
@@ -21,16 +23,21 @@ struct HubMetrics: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
         ]
         factory.valueHistogramBuckets["sync_exchanges_per_commit"] = [1, 2, 5, 10, 25, 50, 100, 250]
-        self.factory = factory
+        let configured = factory
+        requests = LabelledMetric("outcome") { Counter(label: "sync_requests_total", dimensions: $0, factory: configured) }
+        bodyByteCounts = LabelledMetric("direction") { Counter(label: "sync_body_bytes_total", dimensions: $0, factory: configured) }
+        changeOutcomes = LabelledMetric("outcome") { Counter(label: "sync_changes_total", dimensions: $0, factory: configured) }
+        lastSeen = LabelledMetric("commune") {
+            Gauge(label: "sync_commune_last_seen_timestamp_seconds", dimensions: $0, factory: configured)
+        }
+        clockOffset = LabelledMetric("commune") { Gauge(label: "sync_commune_clock_offset_seconds", dimensions: $0, factory: configured) }
         requestDuration = Timer(label: "sync_request_duration_seconds", factory: factory)
         exchangesPerCommit = Recorder(label: "sync_exchanges_per_commit", factory: factory)
     }
 
     /// One sync request, by outcome: `ok` or the error code it was refused with.
     func request(outcome: String) {
-        counters.handle("sync_requests_total", outcome) {
-            Counter(label: "sync_requests_total", dimensions: [("outcome", outcome)], factory: factory)
-        }.increment()
+        requests[outcome].increment()
     }
 
     func duration(_ duration: Duration) {
@@ -40,9 +47,7 @@ struct HubMetrics: Sendable {
 
     /// Body bytes as they crossed the wire (compressed), `in` or `out`.
     func bodyBytes(_ count: Int, direction: String) {
-        counters.handle("sync_body_bytes_total", direction) {
-            Counter(label: "sync_body_bytes_total", dimensions: [("direction", direction)], factory: factory)
-        }.increment(by: count)
+        bodyByteCounts[direction].increment(by: count)
     }
 
     func changes(_ result: ExchangeResult) {
@@ -50,20 +55,14 @@ struct HubMetrics: Sendable {
         exchangesPerCommit.record(result.groupSize)
         for (outcome, count) in [("applied", result.applied), ("lost", result.lost),
                                  ("duplicate", result.duplicate), ("rejected", result.rejected)] where count > 0 {
-            counters.handle("sync_changes_total", outcome) {
-                Counter(label: "sync_changes_total", dimensions: [("outcome", outcome)], factory: factory)
-            }.increment(by: count)
+            changeOutcomes[outcome].increment(by: count)
         }
     }
 
     /// When a commune was last heard from, and how far off its clock was.
     func node(commune: String, seenAt: Date, clockOffsetMs: Int64) {
-        gauges.handle("sync_commune_last_seen_timestamp_seconds", commune) {
-            Gauge(label: "sync_commune_last_seen_timestamp_seconds", dimensions: [("commune", commune)], factory: factory)
-        }.record(seenAt.timeIntervalSince1970)
-        gauges.handle("sync_commune_clock_offset_seconds", commune) {
-            Gauge(label: "sync_commune_clock_offset_seconds", dimensions: [("commune", commune)], factory: factory)
-        }.record(Double(clockOffsetMs) / 1000)
+        lastSeen[commune].record(seenAt.timeIntervalSince1970)
+        clockOffset[commune].record(Double(clockOffsetMs) / 1000)
     }
 
     /// Sets every enrolled commune's gauges from the store, at start-up: Prometheus keeps
@@ -90,18 +89,24 @@ struct HubMetrics: Sendable {
     }
 }
 
-/// Metric handles by label and dimension value, each made once. Making one looks it up in the
-/// Prometheus registry under its lock, which, for the six a sync request records, cost more
-/// than the exchange's JSON (`perf record` with a thousand nodes, `Benchmarks/README.md`).
-final class MetricHandles<Handle: Sendable>: Sendable {
+/// One metric with one label, its handle for each value made once. Making a handle looks it up
+/// in the Prometheus registry under its lock, which, for the six a sync request records, cost
+/// more than the exchange's JSON (`perf record` with a thousand nodes, `Benchmarks/README.md`).
+final class LabelledMetric<Handle: Sendable>: Sendable {
+    private let label: String
+    private let make: @Sendable ([(String, String)]) -> Handle
     private let made = Mutex<[String: Handle]>([:])
 
-    func handle(_ label: String, _ dimension: String, make: () -> Handle) -> Handle {
+    init(_ label: String, make: @escaping @Sendable (_ dimensions: [(String, String)]) -> Handle) {
+        self.label = label
+        self.make = make
+    }
+
+    subscript(value: String) -> Handle {
         made.withLock { made in
-            let key = label + "\u{0}" + dimension
-            if let handle = made[key] { return handle }
-            let handle = make()
-            made[key] = handle
+            if let handle = made[value] { return handle }
+            let handle = make([(label, value)])
+            made[value] = handle
             return handle
         }
     }
