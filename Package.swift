@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncCoreTests",
-            dependencies: ["SyncCore"]
+            dependencies: ["SyncCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         .testTarget(

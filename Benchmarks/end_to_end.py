@@ -196,7 +196,7 @@ def hub_ingest(args):
 
 
 def fill_agent(db, count, node):
-    """A backlog of `count` progress edits, written the way `Store.record` writes them (field,
+    """A backlog of `count` progress edits, written the way `AgentStore.record` writes them (field,
     outbox row, clock high-water) but in transactions of 100,000: the per-write API takes
     minutes for a million, and the drain is what is measured here."""
     actor = "Nguyễn Văn An"

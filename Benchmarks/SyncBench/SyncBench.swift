@@ -9,7 +9,7 @@ enum SyncBench {
     static func main() throws {
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.first == "empty-hub", let path = arguments.dropFirst().first {
-            _ = try Store(path: path)
+            _ = try HubStore(path: path)
             return
         }
         guard let command = arguments.first, let count = arguments.dropFirst().first.flatMap(Int.init) else {
@@ -47,7 +47,7 @@ enum SyncBench {
 
     /// The hub merging batches of 1,000 changes from one node, in-process: changes per second.
     static func merge(_ count: Int, in directory: URL) throws {
-        let hub = try Store(path: directory.appendingPathComponent("hub.sqlite").path,
+        let hub = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path,
                             clock: HybridLogicalClock(physical: PhysicalClock { 1_800_000_000_000 }))
         try hub.recordDistrict((1...5).map { FieldWrite(collection: "tasks", record: "4.\($0)", field: "communes", value: .text("*")) },
                                actor: "bench")
@@ -70,7 +70,7 @@ enum SyncBench {
 
     /// One officer write (record + outbox + clock, one transaction, synchronous=FULL), timed.
     static func agentWrite(_ count: Int, in directory: URL) throws {
-        let store = try Store(path: directory.appendingPathComponent("agent.sqlite").path)
+        let store = try AgentStore(path: directory.appendingPathComponent("agent.sqlite").path)
         try store.configureAgent(AgentIdentity(node: "n-bench", commune: "c-00", hubURL: "http://127.0.0.1:9", tokenFile: "/dev/null"))
         var latencies: [Double] = []
         latencies.reserveCapacity(count)

@@ -25,11 +25,11 @@ struct StoreOptions: ParsableArguments {
     var db: String
 
     /// Opens an existing store; only `init` and `run` create one.
-    func open() throws -> Store {
+    func open() throws -> AgentStore {
         guard FileManager.default.fileExists(atPath: db) else {
             throw SyncError(.notInitialized, "Không có kho dữ liệu tại \(db): kiểm tra --db, hoặc chạy `commune-agent init` trước.")
         }
-        return try Store(path: db, create: false)
+        return try AgentStore(path: db, create: false)
     }
 }
 

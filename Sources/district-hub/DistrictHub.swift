@@ -18,12 +18,12 @@ struct StoreOptions: ParsableArguments {
     var db: String
 
     /// Opens the store, creating it when missing.
-    func open() throws -> Store {
-        try Store(path: db)
+    func open() throws -> HubStore {
+        try HubStore(path: db)
     }
 
     /// Opens an existing store, for the commands that report on it.
-    func existing() throws -> Store {
-        try Store(path: db, create: false)
+    func existing() throws -> HubStore {
+        try HubStore(path: db, create: false)
     }
 }

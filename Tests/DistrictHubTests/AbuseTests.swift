@@ -137,7 +137,7 @@ struct AbuseTests {
             try hub.store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
             let session = try await hub.store.createSession(user: "truong-phong")
             #expect(try await hub.get("/tasks/new", ["Cookie: \(SessionMiddleware.cookieName)=\(session.token)"]).status == 200)
-            hub.clock.advance(by: Store.sessionLifetimeMs + 1_000)
+            hub.clock.advance(by: HubStore.sessionLifetimeMs + 1_000)
             let before = try hub.snapshot()
             let task = "mode=create&id=9.9&title=Chi%E1%BA%BFm&communes=*&csrf=\(session.csrf)"
             let review = "commune=long-dong&task=4.1&decision=accepted&csrf=\(session.csrf)"
@@ -197,7 +197,7 @@ struct AbuseTests {
 /// A hub on loopback with a hand-moved clock and a log that the test reads.
 struct AbuseHub: Sendable {
     let url: String
-    let store: Store
+    let store: HubStore
     let clock: ManualClock
     let logs: LogCapture
     let client = CurlHTTPClient()

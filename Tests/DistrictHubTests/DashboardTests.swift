@@ -11,7 +11,7 @@ import Testing
 @Suite("Dashboard")
 struct DashboardTests {
     /// A hub with two communes, a report with a hostile note, and a viewer account.
-    func seed(_ store: Store) throws {
+    func seed(_ store: HubStore) throws {
         try store.recordDistrict([
             FieldWrite(collection: "communes", record: "long-dong", field: "name", value: .text("Xã Long Đống")),
             FieldWrite(collection: "communes", record: "bac-quynh", field: "name", value: .text("Xã Bắc Quỳnh")),
@@ -31,7 +31,7 @@ struct DashboardTests {
     }
 
     /// Runs `body` with a browser against a seeded hub, off the cooperative pool (libcurl blocks).
-    func browse(_ body: @escaping @Sendable (Browser, Store) throws -> Void) async throws {
+    func browse(_ body: @escaping @Sendable (Browser, HubStore) throws -> Void) async throws {
         try await withRunningHub { url, store in
             try seed(store)
             let port = Int(url.split(separator: ":").last!)!
@@ -157,7 +157,7 @@ struct DashboardTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secure-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path)
+        let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path)
         for secure in [true, false] {
             let app = Application(router: buildRouter(store: store, metrics: HubMetrics(), secureCookies: secure))
             try await app.test(.router) { client in

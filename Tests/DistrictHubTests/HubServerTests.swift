@@ -10,11 +10,11 @@ import Testing
 /// A real hub on a free loopback port over a fresh store holding task 4.1; its clock and its
 /// logger may be given (the abuse tests move the one and read the other).
 func withRunningHub(clock: PhysicalClock = .system, logger: Logger? = nil,
-                    _ body: @escaping @Sendable (_ url: String, _ store: Store) async throws -> Void) async throws {
+                    _ body: @escaping @Sendable (_ url: String, _ store: HubStore) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock))
+    let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock))
     try store.recordDistrict([
         FieldWrite(collection: "tasks", record: "4.1", field: "communes", value: .text("*")),
         FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Ban hành quyết định")),
@@ -207,7 +207,7 @@ struct HubServerTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path,
+        let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path,
                               clock: HybridLogicalClock(physical: PhysicalClock { 1_800_000_000_000 }))
         let heard = try store.enroll(commune: "long-dong", name: nil, label: nil)
         _ = try store.enroll(commune: "bac-son", name: nil, label: nil)

@@ -158,7 +158,7 @@ struct ClockSuiteTests {
         // write (a note and an evidence on each of the five tasks), each write one tick.
         do {
             let frozen = ManualClock(millis: frozenAt + 60_000)
-            let store = try Store(path: agent.db, clock: HybridLogicalClock(physical: frozen.physical), create: false)
+            let store = try AgentStore(path: agent.db, clock: HybridLogicalClock(physical: frozen.physical), create: false)
             var written = 0
             while written < Self.frozenEvents {
                 let writes = (1...5).flatMap { task in
@@ -210,7 +210,7 @@ struct ClockSuiteTests {
             #expect(try agent.pending() == 0, sourceLocation: sourceLocation)
 
             let hubFields = try hub.allFields()
-            let agentFields = try Store(path: agent.db, create: false).allFields()
+            let agentFields = try AgentStore(path: agent.db, create: false).allFields()
             for (key, held) in agentFields {
                 #expect(hubFields[key]?.value == held.value && hubFields[key]?.stamp == held.stamp,
                         "\(agent.name) holds \(key) = \(held) unlike the hub", sourceLocation: sourceLocation)
@@ -248,7 +248,7 @@ struct ClockDistrict {
         self.agents = agents
     }
 
-    func hub() throws -> Store { try Store(path: hubDB, create: false) }
+    func hub() throws -> HubStore { try HubStore(path: hubDB, create: false) }
 
     func hubField(_ collection: String, _ record: String, _ field: String) throws -> FieldValue? {
         try hub().fields(of: RecordCollection(rawValue: collection)!, record: record)[field]
@@ -274,12 +274,12 @@ struct ClockAgent {
         try workspace.succeed(Binaries.agent, arguments, environment: clock.environment, sourceLocation: sourceLocation)
     }
 
-    func clockHighWater() throws -> HLC { try Store(path: db, create: false).clockHighWater() }
-    func pending() throws -> Int { try Store(path: db, create: false).agentSyncState().pending }
-    func clockOffset() throws -> Int64? { try Store(path: db, create: false).agentSyncState().clockOffsetMs }
+    func clockHighWater() throws -> HLC { try AgentStore(path: db, create: false).clockHighWater() }
+    func pending() throws -> Int { try AgentStore(path: db, create: false).agentSyncState().pending }
+    func clockOffset() throws -> Int64? { try AgentStore(path: db, create: false).agentSyncState().clockOffsetMs }
 
     func field(_ collection: String, _ record: String, _ field: String) throws -> FieldValue? {
-        try Store(path: db, create: false).fields(of: RecordCollection(rawValue: collection)!, record: record)[field]
+        try AgentStore(path: db, create: false).fields(of: RecordCollection(rawValue: collection)!, record: record)[field]
     }
 }
 

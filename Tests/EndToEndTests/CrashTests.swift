@@ -11,7 +11,7 @@ struct CrashTests {
 
     /// Writes a backlog straight into the agent's store, as the officer's CLI would.
     func writeBacklog(_ setup: DaemonTests.Setup, count: Int, from start: Int) throws {
-        let store = try Store(path: setup.agentDB, create: false)
+        let store = try AgentStore(path: setup.agentDB, create: false)
         let node = try store.agentIdentity().node
         for index in start..<(start + count) {
             try store.record([FieldWrite(collection: "progress", record: "long-dong/4.\(index % 5 + 1)", field: "note",
@@ -25,13 +25,13 @@ struct CrashTests {
     }
 
     func checkExactlyOnce(_ setup: DaemonTests.Setup, expected: Int) throws {
-        let hub = try Store(path: setup.hubDB, create: false)
+        let hub = try HubStore(path: setup.hubDB, create: false)
         #expect(try hub.integrityCheck() == "ok")
-        #expect(try Store(path: setup.agentDB, create: false).integrityCheck() == "ok")
+        #expect(try AgentStore(path: setup.agentDB, create: false).integrityCheck() == "ok")
         let firstTimes = try hub.audit().filter { $0.node.hasPrefix("n-") && $0.outcome != "duplicate" }
         #expect(firstTimes.count == expected)
         #expect(Set(firstTimes.compactMap(\.seq)).count == expected)
-        #expect(try Store(path: setup.agentDB, create: false).agentSyncState().pending == 0)
+        #expect(try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == 0)
     }
 
     @Test("the agent killed mid-sync, again and again")

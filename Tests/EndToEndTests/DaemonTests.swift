@@ -80,7 +80,7 @@ struct DaemonTests {
         // A long backlog, written straight into the agent's store as the officer's CLI would.
         let backlog = 6_000
         do {
-            let store = try Store(path: setup.agentDB)
+            let store = try AgentStore(path: setup.agentDB)
             let node = try store.agentIdentity().node
             for index in 0..<backlog {
                 try store.record([FieldWrite(collection: "progress", record: "long-dong/4.\(index % 5 + 1)", field: "note",
@@ -189,12 +189,12 @@ struct DaemonTests {
         for index in 0..<3 {
             let copy = setup.workspace.path("hub-backup-\(index).sqlite")
             try setup.workspace.succeed(Binaries.hub, ["backup", "--db", setup.hubDB, "--to", copy])
-            let restored = try Store(path: copy)
+            let restored = try HubStore(path: copy)
             #expect(try restored.integrityCheck() == "ok")
             #expect(try restored.tasks().count == 15)
             let agentCopy = setup.workspace.path("agent-backup-\(index).sqlite")
             try setup.workspace.succeed(Binaries.agent, ["backup", "--db", setup.agentDB, "--to", agentCopy])
-            #expect(try Store(path: agentCopy).integrityCheck() == "ok")
+            #expect(try AgentStore(path: agentCopy).integrityCheck() == "ok")
         }
         let again = try setup.workspace.run(Binaries.hub, ["backup", "--db", setup.hubDB, "--to", setup.workspace.path("hub-backup-0.sqlite")])
         #expect(again.status != 0)

@@ -33,7 +33,7 @@ struct LocalWebTests {
             try waitUntil { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
         }
 
-        func store() throws -> Store { try Store(path: setup.agentDB, create: false) }
+        func store() throws -> AgentStore { try AgentStore(path: setup.agentDB, create: false) }
 
         deinit {
             agent.stop()

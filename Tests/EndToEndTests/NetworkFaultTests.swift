@@ -43,7 +43,7 @@ struct NetworkFaultTests {
 
         /// Writes notes on the commune's tasks straight into the agent's store, as the CLI would.
         func write(_ count: Int, record: (Int) -> String = { "long-dong/4.\($0 % 5 + 1)" }) throws {
-            let store = try Store(path: setup.agentDB, create: false)
+            let store = try AgentStore(path: setup.agentDB, create: false)
             let node = try store.agentIdentity().node
             for _ in 0..<count {
                 written += 1
@@ -72,12 +72,12 @@ struct NetworkFaultTests {
 
         /// The audit of this node's changes at the hub.
         func audit() throws -> [AuditEntry] {
-            try Store(path: setup.hubDB, create: false).audit(commune: "long-dong").filter { $0.node.hasPrefix("n-") }
+            try HubStore(path: setup.hubDB, create: false).audit(commune: "long-dong").filter { $0.node.hasPrefix("n-") }
         }
 
         /// Outbox entries the agent no longer holds as pending: acknowledged or refused.
         func settled() throws -> Int {
-            written - (try Store(path: setup.agentDB, create: false).agentSyncState().pending)
+            written - (try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending)
         }
 
         /// Every change written reached the hub exactly once (`rejected` of them refused), the
@@ -91,8 +91,8 @@ struct NetworkFaultTests {
             #expect(missing.isEmpty, "\(missing.count) changes never reached the hub, from \(missing.min() ?? 0) (seed \(seed))",
                     sourceLocation: sourceLocation)
             #expect(firstTimes.filter { $0.outcome == "rejected" }.count == rejected, "seed \(seed)", sourceLocation: sourceLocation)
-            let agent = try Store(path: setup.agentDB, create: false)
-            let hub = try Store(path: setup.hubDB, create: false)
+            let agent = try AgentStore(path: setup.agentDB, create: false)
+            let hub = try HubStore(path: setup.hubDB, create: false)
             #expect(try agent.agentSyncState().pending == 0, "seed \(seed)", sourceLocation: sourceLocation)
             for task in 1...5 {
                 let record = "long-dong/4.\(task)"

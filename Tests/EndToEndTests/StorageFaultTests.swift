@@ -28,7 +28,7 @@ struct StorageFaultTests {
                                                              "--percent", "\((round * 5 + task) % 100)", "--by", "Nguyễn Văn An"])
             }
             let auditBefore = try hubAudit(setup).count
-            let pending = try Store(path: setup.agentDB, create: false).agentSyncState().pending
+            let pending = try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending
             try limitFileSize(of: hub.process, to: 1)
             let refused = try setup.workspace.run(Binaries.agent, ["sync", "--db", setup.agentDB])
             #expect(refused.status == 1, "\(refused.stderr)")
@@ -37,12 +37,12 @@ struct StorageFaultTests {
             #expect(hub.process.isRunning)
             try limitFileSize(of: hub.process, to: nil)
             #expect(try hubAudit(setup).count == auditBefore, "nothing of the refused exchange was kept")
-            #expect(try Store(path: setup.agentDB, create: false).agentSyncState().pending == pending)
+            #expect(try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == pending)
 
             try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
         }
         #expect(hub.stop() == 0)
-        #expect(try Store(path: setup.hubDB, create: false).integrityCheck() == "ok")
+        #expect(try HubStore(path: setup.hubDB, create: false).integrityCheck() == "ok")
         try checkExactlyOnce(setup)
     }
 
@@ -77,14 +77,14 @@ struct StorageFaultTests {
                                                          "--note", note, "--by", "Nguyễn Văn An"])
             try waitUntil { try hubAudit(setup).contains { $0.value == .text(note) } }
             Thread.sleep(forTimeInterval: 1.5)
-            #expect(try Store(path: setup.agentDB, create: false).agentSyncState().pending > 0)
+            #expect(try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending > 0)
             #expect(agent.process.isRunning)
             try limitFileSize(of: agent.process, to: nil)
-            try waitUntil(timeout: 30) { try Store(path: setup.agentDB, create: false).agentSyncState().pending == 0 }
+            try waitUntil(timeout: 30) { try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == 0 }
         }
         #expect(agent.stop() == 0)
         #expect(hub.stop() == 0)
-        #expect(try Store(path: setup.agentDB, create: false).integrityCheck() == "ok")
+        #expect(try AgentStore(path: setup.agentDB, create: false).integrityCheck() == "ok")
         try checkExactlyOnce(setup)
         #expect(!(try hubAudit(setup)).contains { $0.value.text?.hasPrefix("vòng") == true }, "a refused note reached the hub")
     }
@@ -105,7 +105,7 @@ struct StorageFaultTests {
 
     /// Every outbox entry the agent made is at the hub exactly once, and none is pending.
     private func checkExactlyOnce(_ setup: DaemonTests.Setup, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let agent = try Store(path: setup.agentDB, create: false)
+        let agent = try AgentStore(path: setup.agentDB, create: false)
         let made = try agent.latestOutboxSeq()
         let firstTimes = try hubAudit(setup).filter { $0.outcome != "duplicate" }
         #expect(firstTimes.count == Int(made), sourceLocation: sourceLocation)
@@ -115,13 +115,13 @@ struct StorageFaultTests {
 
     /// The agent's state that a refused write must not touch: pending outbox and fields.
     private func agentSnapshot(_ setup: DaemonTests.Setup) throws -> [String] {
-        let store = try Store(path: setup.agentDB, create: false)
+        let store = try AgentStore(path: setup.agentDB, create: false)
         let fields = try store.allFields().map { "\($0.key)=\($0.value.value)@\($0.value.stamp)" }.sorted()
         return fields + ["latest \(try store.latestOutboxSeq())"]
     }
 
     private func hubAudit(_ setup: DaemonTests.Setup) throws -> [AuditEntry] {
-        try Store(path: setup.hubDB, create: false).audit().filter { $0.node.hasPrefix("n-") }
+        try HubStore(path: setup.hubDB, create: false).audit().filter { $0.node.hasPrefix("n-") }
     }
 }
 

@@ -69,12 +69,12 @@ struct HybridLogicalClockTests {
         let scratch = Scratch()
         let manual = ManualClock(millis: District.epoch)
         let path = scratch.path("agent.sqlite")
-        var store: Store? = try Store(path: path, clock: HybridLogicalClock(physical: manual.physical))
+        var store: AgentStore? = try AgentStore(path: path, clock: HybridLogicalClock(physical: manual.physical))
         let write = FieldWrite(collection: "progress", record: "long-dong/4.1", field: "note", value: .text("một"))
         let first = try store!.record([write], actor: "A", node: "n-1")
         store = nil
         manual.set(946_684_800_000)  // the year 2000: a dead CMOS battery
-        let reopened = try Store(path: path, clock: HybridLogicalClock(physical: manual.physical))
+        let reopened = try AgentStore(path: path, clock: HybridLogicalClock(physical: manual.physical))
         let second = try reopened.record([write], actor: "A", node: "n-1")
         #expect(second[0].stamp.hlc > first[0].stamp.hlc)
         #expect(try reopened.clockHighWater() == second[0].stamp.hlc)

@@ -8,7 +8,7 @@ struct StoreTests {
 
     @Test("a local write stores the fields and their outbox entries together, with one stamp")
     func localWrite() throws {
-        let store = try Store(path: scratch.path("a.sqlite"), clock: HybridLogicalClock(physical: PhysicalClock { 5_000 }))
+        let store = try AgentStore(path: scratch.path("a.sqlite"), clock: HybridLogicalClock(physical: PhysicalClock { 5_000 }))
         try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
         let writes = [
             FieldWrite(collection: "progress", record: "long-dong/4.1", field: "status", value: .text("done")),
@@ -26,7 +26,7 @@ struct StoreTests {
     @Test("the store runs in WAL mode with synchronous=FULL and passes integrity_check")
     func durabilitySettings() throws {
         let path = scratch.path("b.sqlite")
-        let store = try Store(path: path)
+        let store = try AgentStore(path: path)
         #expect(try store.integrityCheck() == "ok")
         #expect(try store.pragma("journal_mode") == "wal")
         #expect(try store.pragma("synchronous") == "2")
@@ -50,7 +50,7 @@ struct StoreTests {
 
     @Test("an agent store refuses to change node or commune once set")
     func identityIsFixed() throws {
-        let store = try Store(path: scratch.path("c.sqlite"))
+        let store = try AgentStore(path: scratch.path("c.sqlite"))
         try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
         try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "https://new", tokenFile: "/t2"))
         #expect(try store.agentIdentity().hubURL == "https://new")

@@ -170,7 +170,7 @@ struct SyncExchangeTests {
         try node.client(district.transport).syncUntilDrained(token: node.token)
 
         // The office restores yesterday's copy and reports again: the same sequence numbers.
-        let restored = try Store(path: backup, clock: HybridLogicalClock(physical: node.clock.physical))
+        let restored = try AgentStore(path: backup, clock: HybridLogicalClock(physical: node.clock.physical))
         district.advance(1_000, [node])
         let writes = try ProgressReport(task: "4.1", status: .done, by: "Cán bộ").writes(commune: "long-dong", current: [:])
         try restored.record(writes, actor: "Cán bộ", node: node.identity.node)

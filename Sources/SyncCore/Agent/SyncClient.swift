@@ -16,7 +16,7 @@ public struct SyncSummary: Sendable, Hashable {
 /// pull cursor only advances in the same transaction that applies the page, so a lost reply or
 /// a crash mid-sync at worst sends something again.
 public struct SyncClient: Sendable {
-    public let store: Store
+    public let store: AgentStore
     public let transport: any SyncTransport
     /// Outbox entries per exchange: as many as the hub takes (about 1 MB of JSON at most).
     public var batchSize = SyncProtocol.maxChangesPerBatch
@@ -26,7 +26,7 @@ public struct SyncClient: Sendable {
     /// watchdog from here, since a long drain is made of many bounded exchanges.
     public var onExchange: (@Sendable () -> Void)?
 
-    public init(store: Store, transport: any SyncTransport, logger: Logger = Logger(label: "sync")) {
+    public init(store: AgentStore, transport: any SyncTransport, logger: Logger = Logger(label: "sync")) {
         self.store = store
         self.transport = transport
         self.logger = logger

@@ -8,7 +8,7 @@
 ///   hub (`offset`), so a PC whose clock is years behind or ahead stamps hub-corrected times
 ///   once it has synced.
 /// - `receive` refuses a remote timestamp more than `maxDrift` ahead of local physical time:
-///   the hub then stamps the change itself (see `Store.ingest`), so a runaway clock never drags
+///   the hub then stamps the change itself (see `HubStore.merge`), so a runaway clock never drags
 ///   the hub forward and never wins every later conflict.
 public struct HybridLogicalClock: Sendable {
     public let physical: PhysicalClock

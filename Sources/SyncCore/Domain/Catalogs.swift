@@ -118,7 +118,7 @@ private func decodeFile<T: Decodable>(_ type: T.Type, path: String) throws -> T 
     }
 }
 
-extension Store {
+extension HubStore {
     /// Imports tasks, writing only what differs from the merged state, so importing the same
     /// file twice changes nothing and sends nothing. Returns how many fields changed.
     @discardableResult

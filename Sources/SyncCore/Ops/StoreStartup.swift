@@ -1,14 +1,14 @@
 import Foundation
 import Logging
 
-extension Store {
+extension ReplicaStore {
     /// Opens a daemon's store and runs `quick_check`. A store that cannot be opened or fails
     /// the check is refused: logged, shown in `systemctl status`, and thrown, so the daemon
     /// exits instead of syncing from damaged data.
     public static func openForDaemon(path: String, clock: HybridLogicalClock = HybridLogicalClock(),
-                                     notifier: SystemdNotifier, logger: Logger) throws -> Store {
+                                     notifier: SystemdNotifier, logger: Logger) throws -> Self {
         do {
-            let store = try Store(path: path, clock: clock)
+            let store = try Self(path: path, clock: clock)
             let check = try store.integrityCheck(quick: true)
             guard check == "ok" else { throw SyncError(.storage, "quick_check failed: \(check)") }
             let journalMode = try store.pragma("journal_mode")

@@ -52,7 +52,7 @@ final class ExchangeQueue: @unchecked Sendable {
     }
 }
 
-extension Store {
+extension HubStore {
     /// Commits groups until nothing waits. Started by the exchange that found the queue idle.
     func commitWaitingExchanges() async {
         while let group = exchangeQueue.nextGroup() {

@@ -3,11 +3,11 @@ import Foundation
 /// The exchange without HTTP: calls a hub store directly. For property tests that run many
 /// replicas through thousands of syncs, and to lose a reply after the hub has committed.
 public final class InMemorySyncTransport: SyncTransport, @unchecked Sendable {
-    private let hub: Store
+    private let hub: HubStore
     private let lock = NSLock()
     private var repliesToDrop = 0
 
-    public init(hub: Store) {
+    public init(hub: HubStore) {
         self.hub = hub
     }
 

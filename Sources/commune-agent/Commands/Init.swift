@@ -35,7 +35,7 @@ struct Init: ParsableCommand {
             try token.check(commune: commune)
             let path = URL(fileURLWithPath: tokenFile).standardizedFileURL.path
             let identity = AgentIdentity(node: token.node, commune: commune, hubURL: hub, tokenFile: path)
-            try Store(path: store.db).configureAgent(identity, rebind: rebind)
+            try AgentStore(path: store.db).configureAgent(identity, rebind: rebind)
             print("Đã khởi tạo máy \(identity.node) cho đơn vị mã \(commune), máy chủ huyện \(hub).")
             print("Chạy `commune-agent sync --db \(store.db)` để nhận nhiệm vụ.")
         }

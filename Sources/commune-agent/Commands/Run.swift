@@ -28,9 +28,9 @@ struct Run: AsyncParsableCommand {
         KeyValueLogHandler.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "commune-agent")
         let notifier = SystemdNotifier()
-        let store: Store
+        let store: AgentStore
         do {
-            store = try Store.openForDaemon(path: self.store.db, notifier: notifier, logger: logger)
+            store = try AgentStore.openForDaemon(path: self.store.db, notifier: notifier, logger: logger)
             try adoptConfiguredIdentity(store: store, settings: settings)
         } catch let error as SyncError {
             try? FileHandle.standardError.write(contentsOf: Data("commune-agent: \(error.message)\n".utf8))
@@ -62,7 +62,7 @@ struct Run: AsyncParsableCommand {
 
 /// A daemon whose config names the hub and the commune sets up (or updates) its store from
 /// them, taking the node id from its token; otherwise the store must have been `init`ed.
-private func adoptConfiguredIdentity(store: Store, settings: AgentSettings) throws {
+private func adoptConfiguredIdentity(store: AgentStore, settings: AgentSettings) throws {
     let existing = try? store.agentIdentity()
     guard let hubURL = settings.hubURL ?? existing?.hubURL, let commune = settings.commune ?? existing?.commune else {
         throw SyncError(.notInitialized, "the store is not initialised: set hub.url and commune in the config, or run `commune-agent init`")

@@ -7,7 +7,7 @@ import SyncCore
 /// after a failure once the backoff allows; reports to systemd as it goes. On shutdown it
 /// stops a transfer in flight (the hub deduplicates whatever it had already committed).
 struct SyncService: Service {
-    let store: Store
+    let store: AgentStore
     let settings: AgentSettings
     /// "Sync now" from the officer's screen.
     let trigger: SyncTrigger

@@ -8,7 +8,7 @@ import WebSupport
 /// progress and equipment forms, the sync state and the office's history. Works with no
 /// internet (every write lands in the local store at once) and with no JavaScript.
 struct LocalWeb: Sendable {
-    let store: Store
+    let store: AgentStore
     let trigger: SyncTrigger
     let hosts: HostAllowList
 

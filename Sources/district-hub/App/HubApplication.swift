@@ -5,7 +5,7 @@ import Logging
 import SyncCore
 
 /// The hub's routes, built by the same function for `serve` and for the tests.
-func buildRouter(store: Store, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle(),
+func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle(),
                  secureCookies: Bool = false, metricsAccess: MetricsAccess = MetricsAccess()) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     router.get("/healthz") { _, _ -> Response in
@@ -35,7 +35,7 @@ let listenBacklog = 4096
 
 /// The hub as an application listening on `host:port` (port 0 picks a free one), over HTTPS
 /// when `server` says so; `onRunning` learns the bound port.
-func buildApplication(store: Store, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
+func buildApplication(store: HubStore, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
                       server: HTTPServerBuilder = .http1(), secureCookies: Bool = false,
                       metricsAccess: MetricsAccess = MetricsAccess(),
                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {

@@ -5,7 +5,7 @@ import SyncCore
 /// unknown or revoked token is answered 401 before any route runs.
 struct NodeAuthMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
-    let store: Store
+    let store: HubStore
     let metrics: HubMetrics
     let throttle: AuthThrottle
 

@@ -5,7 +5,7 @@ import SyncCore
 
 /// `POST /v1/sync`: the one round trip of the sync exchange.
 struct SyncController {
-    let store: Store
+    let store: HubStore
     let metrics: HubMetrics
 
     func addRoutes(to group: RouterGroup<HubRequestContext>) {

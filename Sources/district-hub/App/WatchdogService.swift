@@ -6,7 +6,7 @@ import SyncCore
 /// whose database is wedged stops pinging and systemd restarts it. Sends STOPPING=1 when the
 /// service group starts shutting down.
 struct WatchdogService: Service {
-    let store: Store
+    let store: HubStore
     let notifier: SystemdNotifier
     let logger: Logger
 

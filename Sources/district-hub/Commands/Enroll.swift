@@ -30,7 +30,7 @@ struct Enroll: ParsableCommand {
         if let tokenFile, FileManager.default.fileExists(atPath: tokenFile) {
             throw ValidationError("--token-file \(tokenFile) exists; choose a new file")
         }
-        let hub = try Store(path: store.db)
+        let hub = try HubStore(path: store.db)
         let known = try hub.records(of: .communes)[commune] != nil
         let enrollment = try hub.enroll(commune: commune, name: name, label: label)
         if !known {

@@ -17,7 +17,7 @@ struct ImportTasks: ParsableCommand {
 
     func run() throws {
         let catalog = try TaskCatalog.load(path: path)
-        let changed = try Store(path: store.db).importTasks(catalog, actor: "district-hub tasks import")
+        let changed = try HubStore(path: store.db).importTasks(catalog, actor: "district-hub tasks import")
         print("imported \(catalog.tasks.count) tasks (\(changed) fields changed)")
     }
 }
@@ -38,7 +38,7 @@ struct ImportCommunes: ParsableCommand {
 
     func run() throws {
         let catalog = try CommuneCatalog.load(path: path)
-        let changed = try Store(path: store.db).importCommunes(catalog, actor: "district-hub communes import")
+        let changed = try HubStore(path: store.db).importCommunes(catalog, actor: "district-hub communes import")
         print("imported \(catalog.communes.count) communes (\(changed) fields changed)")
     }
 }

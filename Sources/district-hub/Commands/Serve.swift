@@ -36,9 +36,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "district-hub")
         let notifier = SystemdNotifier()
         let address = listen.flatMap(ListenAddress.init) ?? settings.listen
-        let store: Store
+        let store: HubStore
         do {
-            store = try Store.openForDaemon(path: self.store.db, clock: HybridLogicalClock(maxDrift: settings.maxClockDrift.milliseconds),
+            store = try HubStore.openForDaemon(path: self.store.db, clock: HybridLogicalClock(maxDrift: settings.maxClockDrift.milliseconds),
                                             notifier: notifier, logger: logger)
         } catch let error as SyncError {
             try? FileHandle.standardError.write(contentsOf: Data("district-hub: \(error.message)\n".utf8))

@@ -6,7 +6,7 @@ import WebSupport
 /// What only admins may do: create and edit tasks, and review a commune's report. Both are
 /// district writes, stamped, audited and sent down to the communes' agents at their next sync.
 struct AdminActions {
-    let store: Store
+    let store: HubStore
 
     func addRoutes(to pages: RouterGroup<HubRequestContext>) {
         pages.get("/tasks/new") { _, context in try taskForm(context, task: nil, values: [:], errors: []) }

@@ -7,7 +7,7 @@ import WebSupport
 /// The Interior Office's dashboard: sign-in, the overview matrix, a commune's page and the CSV
 /// export. Every page but `/login` needs a session; the sync API keeps its node tokens.
 struct DashboardController {
-    let store: Store
+    let store: HubStore
     let throttle: AuthThrottle
     /// Whether the hub serves HTTPS: its cookies are then `Secure`.
     let secureCookies: Bool
@@ -44,7 +44,7 @@ struct DashboardController {
     }
 
     private func loginPage(error: String?, user: String, csrf: String?, status: HTTPResponse.Status = .ok) -> Response {
-        let token = csrf ?? Store.newBrowserToken()
+        let token = csrf ?? HubStore.newBrowserToken()
         var response = html(DashboardPages.login(error: error, csrf: token, user: user), status: status)
         response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/login", secure: secureCookies, httpOnly: true,
                                   sameSite: .strict))

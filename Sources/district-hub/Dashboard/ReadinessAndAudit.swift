@@ -5,7 +5,7 @@ import WebSupport
 
 /// The equipment readiness page and the audit page, with their CSV exports.
 struct ReadinessAndAudit {
-    let store: Store
+    let store: HubStore
 
     func addRoutes(to pages: RouterGroup<HubRequestContext>) {
         pages.get("/equipment") { _, context in

@@ -8,7 +8,7 @@ import WebSupport
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
     static let cookieName = "hub_session"
-    let store: Store
+    let store: HubStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token = request.cookies[Self.cookieName]?.value, let session = try await store.session(token: token) else {
@@ -23,7 +23,7 @@ struct SessionMiddleware: RouterMiddleware {
     /// The session cookie; `secure` (when the hub serves HTTPS) keeps browsers from ever sending
     /// it over plain HTTP.
     static func cookie(_ token: String, secure: Bool) -> Cookie {
-        Cookie(name: cookieName, value: token, maxAge: Int(Store.sessionLifetimeMs / 1000), path: "/", secure: secure,
+        Cookie(name: cookieName, value: token, maxAge: Int(HubStore.sessionLifetimeMs / 1000), path: "/", secure: secure,
                httpOnly: true, sameSite: .lax)
     }
 }

@@ -11,7 +11,7 @@ import SyncCore
 /// the hub's clock never runs ahead of its physical clock by more than the allowed drift.
 enum SyncFuzz {
     /// The hub store the merges go into, renewed every `renewEvery` inputs so it stays small.
-    nonisolated(unsafe) private static var hub: (store: Store, directory: URL)?
+    nonisolated(unsafe) private static var hub: (store: HubStore, directory: URL)?
     nonisolated(unsafe) private static var inputs = 0
     private static let renewEvery = 2_000
 
@@ -77,14 +77,14 @@ enum SyncFuzz {
     }
 
     /// The throwaway hub store: tasks assigned to every commune, so progress writes can land.
-    private static func hubStore() -> Store {
+    private static func hubStore() -> HubStore {
         inputs += 1
         if let hub, inputs % renewEvery != 0 { return hub.store }
         if let old = hub { try? FileManager.default.removeItem(at: old.directory) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-fuzz-\(getpid())-\(inputs)")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let store = try Store(path: directory.appendingPathComponent("hub.sqlite").path)
+            let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path)
             let writes = (1...5).flatMap { task in
                 [FieldWrite(collection: "tasks", record: "4.\(task)", field: "communes", value: .text("*")),
                  FieldWrite(collection: "tasks", record: "4.\(task)", field: "title", value: .text("Nhiệm vụ 4.\(task)"))]

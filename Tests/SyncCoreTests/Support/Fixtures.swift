@@ -22,7 +22,7 @@ final class Scratch {
 
 /// A commune node in a test: its store, identity, token and clock.
 struct Replica {
-    let store: Store
+    let store: AgentStore
     let identity: AgentIdentity
     let token: String
     let clock: ManualClock
@@ -49,7 +49,7 @@ struct Replica {
 /// commune, and the communes `long-dong` and `bac-quynh`.
 struct District {
     let scratch: Scratch
-    let hub: Store
+    let hub: HubStore
     let hubClock: ManualClock
     let transport: InMemorySyncTransport
 
@@ -59,7 +59,7 @@ struct District {
     init(scratch: Scratch = Scratch(), maxDrift: Int64 = 2_000) throws {
         self.scratch = scratch
         hubClock = ManualClock(millis: Self.epoch)
-        hub = try Store(path: scratch.path("hub.sqlite"), clock: HybridLogicalClock(physical: hubClock.physical, maxDrift: maxDrift))
+        hub = try HubStore(path: scratch.path("hub.sqlite"), clock: HybridLogicalClock(physical: hubClock.physical, maxDrift: maxDrift))
         transport = InMemorySyncTransport(hub: hub)
         let tasks = """
             {"tasks": [
@@ -82,7 +82,7 @@ struct District {
     func node(_ commune: String, skew: Int64 = 0, name: String? = nil) throws -> Replica {
         let enrollment = try hub.enroll(commune: commune, name: nil, label: name)
         let clock = ManualClock(millis: hubClock.physical.now() + skew)
-        let store = try Store(path: scratch.path("\(enrollment.node).sqlite"), clock: HybridLogicalClock(physical: clock.physical))
+        let store = try AgentStore(path: scratch.path("\(enrollment.node).sqlite"), clock: HybridLogicalClock(physical: clock.physical))
         let identity = AgentIdentity(node: enrollment.node, commune: commune, hubURL: "memory://hub", tokenFile: "/dev/null")
         try store.configureAgent(identity)
         return Replica(store: store, identity: identity, token: enrollment.token, clock: clock)

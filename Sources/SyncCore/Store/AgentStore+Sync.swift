@@ -58,7 +58,7 @@ enum AgentMeta {
     static let offsetMeasured = "agent.offset_measured"
 }
 
-extension Store {
+extension AgentStore {
     /// Binds this store to a node of a commune. Re-running it may change the hub address or the
     /// token file, never the commune of a store that already has one, and the node only with
     /// `rebind`: after a restore from an older backup, a newly enrolled node takes over the

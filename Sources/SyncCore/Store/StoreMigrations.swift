@@ -1,9 +1,11 @@
 import GRDB
 
-extension Store {
-    /// Append-only: a released migration is never edited, only followed by a new one.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
+/// The schema of each role, append-only: a released migration is never edited, only followed
+/// by a new one. Identifiers are those of the single store that came before the split, so a
+/// file made then opens and migrates in place; `v4-*` then drops what the role never uses.
+enum Migrations {
+    /// The tables every replica has: `meta`, the clock and the merged fields.
+    static func registerReplica(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1-replica") { db in
             try db.execute(sql: """
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT) WITHOUT ROWID;
@@ -22,6 +24,11 @@ extension Store {
                   PRIMARY KEY (collection, record, field)) WITHOUT ROWID;
                 """)
         }
+    }
+
+    static var agent: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        registerReplica(&migrator)
         migrator.registerMigration("v1-agent") { db in
             try db.execute(sql: """
                 -- Local writes in the order made; kept after acknowledgement as the office's history.
@@ -35,6 +42,17 @@ extension Store {
                 CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending';
                 """)
         }
+        migrator.registerMigration("v4-agent-only") { db in
+            // Before the split every file had the hub's tables too, empty on an office PC.
+            try dropForeignTables(["sessions", "users", "audit", "hub_log", "nodes"],
+                                  migrations: ["v1-hub", "v2-dashboard", "v3-audit-indexes"], role: .agent, db)
+        }
+        return migrator
+    }
+
+    static var hub: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        registerReplica(&migrator)
         migrator.registerMigration("v1-hub") { db in
             try db.execute(sql: """
                 CREATE TABLE nodes (
@@ -86,6 +104,27 @@ extension Store {
             // merged (`Benchmarks/README.md`, run 7).
             try db.execute(sql: "DROP INDEX audit_commune; DROP INDEX audit_record;")
         }
+        migrator.registerMigration("v4-hub-only") { db in
+            // Before the split every file had the agent's outbox too, empty at the district.
+            try dropForeignTables(["outbox"], migrations: ["v1-agent"], role: .hub, db)
+        }
         return migrator
+    }
+
+    /// Drops the other role's tables from a file made before the split, after checking they
+    /// are empty: rows there mean the file is the other program's, and it is refused whole
+    /// (the migration rolls back). Their migrations leave the ledger with them, and the file
+    /// is marked with its role.
+    private static func dropForeignTables(_ tables: [String], migrations: [String], role: StoreRole, _ db: Database) throws {
+        for table in tables where try db.tableExists(table) {
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))") == true {
+                throw SyncError(.invalidInput, "this is the store of \(role.other.owner) (its table \(table) has rows), not of \(role.owner): check --db")
+            }
+            try db.drop(table: table)
+        }
+        for identifier in migrations {
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [identifier])
+        }
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [SharedMeta.role, role.rawValue])
     }
 }

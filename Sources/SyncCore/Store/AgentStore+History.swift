@@ -24,7 +24,7 @@ public struct LocalReport: Sendable, Hashable {
     public var state: State
 }
 
-extension Store {
+extension AgentStore {
     /// This office's own reports and checks, newest first, with what became of each: the
     /// history an officer checks to see whether the district has what they typed.
     public func localHistory(limit: Int = 200) throws -> [LocalReport] {

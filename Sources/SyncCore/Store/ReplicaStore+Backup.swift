@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension Store {
+extension ReplicaStore {
     /// Copies the live store to `destination` with SQLite's online backup, while other
     /// connections keep writing, then checks the copy. Refuses to overwrite a file. Returns
     /// the copy's `integrity_check` ("ok").
@@ -12,7 +12,7 @@ extension Store {
         }
         do {
             let copy = try DatabaseQueue(path: destination)
-            try pool.backup(to: copy, pagesPerStep: 256)
+            try database.writer.backup(to: copy, pagesPerStep: 256)
             let check = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
             try copy.close()
             guard check == "ok" else { throw SyncError(.storage, "the backup at \(destination) fails integrity_check: \(check)") }

@@ -16,7 +16,7 @@ public struct DashboardSession: Sendable, Hashable {
     public var csrf: String
 }
 
-extension Store {
+extension HubStore {
     /// How long a sign-in lasts.
     public static let sessionLifetimeMs: Int64 = 12 * 3_600_000
 

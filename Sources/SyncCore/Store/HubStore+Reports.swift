@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+extension HubStore {
+    /// The merged state of every commune: what the district reviews.
+    public func hubStatus() throws -> HubStatus {
+        try read { db in
+            let communes = try records(of: .communes, db).filter { $0.value[deletedField]?.int != 1 }
+            var progress: [String: [String: [String: FieldValue]]] = [:]
+            for (record, fields) in try records(of: .progress, db) where fields[deletedField]?.int != 1 {
+                let parts = record.split(separator: "/")
+                progress[String(parts[0]), default: [:]][String(parts[1])] = fields
+            }
+            var equipment: [String: [String: [String: FieldValue]]] = [:]
+            for (record, fields) in try records(of: .equipment, db) where fields[deletedField]?.int != 1 {
+                let parts = record.split(separator: "/")
+                equipment[String(parts[0]), default: [:]][String(parts[1])] = fields
+            }
+            let tasks = try records(of: .tasks, db).filter { $0.value[deletedField]?.int != 1 }
+                .map { TaskInfo(id: $0.key, fields: $0.value) }.sorted(by: TaskInfo.order)
+            return HubStatus(
+                communes: communes.keys.sorted().map { code in
+                    CommuneStatus(code: code, name: communes[code]?["name"]?.text ?? code,
+                                  progress: progress[code] ?? [:], equipment: equipment[code] ?? [:])
+                },
+                tasks: tasks)
+        }
+    }
+
+    /// The audit trail, oldest first, optionally only what concerns one commune.
+    public func audit(commune: String? = nil, limit: Int = 100_000) throws -> [AuditEntry] {
+        try audit(AuditFilter(commune: commune, limit: limit))
+    }
+
+    /// The audit trail filtered as the dashboard asks; oldest first, or newest first.
+    public func audit(_ filter: AuditFilter) throws -> [AuditEntry] {
+        try read { db in
+            var sql = """
+                SELECT id, received_at, commune, collection, record, field, value, old_value, node, seq, actor,
+                       wall, counter, applied_wall, applied_counter, outcome, reason_code, reason
+                FROM audit WHERE 1
+                """
+            var arguments: StatementArguments = []
+            if let commune = filter.commune {
+                sql += " AND (commune = ? OR record = ? OR record LIKE ? ESCAPE '\\')"
+                let escaped = commune.replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%")
+                arguments += [commune, commune, escaped + "/%"]
+            }
+            if let collection = filter.collection { sql += " AND collection = ?"; arguments += [collection] }
+            if let field = filter.field { sql += " AND field = ?"; arguments += [field] }
+            if let outcome = filter.outcome { sql += " AND outcome = ?"; arguments += [outcome] }
+            if let from = filter.fromMillis { sql += " AND received_at >= ?"; arguments += [from] }
+            if let to = filter.toMillis { sql += " AND received_at < ?"; arguments += [to] }
+            sql += filter.newestFirst ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
+            arguments += [filter.limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let hlc = HLC(wall: row[11], counter: UInt32(row[12] as Int64))
+                let appliedWall: Int64? = row[13]
+                let applied = appliedWall.map { HLC(wall: $0, counter: UInt32((row[14] as Int64?) ?? 0)) }
+                let oldValue: DatabaseValue = row[7]
+                return AuditEntry(
+                    id: row[0], receivedAt: isoTimestamp(millis: row[1]), receivedAtMillis: row[1], commune: row[2],
+                    collection: row[3], record: row[4], field: row[5],
+                    value: FieldValue.fromDatabaseValue(row[6]) ?? .null,
+                    oldValue: oldValue.isNull ? nil : FieldValue.fromDatabaseValue(oldValue),
+                    node: row[8], seq: row[9], actor: row[10], hlc: hlc.description,
+                    appliedHlc: applied == hlc ? nil : applied?.description,
+                    outcome: row[15], reasonCode: row[16], reason: row[17])
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import SyncCore
+import Testing
+
+@Suite("Stores by role")
+struct StoreRoleTests {
+    let scratch = Scratch()
+
+    static let shared: Set<String> = ["grdb_migrations", "meta", "clock", "fields"]
+
+    @Test("a new agent store has the shared tables and its outbox, nothing of the hub's")
+    func agentSchema() throws {
+        let store = try AgentStore(writer: DatabaseQueue())
+        #expect(try store.tableNames() == Self.shared.union(["outbox"]))
+    }
+
+    @Test("a new hub store has the shared tables and its own, no outbox")
+    func hubSchema() throws {
+        let store = try HubStore(writer: DatabaseQueue())
+        #expect(try store.tableNames() == Self.shared.union(["nodes", "hub_log", "audit", "users", "sessions"]))
+    }
+
+    @Test("an in-memory agent records and reads back like a file-backed one")
+    func inMemoryAgent() throws {
+        let store = try AgentStore(writer: DatabaseQueue(), clock: HybridLogicalClock(physical: PhysicalClock { 5_000 }))
+        try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
+        try store.record([FieldWrite(collection: "progress", record: "long-dong/4.1", field: "note", value: .text("Đã họp"))],
+                         actor: "Nguyễn Văn A", node: "n-1")
+        #expect(try store.fields(of: .progress, record: "long-dong/4.1") == ["note": .text("Đã họp")])
+        #expect(try store.agentSyncState().pending == 1)
+    }
+
+    @Test("each role refuses the other's file and leaves its tables and rows as they were")
+    func roleRefused() throws {
+        let agentPath = scratch.path("agent.sqlite"), hubPath = scratch.path("hub.sqlite")
+        try AgentStore(path: agentPath).checkpoint()
+        try HubStore(path: hubPath).checkpoint()
+        let agentContent = try content(agentPath), hubContent = try content(hubPath)
+        let refusedByHub = #expect(throws: SyncError.self) { try HubStore(path: agentPath) }
+        #expect(refusedByHub?.message.contains("commune agent") == true, "\(refusedByHub?.message ?? "")")
+        let refusedByAgent = #expect(throws: SyncError.self) { try AgentStore(path: hubPath) }
+        #expect(refusedByAgent?.message.contains("district hub") == true, "\(refusedByAgent?.message ?? "")")
+        #expect(try content(agentPath) == agentContent)
+        #expect(try content(hubPath) == hubContent)
+    }
+
+    /// Every table's definition and rows, as text. Not the file's bytes: opening any pool
+    /// writes to the header (GRDB makes sure a WAL file exists by writing a transaction).
+    private func content(_ path: String) throws -> [String] {
+        try DatabaseQueue(path: path).read { db in
+            var lines: [String] = []
+            for (name, sql) in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master ORDER BY name").map({ ($0[0] as String, $0[1] as String?) }) {
+                lines.append(sql ?? name)
+                guard try db.tableExists(name) else { continue }
+                lines += try Row.fetchAll(db, sql: "SELECT * FROM \(name)").map(\.description)
+            }
+            return lines
+        }
+    }
+}
