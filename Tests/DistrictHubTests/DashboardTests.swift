@@ -223,7 +223,7 @@ struct DashboardAdminTests {
             let review = try store.fields(of: .progress, record: "long-dong/4.3")
             #expect(review["review"] == .text("returned") && review["review_note"] == .text("Bổ sung số quyết định"))
             #expect(review["reviewed_by"] == .text("truong-phong"))
-            #expect(try store.audit().contains { $0.record == "9.1" && $0.actor == "truong-phong" && $0.outcome == "applied" })
+            #expect(try store.audit().contains { $0.record == "9.1" && $0.actor == "truong-phong" && $0.outcome == .applied })
         }
     }
 }

@@ -6,10 +6,9 @@ import Testing
 
 @testable import district_hub
 
-/// Runs a real hub on a free loopback port for the duration of `body`.
-/// A real hub on a free loopback port over a fresh store holding task 4.1; its clock and its
-/// logger may be given (the abuse tests move the one and read the other).
-func withRunningHub(clock: PhysicalClock = .system, logger: Logger? = nil,
+/// Runs a real hub on a free loopback port for the duration of `body`, over a fresh store
+/// holding task 4.1; its clock may be given (the abuse tests move it by hand).
+func withRunningHub(clock: PhysicalClock = .system,
                     _ body: @escaping @Sendable (_ url: String, _ store: HubStore) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,11 +19,8 @@ func withRunningHub(clock: PhysicalClock = .system, logger: Logger? = nil,
         FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Ban hành quyết định")),
     ], actor: "test")
     let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let logger = logger ?? {
-        var quiet = Logger(label: "hub-test")
-        quiet.logLevel = .critical
-        return quiet
-    }()
+    var logger = Logger(label: "hub-test")
+    logger.logLevel = .critical
     let app = buildApplication(store: store, host: "127.0.0.1", port: 0, logger: logger, metrics: HubMetrics()) { port in
         continuation.yield(port)
     }
@@ -92,7 +88,7 @@ struct HubServerTests {
             #expect(response.acked == 1)
             #expect(response.rejected.map(\.code) == ["out_of_scope"])
             #expect(try store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
-            #expect(try store.audit().last?.outcome == "rejected")
+            #expect(try store.audit().last?.outcome == .rejected)
         }
     }
 

@@ -177,7 +177,7 @@ struct ClockSuiteTests {
         if Self.frozenEvents > 1 << 16 { #expect(hubClockNow.counter > 1 << 16) }
         // The last write made is the one every replica keeps.
         #expect(try district.hubField("progress", "long-dong/4.1", "note") == .text("cuối cùng"))
-        let applied = try district.hub().audit().filter { $0.node == agent.node && $0.outcome == "applied" }
+        let applied = try district.hub().audit().filter { $0.node == agent.node && $0.outcome == .applied }
         #expect(applied.count >= Self.frozenEvents)
         try checkInvariants(district)
         #expect(hub.stop() == 0)
@@ -203,7 +203,7 @@ struct ClockSuiteTests {
             }
         }
         for agent in district.agents {
-            let sent = audit.filter { $0.node == agent.node && $0.seq != nil && $0.outcome != "duplicate" }.sorted { $0.seq! < $1.seq! }
+            let sent = audit.filter { $0.node == agent.node && $0.seq != nil && $0.outcome != .duplicate }.sorted { $0.seq! < $1.seq! }
             let stamps = sent.compactMap { HLC(audit: $0.hlc) }
             #expect(stamps.count == sent.count && !sent.isEmpty, sourceLocation: sourceLocation)
             #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 <= $1 }, "the stamps of \(agent.name) go back", sourceLocation: sourceLocation)

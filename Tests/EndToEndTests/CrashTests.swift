@@ -28,7 +28,7 @@ struct CrashTests {
         let hub = try HubStore(path: setup.hubDB, create: false)
         #expect(try hub.integrityCheck() == "ok")
         #expect(try AgentStore(path: setup.agentDB, create: false).integrityCheck() == "ok")
-        let firstTimes = try hub.audit().filter { $0.node.hasPrefix("n-") && $0.outcome != "duplicate" }
+        let firstTimes = try hub.audit().filter { $0.node.hasPrefix("n-") && $0.outcome != .duplicate }
         #expect(firstTimes.count == expected)
         #expect(Set(firstTimes.compactMap(\.seq)).count == expected)
         #expect(try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == 0)

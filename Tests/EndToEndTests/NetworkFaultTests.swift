@@ -85,12 +85,12 @@ struct NetworkFaultTests {
         @discardableResult
         func checkExactlyOnce(rejected: Int = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> [AuditEntry] {
             let audit = try self.audit()
-            let firstTimes = audit.filter { $0.outcome != "duplicate" }
+            let firstTimes = audit.filter { $0.outcome != .duplicate }
             #expect(firstTimes.count == written, "seed \(seed)", sourceLocation: sourceLocation)
             let missing = Set(1...Int64(written)).subtracting(firstTimes.compactMap(\.seq))
             #expect(missing.isEmpty, "\(missing.count) changes never reached the hub, from \(missing.min() ?? 0) (seed \(seed))",
                     sourceLocation: sourceLocation)
-            #expect(firstTimes.filter { $0.outcome == "rejected" }.count == rejected, "seed \(seed)", sourceLocation: sourceLocation)
+            #expect(firstTimes.filter { $0.outcome == .rejected }.count == rejected, "seed \(seed)", sourceLocation: sourceLocation)
             let agent = try AgentStore(path: setup.agentDB, create: false)
             let hub = try HubStore(path: setup.hubDB, create: false)
             #expect(try agent.agentSyncState().pending == 0, "seed \(seed)", sourceLocation: sourceLocation)
@@ -135,7 +135,7 @@ struct NetworkFaultTests {
     func droppedReplies() throws {
         let line = try Line(["--drop-reply-probability", "0.5"])
         try line.rounds(of: 600) {
-            try line.proxy.faults("drop_reply") > 0 && line.audit().contains { $0.outcome == "duplicate" }
+            try line.proxy.faults("drop_reply") > 0 && line.audit().contains { $0.outcome == .duplicate }
         }
         try line.checkExactlyOnce()
     }
@@ -244,7 +244,7 @@ struct NetworkFaultTests {
         try line.write(100)
         try line.syncUntilDrained()
         let audit = try line.checkExactlyOnce(rejected: 1)
-        let refused = audit.first { $0.outcome == "rejected" }
+        let refused = audit.first { $0.outcome == .rejected }
         #expect(refused?.record == "long-dong/3.1")
         #expect(refused?.seq == 401)
 

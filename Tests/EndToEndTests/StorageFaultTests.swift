@@ -107,7 +107,7 @@ struct StorageFaultTests {
     private func checkExactlyOnce(_ setup: DaemonTests.Setup, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let agent = try AgentStore(path: setup.agentDB, create: false)
         let made = try agent.latestOutboxSeq()
-        let firstTimes = try hubAudit(setup).filter { $0.outcome != "duplicate" }
+        let firstTimes = try hubAudit(setup).filter { $0.outcome != .duplicate }
         #expect(firstTimes.count == Int(made), sourceLocation: sourceLocation)
         #expect(Set(firstTimes.compactMap(\.seq)) == Set(1...made), sourceLocation: sourceLocation)
         #expect(try agent.agentSyncState().pending == 0, sourceLocation: sourceLocation)

@@ -91,7 +91,7 @@ struct ConvergencePropertyTests {
         }
         // No change applied twice, none missing, none re-stamped (the skews stay within the drift).
         let audit = try district.hub.audit().filter { $0.node != districtNodeID }
-        let firstTimes = audit.filter { $0.outcome != "duplicate" }
+        let firstTimes = audit.filter { $0.outcome != .duplicate }
         #expect(firstTimes.count == recorded.count)
         #expect(Set(firstTimes.map { "\($0.node)#\($0.seq ?? -1)" }).count == firstTimes.count)
         #expect(audit.allSatisfy { $0.appliedHlc == nil })

@@ -153,4 +153,40 @@ struct DomainValidationTests {
         #expect(communes.communes.allSatisfy { $0.name.isNFC })
         _ = try communes.writes()
     }
+
+    @Test("a task is late once its deadline has passed, unless the commune is done; the day itself is not late")
+    func lateRule() throws {
+        let deadline = try #require(Deadline("2023-04-19"))
+        let onTheDay = try #require(CalendarDay("2023-04-19")), dayAfter = try #require(CalendarDay("2023-04-20"))
+        #expect(deadline.daysLeft(from: onTheDay) == 0)
+        #expect(deadline.daysLeft(from: dayAfter) == -1)
+        #expect(!deadline.isLate(.inProgress, today: onTheDay))
+        #expect(deadline.isLate(.inProgress, today: dayAfter))
+        #expect(deadline.isLate(.notStarted, today: dayAfter))
+        #expect(!deadline.isLate(.done, today: dayAfter))
+        #expect(Deadline(nil) == nil)
+        #expect(Deadline("19/04/2023") == nil)
+    }
+
+    @Test("the clock warning starts past a minute either way")
+    func clockWarningThreshold() {
+        #expect(!ClockWarning.applies(toOffset: 60_000))
+        #expect(!ClockWarning.applies(toOffset: -60_000))
+        #expect(ClockWarning.applies(toOffset: 60_001))
+        #expect(ClockWarning.applies(toOffset: -3_600_000))
+    }
+
+    @Test("every audit outcome and review decision has its Vietnamese label and round-trips its stored word")
+    func labelledWords() throws {
+        for outcome in AuditOutcome.allCases {
+            #expect(AuditOutcome(rawValue: outcome.rawValue) == outcome)
+            #expect(!outcome.label.isEmpty && outcome.label.isNFC)
+        }
+        #expect(AuditOutcome.lost.label == "Bị ghi đè (thua xung đột)")
+        #expect(AuditOutcome.allCases.filter(\.showsValueKept) == [.lost, .rejected])
+        #expect(ReviewDecision.allCases.map(\.rawValue) == ["accepted", "returned"])
+        #expect(ReviewDecision.returned.communeLabel == "Huyện trả lại")
+        try Schema.validate(.text("returned"), field: "review", in: .progress)
+        #expect(throws: SyncError.self) { try Schema.validate(.text("maybe"), field: "review", in: .progress) }
+    }
 }

@@ -63,7 +63,7 @@ struct SyncExchangeTests {
         for node in [desk, laptop] {
             #expect(try node.store.fields(of: .progress, record: "long-dong/4.1") == hubFields)
         }
-        let lost = try district.hub.audit(commune: "long-dong").filter { $0.outcome == "lost" }
+        let lost = try district.hub.audit(commune: "long-dong").filter { $0.outcome == .lost }
         #expect(Set(lost.map(\.field)) == ["status", "percent", "note", "evidence", "by"])
         let lostNote = try #require(lost.first { $0.field == "note" })
         #expect(lostNote.value == .text("Đang dự thảo"))
@@ -92,7 +92,7 @@ struct SyncExchangeTests {
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
         #expect(try district.hub.fields(of: .tasks, record: "4.1")["title"] != .text("Đổi tên"))
         #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1") == ["status": .text("blocked")])
-        let refused = try district.hub.audit().filter { $0.outcome == "rejected" }
+        let refused = try district.hub.audit().filter { $0.outcome == .rejected }
         #expect(refused.map(\.reasonCode) == ["out_of_scope", "district_only", "district_only", "unknown_task", "invalid_value"])
         let shown = try intruder.store.rejectedWrites()
         #expect(shown.count == 5)
@@ -135,9 +135,9 @@ struct SyncExchangeTests {
         #expect(try node.store.agentSyncState().pending == 0)
 
         let audit = try district.hub.audit().filter { $0.node == node.identity.node }
-        #expect(audit.filter { $0.outcome == "applied" }.count == 5)
-        #expect(audit.filter { $0.outcome == "duplicate" }.count == 5)
-        let appliedSeqs = audit.filter { $0.outcome != "duplicate" }.compactMap(\.seq)
+        #expect(audit.filter { $0.outcome == .applied }.count == 5)
+        #expect(audit.filter { $0.outcome == .duplicate }.count == 5)
+        let appliedSeqs = audit.filter { $0.outcome != .duplicate }.compactMap(\.seq)
         #expect(appliedSeqs == [1, 2, 3, 4, 5])
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
     }

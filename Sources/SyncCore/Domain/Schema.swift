@@ -79,7 +79,7 @@ public enum Schema {
         "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .commune),
         "evidence": FieldSpec(kind: .text(maxLength: 500, required: false), writer: .commune),
         "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
-        "review": FieldSpec(kind: .choice(["accepted", "returned"]), writer: .district),
+        "review": FieldSpec(kind: .choice(ReviewDecision.allCases.map(\.rawValue)), writer: .district),
         "review_note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .district),
         "reviewed_by": FieldSpec(kind: .text(maxLength: 100, required: false), writer: .district),
         deletedField: FieldSpec(kind: .flag, writer: .commune),

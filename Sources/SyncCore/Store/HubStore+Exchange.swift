@@ -126,14 +126,14 @@ extension HubStore {
                         // it silently, so the whole request is refused and nothing is acknowledged.
                         throw SyncError(.sequenceReused, "node \(identity.node) sent change \(pushed.seq) again with different content; its store was probably restored from an older backup: enroll the machine again")
                     }
-                    if first.outcome == "rejected" {
+                    if first.outcome == .rejected {
                         rejected.append(Rejection(seq: pushed.seq, code: first.reasonCode ?? "", reason: first.reason ?? ""))
                     } else if let applied = first.applied, applied != pushed.hlc {
                         restamped.append(Restamp(seq: pushed.seq, hlc: applied))
                     }
                 }
                 try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
-                                outcome: "duplicate", reason: nil, receivedAt: receivedAt, statements.audit)
+                                outcome: .duplicate, reason: nil, receivedAt: receivedAt, statements.audit)
                 tally.duplicate += 1
                 continue
             }
@@ -142,7 +142,7 @@ extension HubStore {
             if let refusal = try refusal(of: change, in: collection, from: identity, &checks, statements) {
                 rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
                 try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
-                                outcome: "rejected", reason: refusal, receivedAt: receivedAt, statements.audit)
+                                outcome: .rejected, reason: refusal, receivedAt: receivedAt, statements.audit)
                 continue
             }
             if let adopted = clock.receive(pushed.hlc, after: clockState.last) {
@@ -156,7 +156,7 @@ extension HubStore {
             }
             let outcome = try merge(change, in: collection!, of: identity.commune, statements, db)
             try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .boundByMerge, applied: change.stamp.hlc,
-                            outcome: outcome.rawValue, reason: nil, receivedAt: receivedAt, statements.audit)
+                            outcome: AuditOutcome(outcome), reason: nil, receivedAt: receivedAt, statements.audit)
             switch outcome {
             case .applied: tally.applied += 1
             case .lost: tally.lost += 1
@@ -234,7 +234,7 @@ extension HubStore {
 
     /// How the hub first received a `(node, seq)`.
     private struct FirstAudit {
-        var outcome: String
+        var outcome: AuditOutcome
         var key: FieldKey
         var hlc: HLC
         var applied: HLC?
@@ -255,7 +255,7 @@ extension HubStore {
         guard let row = try Row.fetchOne(statement, arguments: [node, seq]) else { return nil }
         let wall: Int64? = row[1]
         let counter: Int64? = row[2]
-        return FirstAudit(outcome: row[0], key: FieldKey(collection: row[5], record: row[6], field: row[7]),
+        return FirstAudit(outcome: AuditOutcome(rawValue: row[0]) ?? .applied, key: FieldKey(collection: row[5], record: row[6], field: row[7]),
                           hlc: HLC(wall: row[8], counter: UInt32(row[9] as Int64)),
                           applied: wall.map { HLC(wall: $0, counter: UInt32(counter ?? 0)) },
                           reasonCode: row[3], reason: row[4])

@@ -47,7 +47,7 @@ extension HubStore {
                 let commune = Schema.commune(of: collection, record: write.record)
                 let outcome = try merge(change, in: collection, of: commune, statements, db)
                 try appendAudit(change, sent: change.stamp.hlc, seq: nil, commune: commune,
-                                old: .boundByMerge, applied: change.stamp.hlc, outcome: outcome.rawValue, reason: nil,
+                                old: .boundByMerge, applied: change.stamp.hlc, outcome: AuditOutcome(outcome), reason: nil,
                                 receivedAt: now, statements.audit)
             }
             try saveClock(clockState, db)
@@ -138,7 +138,7 @@ extension HubStore {
     /// Appends the audit row of `change`, which was sent stamped `sent` and applied (if it
     /// was) at `applied`: they differ when the hub restamped a change from a runaway clock.
     func appendAudit(_ change: FieldChange, sent: HLC, seq: Int64?, commune: String?, old: AuditedOldValue, applied: HLC?,
-                             outcome: String, reason: SyncError?, receivedAt: Int64, _ statement: BoundStatement) throws {
+                             outcome: AuditOutcome, reason: SyncError?, receivedAt: Int64, _ statement: BoundStatement) throws {
         statement.bind(1, receivedAt)
         statement.bind(2, change.stamp.node)
         statement.bind(3, seq)
@@ -153,7 +153,7 @@ extension HubStore {
         statement.bind(12, applied?.wall)
         statement.bind(13, applied.map { Int64($0.counter) })
         statement.bind(14, change.actor)
-        statement.bind(15, outcome)
+        statement.bind(15, outcome.rawValue)
         statement.bind(16, reason?.code.rawValue)
         statement.bind(17, reason?.message)
         try statement.run()

@@ -85,8 +85,7 @@ public struct AuditEntry: Encodable, Sendable, Hashable {
     public var hlc: String
     /// The stamp the hub applied it with, when the hub re-stamped a runaway clock.
     public var appliedHlc: String?
-    /// `applied`, `lost`, `duplicate` or `rejected`.
-    public var outcome: String
+    public var outcome: AuditOutcome
     public var reasonCode: String?
     public var reason: String?
 
@@ -122,14 +121,14 @@ public struct AuditFilter: Sendable, Hashable {
     public var commune: String?
     public var collection: String?
     public var field: String?
-    public var outcome: String?
+    public var outcome: AuditOutcome?
     /// Receive time bounds, milliseconds since the epoch: `from` inclusive, `to` exclusive.
     public var fromMillis: Int64?
     public var toMillis: Int64?
     public var newestFirst = false
     public var limit = 100_000
 
-    public init(commune: String? = nil, collection: String? = nil, field: String? = nil, outcome: String? = nil,
+    public init(commune: String? = nil, collection: String? = nil, field: String? = nil, outcome: AuditOutcome? = nil,
                 fromMillis: Int64? = nil, toMillis: Int64? = nil, newestFirst: Bool = false, limit: Int = 100_000) {
         self.commune = commune
         self.collection = collection
@@ -174,3 +173,7 @@ extension ReplicaStore {
             .sorted(by: TaskInfo.order)
     }
 }
+
+/// The audit's `outcome` column reads and binds as the enum; its CHECK constraint admits no
+/// other value.
+extension AuditOutcome: DatabaseValueConvertible {}

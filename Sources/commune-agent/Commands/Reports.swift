@@ -29,15 +29,14 @@ struct TasksCommand: ParsableCommand {
                 let status = ProgressStatus(rawValue: task.status)?.label ?? task.status
                 let percent = task.percent.map { " \($0)%" } ?? ""
                 var due = "hạn \(VietnameseFormat.day(task.deadline))"
-                if let deadline = task.deadline.flatMap(CalendarDay.init), task.status != ProgressStatus.done.rawValue {
-                    let days = today.days(until: deadline)
+                if let deadline = Deadline(task.deadline), task.status != ProgressStatus.done.rawValue {
+                    let days = deadline.daysLeft(from: today)
                     due += days < 0 ? " (quá hạn \(-days) ngày)" : " (còn \(days) ngày)"
                 }
                 print("\(task.id)  \(task.title)")
                 print("      \(status)\(percent) · \(due)")
-                if let review = task.review {
-                    let label = review == "accepted" ? "Huyện đã chấp nhận" : "Huyện trả lại"
-                    print("      \(label)\(task.reviewNote.map { ": \($0)" } ?? "")")
+                if let review = task.review.flatMap(ReviewDecision.init(rawValue:)) {
+                    print("      \(review.communeLabel)\(task.reviewNote.map { ": \($0)" } ?? "")")
                 }
             }
         }
@@ -100,8 +99,6 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
-    /// Beyond this, the PC's clock is worth fixing.
-    static let clockWarningMs: Int64 = 60_000
     static let rejectionsShown = 20
 
     func run() throws {
@@ -110,7 +107,7 @@ struct StatusCommand: ParsableCommand {
             let identity = try store.agentIdentity()
             let state = try store.agentSyncState()
             var warning: String?
-            if let offset = state.clockOffsetMs, abs(offset) > Self.clockWarningMs {
+            if let offset = state.clockOffsetMs, ClockWarning.applies(toOffset: offset) {
                 warning = "Đồng hồ máy tính \(VietnameseFormat.offset(millis: offset)) so với máy chủ huyện. Hãy chỉnh lại ngày giờ."
             }
             let formatter = ISO8601DateFormatter()

@@ -36,7 +36,7 @@ struct Nodes: ParsableCommand {
         let listed = try store.existing().nodes().map { node in
             Listed(node: node,
                    silent: node.revokedAt == nil && (node.lastSeenMillis.map { now - $0 > threshold } ?? true),
-                   clockWarning: node.clockOffsetMs.map { abs($0) > 60_000 } ?? false)
+                   clockWarning: node.clockOffsetMs.map(ClockWarning.applies(toOffset:)) ?? false)
         }
         if json {
             print(String(decoding: try WireCoding.encode(listed, pretty: true), as: UTF8.self))

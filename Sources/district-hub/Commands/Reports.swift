@@ -79,9 +79,9 @@ struct Audit: ParsableCommand {
             return
         }
         for entry in entries {
-            var line = "\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)) \(entry.outcome.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+            var line = "\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)) \(entry.outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
                 + "\(entry.collection)/\(entry.record) \(entry.field)=\"\(entry.value)\" [\(entry.actor), \(entry.node)]"
-            if entry.outcome == "lost", let winner = entry.oldValue { line += " kept \"\(winner)\"" }
+            if entry.outcome == .lost, let winner = entry.oldValue { line += " kept \"\(winner)\"" }
             if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }
             print(line)
         }

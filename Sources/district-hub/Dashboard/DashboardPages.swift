@@ -125,8 +125,8 @@ enum DashboardPages {
             return "<tr><td>\(node.node.htmlEscaped)</td><td>\((node.label ?? "").htmlEscaped)</td><td>\(seen.htmlEscaped)\(warning.htmlEscaped)</td><td>\(node.revokedAt == nil ? "" : "đã thu hồi")</td></tr>"
         }.joined()
         let historyRows = history.map { entry -> String in
-            let outcome = ["applied": "Áp dụng", "lost": "Bị ghi đè", "duplicate": "Trùng lặp", "rejected": "Bị từ chối"][entry.outcome] ?? entry.outcome
-            let kept = entry.outcome == "lost" ? " (giữ: \(entry.oldValue?.description ?? ""))" : ""
+            let outcome = entry.outcome.shortLabel
+            let kept = entry.outcome == .lost ? " (giữ: \(entry.oldValue?.description ?? ""))" : ""
             return "<tr><td>\(entry.receivedAt.htmlEscaped)</td><td>\(entry.record.htmlEscaped) · \(entry.field.htmlEscaped)</td><td>\(entry.value.description.htmlEscaped)\(kept.htmlEscaped)</td><td>\(entry.actor.htmlEscaped)</td><td>\(outcome.htmlEscaped)\(entry.reason.map { ": " + $0 }?.htmlEscaped ?? "")</td></tr>"
         }.joined()
         return """

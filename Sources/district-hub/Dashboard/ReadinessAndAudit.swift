@@ -94,8 +94,6 @@ struct ReadinessAndAudit {
 
     // MARK: Audit
 
-    static let outcomeLabels = ["applied": "Áp dụng", "lost": "Bị ghi đè (thua xung đột)", "duplicate": "Trùng lặp", "rejected": "Bị từ chối"]
-
     /// The filter from the query: commune, collection, field, outcome, from and to (days).
     static func filter(_ request: Request) -> (AuditFilter, [String: String]) {
         var values: [String: String] = [:]
@@ -103,7 +101,7 @@ struct ReadinessAndAudit {
             if let value = request.uri.queryParameters.get(name), !value.isEmpty { values[name] = value }
         }
         let filter = AuditFilter(
-            commune: values["commune"], collection: values["collection"], field: values["field"], outcome: values["outcome"],
+            commune: values["commune"], collection: values["collection"], field: values["field"], outcome: values["outcome"].flatMap(AuditOutcome.init(rawValue:)),
             fromMillis: values["from"].flatMap(CalendarDay.init)?.startMillis,
             toMillis: values["to"].flatMap(CalendarDay.init).map { $0.startMillis + 86_400_000 },
             newestFirst: true, limit: 500)
@@ -114,17 +112,17 @@ struct ReadinessAndAudit {
         func input(_ name: String, _ label: String, type: String = "text") -> String {
             "<label>\(label.htmlEscaped) <input type=\"\(type)\" name=\"\(name)\" value=\"\((values[name] ?? "").htmlEscaped)\"></label>"
         }
-        let outcomes = (["": "Tất cả"].merging(outcomeLabels) { first, _ in first }).sorted { $0.key < $1.key }.map { key, label in
+        let outcomes = ([("", "Tất cả")] + AuditOutcome.allCases.map { ($0.rawValue, $0.label) }).map { key, label in
             "<option value=\"\(key)\"\(values["outcome"] ?? "" == key ? " selected" : "")>\(label.htmlEscaped)</option>"
         }.joined()
         let rows = entries.map { entry -> String in
             let when = VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)
-            let beside = ["lost", "rejected"].contains(entry.outcome) ? entry.oldValue.map { "<br><small>giá trị đang giữ: \($0.description.htmlEscaped)</small>" } ?? "" : ""
+            let beside = entry.outcome.showsValueKept ? entry.oldValue.map { "<br><small>giá trị đang giữ: \($0.description.htmlEscaped)</small>" } ?? "" : ""
             return """
-                <tr class="outcome-\(entry.outcome.htmlEscaped)"><td>\(when.htmlEscaped)</td><td>\((entry.commune ?? "").htmlEscaped)</td>
+                <tr class="outcome-\(entry.outcome.rawValue)"><td>\(when.htmlEscaped)</td><td>\((entry.commune ?? "").htmlEscaped)</td>
                 <td>\(entry.collection.htmlEscaped)/\(entry.record.htmlEscaped)</td><td>\(entry.field.htmlEscaped)</td>
                 <td>\(entry.value.description.htmlEscaped)\(beside)</td><td>\(entry.actor.htmlEscaped)<br><small>\(entry.node.htmlEscaped)</small></td>
-                <td>\((outcomeLabels[entry.outcome] ?? entry.outcome).htmlEscaped)\(entry.reason.map { "<br><small>\($0.htmlEscaped)</small>" } ?? "")</td></tr>
+                <td>\(entry.outcome.label.htmlEscaped)\(entry.reason.map { "<br><small>\($0.htmlEscaped)</small>" } ?? "")</td></tr>
                 """
         }.joined()
         let query = values.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.sorted().joined(separator: "&")
@@ -148,7 +146,7 @@ struct ReadinessAndAudit {
         for entry in entries {
             rows.append([VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true), entry.commune ?? "", entry.collection,
                          entry.record, entry.field, entry.value.description, entry.oldValue?.description ?? "", entry.actor, entry.node,
-                         outcomeLabels[entry.outcome] ?? entry.outcome, entry.reason ?? ""])
+                         entry.outcome.label, entry.reason ?? ""])
         }
         return csv(rows)
     }
