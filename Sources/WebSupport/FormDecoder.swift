@@ -6,6 +6,9 @@ import SyncCore
 ///
 /// The check is double submit: the form repeats a token the server gave this browser (in a
 /// cookie, or in the signed-in session) and that a page on another site cannot read.
+///
+/// Only `application/x-www-form-urlencoded` for now: no form of either screen posts files yet.
+/// Uploads (`multipart/form-data`) belong here too, behind the same check, when one does.
 public struct FormDecoder: Sendable {
     /// Forms are small; anything larger is refused before it is read.
     public static let maxFormBytes = 64 << 10
@@ -54,7 +57,7 @@ public struct FormDecoder: Sendable {
 public struct CSRFRefusal: HTTPResponseError {
     /// What was posted: to be shown again, never acted on.
     public let form: PostedForm
-    public let message: String
+    let message: String
     public var status: HTTPResponse.Status { .forbidden }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

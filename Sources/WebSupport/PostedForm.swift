@@ -6,7 +6,7 @@
 public struct PostedForm: Sendable {
     public let values: [String: String]
 
-    public init(values: [String: String]) {
+    init(values: [String: String]) {
         self.values = values
     }
 
