@@ -66,7 +66,8 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
-        /// What the officer's screen and the dashboard share.
+        /// The web layer both screens share: HTML that escapes by default, the page shell, the
+        /// CSRF-checked form decoder and the security headers.
         .target(
             name: "WebSupport",
             dependencies: ["SyncCore", .product(name: "Hummingbird", package: "hummingbird")]
@@ -108,6 +109,14 @@ let package = Package(
             dependencies: [
                 "district-hub", "SyncCore", "TestSupport",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "WebSupportTests",
+            dependencies: [
+                "WebSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

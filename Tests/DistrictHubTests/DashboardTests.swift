@@ -82,6 +82,23 @@ struct DashboardTests {
         }
     }
 
+    @Test("every dashboard page carries the security headers")
+    func securityHeaders() async throws {
+        try await browse { browser, _ in
+            func expectHeaders(_ reply: CurlHTTPClient.Reply, _ path: String) {
+                #expect(reply.header("content-type") == "text/html; charset=utf-8", "\(path)")
+                #expect(reply.header("content-security-policy") == "default-src 'self'; form-action 'self'; frame-ancestors 'none'", "\(path)")
+                #expect(reply.header("x-content-type-options") == "nosniff", "\(path)")
+            }
+            expectHeaders(try browser.get("/login"), "/login")
+            expectHeaders(try browser.post("/login", ["user": "noivu", "password": "sai mật khẩu rồi"]), "POST /login")
+            try signIn(browser)
+            for path in ["/", "/?status=blocked", "/communes/long-dong", "/communes/nowhere", "/tasks/4.3", "/tasks/nowhere", "/equipment", "/audit"] {
+                expectHeaders(try browser.get(path), path)
+            }
+        }
+    }
+
     @Test("what officers typed is escaped; the commune page shows progress, nodes and the audit")
     func escaping() async throws {
         try await browse { browser, _ in
@@ -181,6 +198,31 @@ struct DashboardTests {
 
 @Suite("Dashboard: district actions")
 struct DashboardAdminTests {
+    @Test("an admin's forms without the session's CSRF token are refused and store nothing")
+    func formsNeedTheToken() async throws {
+        try await withRunningHub { url, store in
+            try DashboardTests().seed(store)
+            try store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
+            let session = try await store.createSession(user: "truong-phong")
+            let headers = ["Cookie: hub_session=\(session.token)", "Content-Type: application/x-www-form-urlencoded"]
+            let task = "mode=create&id=9.1&title=X&communes=%2A", review = "commune=long-dong&task=4.3&decision=accepted"
+            let forged = [("/tasks", task), ("/tasks", task + "&csrf="), ("/tasks", task + "&csrf=forged"),
+                          ("/review", review), ("/review", review + "&csrf=forged"), ("/logout", ""), ("/logout", "csrf=forged")]
+            let statuses = try await offPool {
+                try forged.map { path, body in try CurlHTTPClient().post(url: url + path, body: Data(body.utf8), headers: headers).status }
+            }
+            #expect(statuses == Array(repeating: 403, count: forged.count))
+            #expect(try store.tasks().contains { $0.id == "9.1" } == false)
+            #expect(try store.fields(of: .progress, record: "long-dong/4.3")["review"] == nil)
+            // The same forms with the token go through, so the session was not the reason.
+            let accepted = try await offPool {
+                try CurlHTTPClient().post(url: url + "/tasks", body: Data("\(task)&csrf=\(session.csrf)".utf8), headers: headers).status
+            }
+            #expect(accepted == 303)
+        }
+    }
+
+
     @Test("a viewer cannot reach admin actions; an admin's task and review are stored, stamped and audited")
     func adminOnly() async throws {
         try await withRunningHub { url, store in

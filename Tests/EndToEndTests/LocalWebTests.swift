@@ -130,9 +130,35 @@ struct LocalWebTests {
         try office.browser.get("/tasks/4.1")
         let forged = try office.browser.post("/progress", ["task": "4.1", "status": "done", "by": "A"], csrf: "0000")
         #expect(forged.status == 403)
+        for path in ["/progress", "/equipment", "/sync"] {
+            let empty = try office.browser.post(path, ["task": "4.1", "status": "done", "computer.total": "1", "by": "A"], csrf: "")
+            #expect(empty.status == 403, "\(path)")
+            #expect(office.browser.lastPage.contains("Phiên làm việc đã hết hạn"), "\(path)")
+        }
+        // A browser with a token whose form carries none.
+        let missing = try CurlHTTPClient().post(url: office.browser.base + "/progress", body: Data("task=4.1&status=done&by=A".utf8),
+                                                headers: ["Cookie: csrf=abc", "Content-Type: application/x-www-form-urlencoded"])
+        #expect(missing.status == 403)
         #expect(try office.store().agentSyncState().pending == 0)
         let rebound = try office.browser.get("/", host: "attacker.example:\(office.browser.base.split(separator: ":").last!)")
         #expect(rebound.status == 421)
+    }
+
+    @Test("every page of the screen carries the security headers")
+    func securityHeaders() throws {
+        let office = try Office()
+        try office.browser.get("/")
+        let invalid = try office.browser.post("/progress", ["task": "4.1", "status": "done", "percent": "50", "by": "A"])
+        var replies = [("POST /progress", invalid)]
+        for path in ["/", "/?flash=progress", "/tasks/4.1", "/tasks/nope", "/equipment", "/history"] {
+            replies.append((path, try office.browser.get(path)))
+        }
+        for (path, reply) in replies {
+            #expect(reply.header("content-type") == "text/html; charset=utf-8", "\(path)")
+            #expect(reply.header("content-security-policy") == "default-src 'self'; form-action 'self'; frame-ancestors 'none'", "\(path)")
+            #expect(reply.header("x-content-type-options") == "nosniff", "\(path)")
+        }
+        #expect(invalid.status == 422)
     }
 
     @Test("the sync state shows the hub going down and coming back")

@@ -15,20 +15,20 @@ struct LocalWeb: Sendable {
     func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: HostGuardMiddleware(hosts: hosts))
-        router.get("/assets/style.css") { _, _ in WebSupport.css(Stylesheet.css) }
+        router.add(middleware: ContentSecurityMiddleware<BasicRequestContext>.screens)
+        router.get("/assets/style.css") { _, _ in Stylesheet.officer }
         router.get("/") { request, _ in try self.tasksPage(request) }
         router.get("/tasks/:id") { request, context in
             try self.progressPage(request, task: context.parameters.get("id") ?? "", values: nil, errors: [])
         }
-        router.post("/progress") { request, _ in try await self.postProgress(request) }
+        router.post("/progress") { request, context in try await self.postProgress(request, context) }
         router.get("/equipment") { request, _ in try self.equipmentPage(request, values: [:], errors: []) }
-        router.post("/equipment") { request, _ in try await self.postEquipment(request) }
+        router.post("/equipment") { request, context in try await self.postEquipment(request, context) }
         router.get("/history") { request, _ in try self.historyPage(request) }
         router.post("/sync") { request, _ in
-            let form = try await Form(request)
-            try form.checkCSRF(request)
+            _ = try await CSRF.form(request)
             trigger.pull()
-            return WebSupport.redirect(to: "/?flash=sync")
+            return Response.redirect(to: "/?flash=sync")
         }
         return router
     }
@@ -42,10 +42,9 @@ struct LocalWeb: Sendable {
         return (Layout(communeName: name, sync: SyncPanel(state: try store.agentSyncState(), csrf: csrf)), csrf)
     }
 
-    private func html(_ body: String, csrf: String, status: HTTPResponse.Status = .ok) -> Response {
-        var response = WebSupport.html(body, status: status)
-        response.setCookie(CSRF.cookie(csrf))
-        return response
+    /// A page, with the CSRF cookie its forms repeat.
+    private func answer(_ page: HTML, csrf: String, status: HTTPResponse.Status = .ok) -> EditedResponse<HTML> {
+        EditedResponse(status: status, headers: [.setCookie: CSRF.cookie(csrf).description], response: page)
     }
 
     private static let flashes = [
@@ -54,20 +53,20 @@ struct LocalWeb: Sendable {
         "sync": "Đang đồng bộ với huyện; tải lại trang sau ít giây để xem kết quả.",
     ]
 
-    private func tasksPage(_ request: Request) throws -> Response {
+    private func tasksPage(_ request: Request) throws -> EditedResponse<HTML> {
         let (layout, csrf) = try layout(request)
         let identity = try store.agentIdentity()
         let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
         let body = Pages.tasks(try store.agentTasks(commune: identity.commune), today: try store.today())
-        return html(layout.page(title: "Nhiệm vụ của xã", current: "/", flash: flash, body: body), csrf: csrf)
+        return answer(layout.page(title: "Nhiệm vụ của xã", current: "/", flash: flash, body: body), csrf: csrf)
     }
 
-    private func progressPage(_ request: Request, task id: String, values: [String: String]?, errors: [String]) throws -> Response {
+    private func progressPage(_ request: Request, task id: String, values: [String: String]?, errors: [String]) throws -> EditedResponse<HTML> {
         let (layout, csrf) = try layout(request)
         let identity = try store.agentIdentity()
         guard let task = try store.tasks().first(where: { $0.id == id && $0.assignment.includes(identity.commune) }) else {
-            return html(layout.page(title: "Không có nhiệm vụ này", current: "/", body: "<p><a href=\"/\">Về danh sách nhiệm vụ</a></p>"),
-                        csrf: csrf, status: .notFound)
+            return answer(layout.page(title: "Không có nhiệm vụ này", current: "/", body: "<p><a href=\"/\">Về danh sách nhiệm vụ</a></p>"),
+                          csrf: csrf, status: .notFound)
         }
         var shown = values ?? [:]
         if values == nil {
@@ -77,11 +76,11 @@ struct LocalWeb: Sendable {
             shown["by"] = CSRF.rememberedName(in: request) ?? shown["by"]
         }
         let body = Pages.progressForm(task: task, values: shown, errors: errors, csrf: csrf)
-        return html(layout.page(title: "Nhiệm vụ \(task.id): \(task.title)", current: "/", body: body), csrf: csrf,
-                    status: errors.isEmpty ? .ok : .unprocessableContent)
+        return answer(layout.page(title: "Nhiệm vụ \(task.id): \(task.title)", current: "/", body: body), csrf: csrf,
+                      status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    private func equipmentPage(_ request: Request, values: [String: String], errors: [String]) throws -> Response {
+    private func equipmentPage(_ request: Request, values: [String: String], errors: [String]) throws -> EditedResponse<HTML> {
         let (layout, csrf) = try layout(request)
         let identity = try store.agentIdentity()
         var previous: [EquipmentKind: [String: FieldValue]] = [:]
@@ -91,24 +90,23 @@ struct LocalWeb: Sendable {
         let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
         let body = Pages.equipmentForm(previous: previous, values: values, by: CSRF.rememberedName(in: request) ?? "",
                                        errors: errors, csrf: csrf)
-        return html(layout.page(title: "Kiểm tra thiết bị", current: "/equipment", flash: flash, body: body), csrf: csrf,
-                    status: errors.isEmpty ? .ok : .unprocessableContent)
+        return answer(layout.page(title: "Kiểm tra thiết bị", current: "/equipment", flash: flash, body: body), csrf: csrf,
+                      status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    private func historyPage(_ request: Request) throws -> Response {
+    private func historyPage(_ request: Request) throws -> EditedResponse<HTML> {
         let (layout, csrf) = try layout(request)
         let titles = Dictionary(try store.tasks().map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
         let body = Pages.history(try store.localHistory(), taskTitles: titles)
-        return html(layout.page(title: "Lịch sử thay đổi của máy này", current: "/history", body: body), csrf: csrf)
+        return answer(layout.page(title: "Lịch sử thay đổi của máy này", current: "/history", body: body), csrf: csrf)
     }
 
     // MARK: Forms
 
     /// `task`, `status`, `percent`, `note`, `evidence`, `by`: the same rules and messages as
     /// `commune-agent progress`.
-    private func postProgress(_ request: Request) async throws -> Response {
-        let form = try await Form(request)
-        try form.checkCSRF(request)
+    private func postProgress(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let form = try await CSRF.form(request)
         let identity = try store.agentIdentity()
         let task = form["task"] ?? ""
         var errors: [String] = []
@@ -126,20 +124,19 @@ struct LocalWeb: Sendable {
             let record = "\(identity.commune)/\(task)"
             let writes = try report.writes(commune: identity.commune, current: try store.fields(of: .progress, record: record))
             try store.record(writes, actor: report.by.cleanedInput, node: identity.node)
-            var response = WebSupport.redirect(to: "/?flash=progress")
+            var response = Response.redirect(to: "/?flash=progress")
             response.setCookie(CSRF.nameCookie(report.by.cleanedInput))
             return response
         } catch let error as SyncError {
             errors.append(error.message)
         }
-        return try progressPage(request, task: task, values: form.values, errors: errors)
+        return try progressPage(request, task: task, values: form.values, errors: errors).response(from: request, context: context)
     }
 
     /// One form for the four kinds (`computer.total`, …, `internet.state`, `note`, `by`): every
     /// kind filled in is checked, and all are stored in one transaction or none.
-    private func postEquipment(_ request: Request) async throws -> Response {
-        let form = try await Form(request)
-        try form.checkCSRF(request)
+    private func postEquipment(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let form = try await CSRF.form(request)
         let identity = try store.agentIdentity()
         let by = form["by"] ?? ""
         var errors: [String] = []
@@ -178,9 +175,11 @@ struct LocalWeb: Sendable {
             }
         }
         if writes.isEmpty && errors.isEmpty { errors.append("Chưa nhập kết quả kiểm tra nào.") }
-        guard errors.isEmpty else { return try equipmentPage(request, values: form.values, errors: errors) }
+        guard errors.isEmpty else {
+            return try equipmentPage(request, values: form.values, errors: errors).response(from: request, context: context)
+        }
         try store.record(writes, actor: by.cleanedInput, node: identity.node)
-        var response = WebSupport.redirect(to: "/equipment?flash=equipment")
+        var response = Response.redirect(to: "/equipment?flash=equipment")
         response.setCookie(CSRF.nameCookie(by.cleanedInput))
         return response
     }

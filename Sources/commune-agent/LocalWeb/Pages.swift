@@ -1,48 +1,49 @@
 import Foundation
 import SyncCore
+import WebSupport
 
-/// The pages of the officer's screen, as HTML. Every value that came from a person goes
-/// through `esc`.
+/// The pages of the officer's screen, as HTML: every value is interpolated into `HTML`, so what
+/// a person typed is escaped without anyone remembering to.
 enum Pages {
     static func statusLabel(_ raw: String?) -> String {
         raw.flatMap(ProgressStatus.init(rawValue:))?.label ?? "Chưa bắt đầu"
     }
 
     /// "My tasks": deadline, days left or late, status and percentage, the district's review.
-    static func tasks(_ tasks: [AgentTask], today: CalendarDay) -> String {
+    static func tasks(_ tasks: [AgentTask], today: CalendarDay) -> HTML {
         guard !tasks.isEmpty else {
             return "<p>Chưa có nhiệm vụ nào. Bấm <em>Đồng bộ ngay</em> khi có mạng để nhận nhiệm vụ từ huyện.</p>"
         }
-        let rows = tasks.map { task -> String in
+        let rows = tasks.map { task -> HTML in
             var due = "—"
             var late = false
-            if let deadline = task.deadline.flatMap(CalendarDay.init) {
-                let days = today.days(until: deadline)
+            if let deadline = Deadline(task.deadline) {
+                let days = deadline.daysLeft(from: today)
                 if task.status == ProgressStatus.done.rawValue {
                     due = "Đã xong"
-                } else if days < 0 {
+                } else if deadline.isLate(ProgressStatus(rawValue: task.status) ?? .notStarted, today: today) {
                     due = "Quá hạn \(-days) ngày"
                     late = true
                 } else {
                     due = days == 0 ? "Hết hạn hôm nay" : "Còn \(days) ngày"
                 }
             }
-            let review: String
-            switch task.review {
-            case "accepted": review = "<span class=\"badge online\">Huyện đã chấp nhận</span>"
-            case "returned": review = "<span class=\"badge offline\">Huyện trả lại</span> \(esc(task.reviewNote ?? ""))"
-            default: review = ""
+            let review: HTML
+            switch task.review.flatMap(ReviewDecision.init(rawValue:)) {
+            case .accepted?: review = "<span class=\"badge online\">\(ReviewDecision.accepted.communeLabel)</span>"
+            case .returned?: review = "<span class=\"badge offline\">\(ReviewDecision.returned.communeLabel)</span> \(task.reviewNote ?? "")"
+            case nil: review = ""
             }
             return """
                 <tr class="\(late ? "late" : "")">
-                <td>\(esc(task.id))</td>
-                <td>\(esc(task.title))</td>
-                <td>\(esc(VietnameseFormat.day(task.deadline)))</td>
-                <td>\(esc(due))</td>
-                <td class="status-\(esc(task.status))">\(esc(statusLabel(task.status)))</td>
+                <td>\(task.id)</td>
+                <td>\(task.title)</td>
+                <td>\(VietnameseFormat.day(task.deadline))</td>
+                <td>\(due)</td>
+                <td class="status-\(task.status)">\(statusLabel(task.status))</td>
                 <td class="num">\(task.percent.map { "\($0)%" } ?? "")</td>
                 <td>\(review)</td>
-                <td><a class="button" href="/tasks/\(esc(task.id))">Báo cáo</a></td>
+                <td><a class="button" href="/tasks/\(task.id)">Báo cáo</a></td>
                 </tr>
                 """
         }
@@ -56,22 +57,22 @@ enum Pages {
 
     /// The progress form for one task, filled with what was posted (after an error) or what
     /// the record holds.
-    static func progressForm(task: TaskInfo, values: [String: String], errors: [String], csrf: String) -> String {
-        let options = ProgressStatus.allCases.map { status -> String in
-            "<option value=\"\(status.rawValue)\"\(values["status"] == status.rawValue ? " selected" : "")>\(esc(status.label))</option>"
+    static func progressForm(task: TaskInfo, values: [String: String], errors: [String], csrf: String) -> HTML {
+        let options = ProgressStatus.allCases.map { status -> HTML in
+            "<option value=\"\(status.rawValue)\"\(values["status"] == status.rawValue ? " selected" : "")>\(status.label)</option>"
         }.joined()
         return """
             \(errorList(errors))
-            <p class="detail">\(esc(task.detail ?? ""))</p>
-            <p class="meta">\(esc(task.source ?? "")) · Hạn: \(esc(VietnameseFormat.day(task.deadline)))</p>
+            <p class="detail">\(task.detail ?? "")</p>
+            <p class="meta">\(task.source ?? "") · Hạn: \(VietnameseFormat.day(task.deadline))</p>
             <form method="post" action="/progress" class="report">
-            <input type="hidden" name="csrf" value="\(esc(csrf))">
-            <input type="hidden" name="task" value="\(esc(task.id))">
+            <input type="hidden" name="csrf" value="\(csrf)">
+            <input type="hidden" name="task" value="\(task.id)">
             <label>Trạng thái <select name="status" required>\(options)</select></label>
-            <label>Tỷ lệ hoàn thành (%) <input type="number" name="percent" min="0" max="100" step="1" value="\(esc(values["percent"] ?? ""))"></label>
-            <label>Ghi chú <textarea name="note" rows="3" maxlength="2000">\(esc(values["note"] ?? ""))</textarea></label>
-            <label>Văn bản, minh chứng <input type="text" name="evidence" maxlength="500" placeholder="Ví dụ: Quyết định số 45/QĐ-UBND" value="\(esc(values["evidence"] ?? ""))"></label>
-            <label>Người báo cáo <input type="text" name="by" required maxlength="100" value="\(esc(values["by"] ?? ""))"></label>
+            <label>Tỷ lệ hoàn thành (%) <input type="number" name="percent" min="0" max="100" step="1" value="\(values["percent"] ?? "")"></label>
+            <label>Ghi chú <textarea name="note" rows="3" maxlength="2000">\(values["note"] ?? "")</textarea></label>
+            <label>Văn bản, minh chứng <input type="text" name="evidence" maxlength="500" placeholder="Ví dụ: Quyết định số 45/QĐ-UBND" value="\(values["evidence"] ?? "")"></label>
+            <label>Người báo cáo <input type="text" name="by" required maxlength="100" value="\(values["by"] ?? "")"></label>
             <button type="submit">Lưu báo cáo</button>
             </form>
             """
@@ -79,19 +80,19 @@ enum Pages {
 
     /// One form for the four kinds, with the previous check beside each field.
     static func equipmentForm(previous: [EquipmentKind: [String: FieldValue]], values: [String: String], by: String,
-                              errors: [String], csrf: String) -> String {
-        func field(_ kind: EquipmentKind, _ name: String, _ label: String, _ input: String) -> String {
+                              errors: [String], csrf: String) -> HTML {
+        func field(_ kind: EquipmentKind, _ name: String, _ label: String, _ input: HTML) -> HTML {
             let before = previous[kind]?[name].map { $0.isNull ? "" : $0.description } ?? ""
             let shown = name == "cost" ? Int64(before).map(VietnameseFormat.money) ?? before : before
-            return "<label>\(esc(label)) \(input)<small class=\"previous\">Lần trước: \(shown.isEmpty ? "—" : esc(shown))</small></label>"
+            return "<label>\(label) \(input)<small class=\"previous\">Lần trước: \(shown.isEmpty ? "—" : shown)</small></label>"
         }
-        func number(_ kind: EquipmentKind, _ name: String, _ label: String, max: Int64 = 100_000) -> String {
+        func number(_ kind: EquipmentKind, _ name: String, _ label: String, max: Int64 = 100_000) -> HTML {
             let key = "\(kind.rawValue).\(name)"
-            return field(kind, name, label, "<input type=\"number\" name=\"\(key)\" min=\"0\" max=\"\(max)\" step=\"1\" value=\"\(esc(values[key] ?? ""))\">")
+            return field(kind, name, label, "<input type=\"number\" name=\"\(key)\" min=\"0\" max=\"\(max)\" step=\"1\" value=\"\(values[key] ?? "")\">")
         }
-        let devices = EquipmentKind.allCases.filter(\.isDevice).map { kind -> String in
+        let devices = EquipmentKind.allCases.filter(\.isDevice).map { kind -> HTML in
             """
-            <fieldset><legend>\(esc(kind.label))</legend>
+            <fieldset><legend>\(kind.label)</legend>
             \(number(kind, "total", "Tổng số"))
             \(number(kind, "working", "Đang hoạt động"))
             \(number(kind, "broken", "Hỏng"))
@@ -100,33 +101,33 @@ enum Pages {
             </fieldset>
             """
         }.joined()
-        let states = ([""] + InternetState.allCases.map(\.rawValue)).map { raw -> String in
+        let states = ([""] + InternetState.allCases.map(\.rawValue)).map { raw -> HTML in
             let label = InternetState(rawValue: raw)?.label ?? "— không đổi —"
-            return "<option value=\"\(raw)\"\(values["internet.state"] == raw ? " selected" : "")>\(esc(label))</option>"
+            return "<option value=\"\(raw)\"\(values["internet.state"] == raw ? " selected" : "")>\(label)</option>"
         }.joined()
         let previousState = previous[.internet]?["state"]?.text.flatMap(InternetState.init(rawValue:))?.label ?? "—"
         return """
             \(errorList(errors))
             <p>Chỉ điền những loại đã kiểm tra; loại để trống giữ nguyên kết quả lần trước.</p>
             <form method="post" action="/equipment" class="report">
-            <input type="hidden" name="csrf" value="\(esc(csrf))">
+            <input type="hidden" name="csrf" value="\(csrf)">
             \(devices)
-            <fieldset><legend>\(esc(EquipmentKind.internet.label))</legend>
-            <label>Tình trạng <select name="internet.state">\(states)</select><small class="previous">Lần trước: \(esc(previousState))</small></label>
-            \(field(.internet, "provider", "Nhà cung cấp", "<input type=\"text\" name=\"internet.provider\" maxlength=\"200\" value=\"\(esc(values["internet.provider"] ?? ""))\">"))
-            \(field(.internet, "mbps", "Tốc độ (Mbps)", "<input type=\"number\" name=\"internet.mbps\" min=\"0\" step=\"any\" value=\"\(esc(values["internet.mbps"] ?? ""))\">"))
+            <fieldset><legend>\(EquipmentKind.internet.label)</legend>
+            <label>Tình trạng <select name="internet.state">\(states)</select><small class="previous">Lần trước: \(previousState)</small></label>
+            \(field(.internet, "provider", "Nhà cung cấp", "<input type=\"text\" name=\"internet.provider\" maxlength=\"200\" value=\"\(values["internet.provider"] ?? "")\">"))
+            \(field(.internet, "mbps", "Tốc độ (Mbps)", "<input type=\"number\" name=\"internet.mbps\" min=\"0\" step=\"any\" value=\"\(values["internet.mbps"] ?? "")\">"))
             </fieldset>
-            <label>Ghi chú <textarea name="note" rows="2" maxlength="2000">\(esc(values["note"] ?? ""))</textarea></label>
-            <label>Người kiểm tra <input type="text" name="by" required maxlength="100" value="\(esc(values["by"] ?? by))"></label>
+            <label>Ghi chú <textarea name="note" rows="2" maxlength="2000">\(values["note"] ?? "")</textarea></label>
+            <label>Người kiểm tra <input type="text" name="by" required maxlength="100" value="\(values["by"] ?? by)"></label>
             <button type="submit">Lưu kết quả kiểm tra</button>
             </form>
             """
     }
 
     /// What this office changed, and what became of it.
-    static func history(_ reports: [LocalReport], taskTitles: [String: String]) -> String {
+    static func history(_ reports: [LocalReport], taskTitles: [String: String]) -> HTML {
         guard !reports.isEmpty else { return "<p>Máy này chưa ghi báo cáo nào.</p>" }
-        let rows = reports.map { report -> String in
+        let rows = reports.map { report -> HTML in
             let what: String
             let item = String(report.record.split(separator: "/").last ?? "")
             if report.collection == RecordCollection.progress.rawValue {
@@ -138,18 +139,18 @@ enum Pages {
                 guard let value = report.values[key], !value.isNull else { return nil }
                 return "\(fieldLabel(key)): \(shown(value, field: key))"
             }.joined(separator: "; ")
-            let state: String
+            let state: HTML
             switch report.state {
             case .pending: state = "<span class=\"badge unknown\">Chờ gửi</span>"
             case .synced: state = "<span class=\"badge online\">Huyện đã nhận</span>"
             case .superseded(let by, _):
-                state = "<span class=\"badge warnbadge\">Đã được thay bằng báo cáo khác</span> của \(esc(by))"
+                state = "<span class=\"badge warnbadge\">Đã được thay bằng báo cáo khác</span> của \(by)"
             case .rejected(let code, let reason):
-                state = "<span class=\"badge offline\">Huyện từ chối</span> \(esc(SyncError.officerRefusal(code: code, reason: reason)))"
+                state = "<span class=\"badge offline\">Huyện từ chối</span> \(SyncError.officerRefusal(code: code, reason: reason))"
             }
             return """
-                <tr><td>\(esc(VietnameseFormat.dateTime(millis: report.createdAt)))</td><td>\(esc(what))</td>
-                <td>\(esc(summary))</td><td>\(esc(report.actor))</td><td>\(state)</td></tr>
+                <tr><td>\(VietnameseFormat.dateTime(millis: report.createdAt))</td><td>\(what)</td>
+                <td>\(summary)</td><td>\(report.actor)</td><td>\(state)</td></tr>
                 """
         }
         return """
@@ -184,9 +185,8 @@ enum Pages {
         ][field] ?? field
     }
 
-    static func errorList(_ errors: [String]) -> String {
+    static func errorList(_ errors: [String]) -> HTML {
         guard !errors.isEmpty else { return "" }
-        return "<div class=\"errors\" role=\"alert\"><p>Chưa lưu được:</p><ul>"
-            + errors.map { "<li>\(esc($0))</li>" }.joined() + "</ul></div>"
+        return "<div class=\"errors\" role=\"alert\"><p>Chưa lưu được:</p><ul>\(errors.map { "<li>\($0)</li>" as HTML }.joined())</ul></div>"
     }
 }

@@ -1,6 +1,8 @@
+import WebSupport
+
 /// The screen's only asset, compiled into the binary: nothing is loaded from outside.
-enum Stylesheet {
-    static let css = """
+extension Stylesheet {
+    static let officer = Stylesheet("""
         :root { --ink: #1d2733; --muted: #5b6775; --line: #d5dbe3; --brand: #9b1c1c; --ok: #1f7a3a; --bad: #b42318; --warn: #a15c07; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 16px/1.5 "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink); background: #f6f7f9; }
@@ -44,5 +46,5 @@ enum Stylesheet {
         button, a.button { display: inline-block; white-space: nowrap; background: var(--brand); color: #fff; border: 0; border-radius: .35rem;
             padding: .45rem .9rem; font: inherit; font-weight: 600; text-decoration: none; cursor: pointer; }
         @media print { header nav, .sync form, a.button { display: none; } body { background: #fff; } }
-        """
+        """)
 }

@@ -6,7 +6,8 @@ struct HubRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by `NodeAuthMiddleware`; routes never read the Authorization header themselves.
     var identity: NodeIdentity?
-    /// Set by `SessionMiddleware` for the dashboard's pages.
+    /// Set by `SessionMiddleware`; the dashboard's pages read it as `DashboardContext.session`,
+    /// which is not optional.
     var session: DashboardSession?
     /// The peer's IP address, for throttling failed authentication.
     let remoteAddress: String

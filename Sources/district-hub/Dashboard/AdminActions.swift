@@ -5,38 +5,31 @@ import WebSupport
 
 /// What only admins may do: create and edit tasks, and review a commune's report. Both are
 /// district writes, stamped, audited and sent down to the communes' agents at their next sync.
+/// The routes are in an `AdminContext` group, which refuses viewers before any of this runs.
 struct AdminActions {
     let store: HubStore
 
-    func addRoutes(to pages: RouterGroup<HubRequestContext>) {
-        pages.get("/tasks/new") { _, context in try taskForm(context, task: nil, values: [:], errors: []) }
-        pages.get("/tasks/:id/edit") { _, context in
+    func addRoutes(to admin: RouterGroup<AdminContext>) {
+        admin.get("/tasks/new") { _, context in try taskForm(context, task: nil, values: [:], errors: []) }
+        admin.get("/tasks/:id/edit") { _, context in
             let id = context.parameters.get("id") ?? ""
             guard let task = try store.tasks().first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
             return try taskForm(context, task: task, values: [:], errors: [])
         }
-        pages.post("/tasks") { request, context in try await saveTask(request, context) }
-        pages.post("/review") { request, context in try await review(request, context) }
+        admin.post("/tasks") { request, context in try await saveTask(request, context) }
+        admin.post("/review") { request, context in try await review(request, context) }
     }
 
-    /// Refuses viewers.
-    private func requireAdmin(_ context: HubRequestContext) throws -> DashboardSession {
-        guard let session = context.session, session.role == .admin else {
-            throw HTTPError(.forbidden, message: "Chỉ tài khoản quản trị được làm việc này.")
-        }
-        return session
-    }
-
-    private func taskForm(_ context: HubRequestContext, task: TaskInfo?, values: [String: String], errors: [String]) throws -> Response {
-        let session = try requireAdmin(context)
+    private func taskForm(_ context: AdminContext, task: TaskInfo?, values: [String: String], errors: [String]) throws -> EditedResponse<HTML> {
+        let session = context.session
         let body = TaskPages.form(task: task, values: values, communes: try store.hubStatus().communes, errors: errors, csrf: session.csrf)
-        return WebSupport.html(DashboardPages.layout(title: task.map { "Sửa nhiệm vụ \($0.id)" } ?? "Thêm nhiệm vụ", session: session, body: body),
-                               status: errors.isEmpty ? .ok : .unprocessableContent)
+        return EditedResponse(status: errors.isEmpty ? .ok : .unprocessableContent,
+                              response: DashboardPages.layout(title: task.map { "Sửa nhiệm vụ \($0.id)" } ?? "Thêm nhiệm vụ", session: session, body: body))
     }
 
-    private func saveTask(_ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let session = try requireAdmin(context)
-        let form = try await DashboardForm(request, session: session)
+    private func saveTask(_ request: Request, _ context: AdminContext) async throws -> Response {
+        let session = context.session
+        let form = try await context.form(request)
         let id = (form["id"] ?? "").cleanedInput
         let existing = try store.tasks().first { $0.id == id }
         var errors: [String] = []
@@ -53,33 +46,33 @@ struct AdminActions {
         if errors.isEmpty {
             do {
                 try store.saveTask(entry, actor: session.user)
-                return WebSupport.redirect(to: "/tasks/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)")
+                return Response.redirect(to: "/tasks/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)")
             } catch let error as SyncError {
                 errors.append(error.message)
             }
         }
-        return try taskForm(context, task: existing, values: form.values, errors: errors)
+        return try taskForm(context, task: existing, values: form.values, errors: errors).response(from: request, context: context)
     }
 
     /// Accept a commune's report, or send it back with a comment.
-    private func review(_ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let session = try requireAdmin(context)
-        let form = try await DashboardForm(request, session: session)
+    private func review(_ request: Request, _ context: AdminContext) async throws -> Response {
+        let session = context.session
+        let form = try await context.form(request)
         let commune = form["commune"] ?? "", task = form["task"] ?? ""
-        guard let decision = form["decision"], ["accepted", "returned"].contains(decision),
+        guard let decision = form["decision"].flatMap(ReviewDecision.init(rawValue:)),
             try store.tasks().contains(where: { $0.id == task && $0.assignment.includes(commune) })
         else { throw HTTPError(.badRequest, message: "Yêu cầu xem xét không hợp lệ.") }
         let comment = (form["comment"] ?? "").cleanedInput
-        if decision == "returned" && comment.isEmpty {
+        if decision == .returned && comment.isEmpty {
             throw HTTPError(.badRequest, message: "Khi trả lại, hãy ghi nhận xét để xã biết cần sửa gì.")
         }
         let record = "\(commune)/\(task)"
         let writes: [(String, FieldValue)] = [
-            ("review", .text(decision)), ("review_note", comment.isEmpty ? .null : .text(comment)), ("reviewed_by", .text(session.user)),
+            ("review", .text(decision.rawValue)), ("review_note", comment.isEmpty ? .null : .text(comment)), ("reviewed_by", .text(session.user)),
         ]
         for (field, value) in writes { try Schema.validate(value, field: field, in: .progress) }
         try store.recordDistrict(writes.map { FieldWrite(collection: RecordCollection.progress.rawValue, record: record, field: $0.0, value: $0.1) },
                                  actor: session.user)
-        return WebSupport.redirect(to: "/tasks/\(task)")
+        return Response.redirect(to: "/tasks/\(task)")
     }
 }

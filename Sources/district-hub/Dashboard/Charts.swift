@@ -1,5 +1,6 @@
 import Foundation
 import SyncCore
+import WebSupport
 
 /// Charts drawn on the server as SVG: no JavaScript, nothing loaded from elsewhere, and they
 /// print.
@@ -11,23 +12,23 @@ enum Charts {
         var total: Int
     }
 
-    static func bars(_ bars: [Bar], title: String, unit: String) -> String {
+    static func bars(_ bars: [Bar], title: String, unit: String) -> HTML {
         let rowHeight = 22, labelWidth = 190, barWidth = 420, top = 26
         let height = top + bars.count * rowHeight + 8
-        let rows = bars.enumerated().map { index, bar -> String in
+        let rows = bars.enumerated().map { index, bar -> HTML in
             let y = top + index * rowHeight
             let fraction = bar.total > 0 ? Double(bar.value) / Double(bar.total) : 0
             let width = Int((fraction * Double(barWidth)).rounded())
             return """
-                <text x="\(labelWidth - 8)" y="\(y + 15)" text-anchor="end">\(bar.label.htmlEscaped)</text>
+                <text x="\(labelWidth - 8)" y="\(y + 15)" text-anchor="end">\(bar.label)</text>
                 <rect x="\(labelWidth)" y="\(y + 3)" width="\(barWidth)" height="\(rowHeight - 6)" fill="#e5e7eb"/>
                 <rect x="\(labelWidth)" y="\(y + 3)" width="\(width)" height="\(rowHeight - 6)" fill="#1f7a3a"/>
-                <text x="\(labelWidth + barWidth + 8)" y="\(y + 15)">\(bar.value)/\(bar.total) \(unit.htmlEscaped)</text>
+                <text x="\(labelWidth + barWidth + 8)" y="\(y + 15)">\(bar.value)/\(bar.total) \(unit)</text>
                 """
         }.joined()
         return """
-            <figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(labelWidth + barWidth + 130) \(height)" role="img" aria-label="\(title.htmlEscaped)" font-size="12" font-family="Noto Sans, DejaVu Sans, sans-serif">
-            <text x="0" y="16" font-weight="bold">\(title.htmlEscaped)</text>
+            <figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(labelWidth + barWidth + 130) \(height)" role="img" aria-label="\(title)" font-size="12" font-family="Noto Sans, DejaVu Sans, sans-serif">
+            <text x="0" y="16" font-weight="bold">\(title)</text>
             \(rows)
             </svg></figure>
             """

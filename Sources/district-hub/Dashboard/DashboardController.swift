@@ -15,52 +15,62 @@ struct DashboardController {
     /// The pre-session CSRF cookie of the sign-in form (double submit).
     static let loginCookie = "hub_login"
 
+    /// The dashboard's routes, in a group of their own: the security headers and the sessions
+    /// are the dashboard's, not the sync API's.
     func addRoutes(to router: Router<HubRequestContext>) {
-        router.get("/assets/dashboard.css") { _, _ in WebSupport.css(DashboardStyle.css) }
-        router.get("/login") { request, _ in
+        let web = router.group().add(middleware: ContentSecurityMiddleware<HubRequestContext>.screens)
+        web.get("/assets/dashboard.css") { _, _ in Stylesheet.dashboard }
+        web.get("/login") { request, _ in
             loginPage(error: nil, user: "", csrf: request.cookies[Self.loginCookie]?.value)
         }
-        router.post("/login") { request, context in try await login(request, from: context.remoteAddress) }
+        web.post("/login") { request, context in try await login(request, context) }
 
-        let pages = router.group().add(middleware: SessionMiddleware(store: store))
+        let pages = web.group().add(middleware: SessionMiddleware(store: store)).group(context: DashboardContext.self)
         pages.get("/") { request, context in try overview(request, context) }
         pages.get("/communes/:code") { request, context in try communePage(context) }
-        AdminActions(store: store).addRoutes(to: pages)
+        AdminActions(store: store).addRoutes(to: pages.group(context: AdminContext.self))
         ReadinessAndAudit(store: store).addRoutes(to: pages)
         pages.get("/tasks/:id") { _, context in try taskPage(context) }
         pages.get("/export/overview.csv") { request, context in try exportOverview(request) }
         pages.post("/logout") { request, context in
-            _ = try await DashboardForm(request, session: context.session)
+            _ = try await context.form(request)
             if let token = request.cookies[SessionMiddleware.cookieName]?.value { try await store.endSession(token: token) }
-            var response = WebSupport.redirect(to: "/login")
+            var response = Response.redirect(to: "/login")
             response.setCookie(Cookie(name: SessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies,
                                       httpOnly: true, sameSite: .lax))
             return response
         }
     }
 
-    private func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
-        WebSupport.html(body, status: status)
-    }
-
-    private func loginPage(error: String?, user: String, csrf: String?, status: HTTPResponse.Status = .ok) -> Response {
+    /// The sign-in page, with the pre-session CSRF cookie its form repeats (`csrf`, or a new one).
+    private func loginPage(error: String?, user: String, csrf: String?, status: HTTPResponse.Status = .ok) -> EditedResponse<HTML> {
         let token = csrf ?? HubStore.newBrowserToken()
-        var response = html(DashboardPages.login(error: error, csrf: token, user: user), status: status)
-        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/login", secure: secureCookies, httpOnly: true,
-                                  sameSite: .strict))
-        return response
+        let cookie = Cookie(name: Self.loginCookie, value: token, path: "/login", secure: secureCookies, httpOnly: true, sameSite: .strict)
+        return EditedResponse(status: status, headers: [.setCookie: cookie.description],
+                              response: DashboardPages.login(error: error, csrf: token, user: user))
     }
 
-    private func login(_ request: Request, from address: String) async throws -> Response {
-        let form = try await WebSupport.decodeForm(request)
-        if let wait = throttle.retryAfter(for: address) {
-            var response = loginPage(error: "Đăng nhập sai quá nhiều lần; hãy thử lại sau \(wait) giây.", user: form["user"] ?? "",
-                                     csrf: nil, status: .tooManyRequests)
-            response.headers[.retryAfter] = String(wait)
-            return response
+    /// Signs in. The throttle answers first, then a forged or stale form gets the page back with
+    /// a fresh token, then the password is checked.
+    private func login(_ request: Request, _ context: HubRequestContext) async throws -> Response {
+        let expected = request.cookies[Self.loginCookie]?.value
+        let form: PostedForm
+        var forged = false
+        do {
+            form = try await FormDecoder.dashboard.decode(request, csrf: expected)
+        } catch let refusal as CSRFRefusal {
+            form = refusal.form
+            forged = true
         }
-        guard let expected = request.cookies[Self.loginCookie]?.value, let given = form["csrf"], WebSupport.constantTimeEqual(given, expected) else {
-            return loginPage(error: "Phiên đăng nhập đã hết hạn; hãy thử lại.", user: form["user"] ?? "", csrf: nil, status: .forbidden)
+        if let wait = throttle.retryAfter(for: context.remoteAddress) {
+            var page = loginPage(error: "Đăng nhập sai quá nhiều lần; hãy thử lại sau \(wait) giây.", user: form["user"] ?? "",
+                                 csrf: nil, status: .tooManyRequests)
+            page.headers[.retryAfter] = String(wait)
+            return try page.response(from: request, context: context)
+        }
+        guard !forged, let expected else {
+            return try loginPage(error: "Phiên đăng nhập đã hết hạn; hãy thử lại.", user: form["user"] ?? "", csrf: nil, status: .forbidden)
+                .response(from: request, context: context)
         }
         let user = form["user"] ?? "", password = form["password"] ?? ""
         // The hash is checked even for unknown users, so timing does not tell which names exist.
@@ -68,11 +78,12 @@ struct DashboardController {
         let hash = account?.passwordHash ?? Self.decoyHash
         let valid = try await runBlocking { Bcrypt.verify(password, hash: hash) }
         guard valid, account != nil else {
-            throttle.recordFailure(from: address)
-            return loginPage(error: "Sai tên đăng nhập hoặc mật khẩu.", user: user, csrf: expected, status: .unauthorized)
+            throttle.recordFailure(from: context.remoteAddress)
+            return try loginPage(error: "Sai tên đăng nhập hoặc mật khẩu.", user: user, csrf: expected, status: .unauthorized)
+                .response(from: request, context: context)
         }
         let session = try await store.createSession(user: user)
-        var response = WebSupport.redirect(to: "/")
+        var response = Response.redirect(to: "/")
         response.setCookie(SessionMiddleware.cookie(session.token, secure: secureCookies))
         return response
     }
@@ -95,10 +106,10 @@ struct DashboardController {
         return (overview, filters)
     }
 
-    private func overview(_ request: Request, _ context: HubRequestContext) throws -> Response {
+    private func overview(_ request: Request, _ context: DashboardContext) throws -> HTML {
         let (overview, filters) = try overviewModel(request)
-        return html(DashboardPages.layout(title: "Tổng hợp tiến độ các xã", session: context.session,
-                                          body: DashboardPages.overview(overview, filters: filters, admin: context.session?.role == .admin)))
+        return DashboardPages.layout(title: "Tổng hợp tiến độ các xã", session: context.session,
+                                     body: DashboardPages.overview(overview, filters: filters, admin: context.session.role == .admin))
     }
 
     private func exportOverview(_ request: Request) throws -> Response {
@@ -109,28 +120,30 @@ struct DashboardController {
         ], body: .init(byteBuffer: ByteBuffer(string: overview.csv())))
     }
 
-    private func taskPage(_ context: HubRequestContext) throws -> Response {
+    private func taskPage(_ context: DashboardContext) throws -> EditedResponse<HTML> {
         let id = context.parameters.get("id") ?? ""
-        guard let task = try store.tasks().first(where: { $0.id == id }), let session = context.session else {
-            return html(DashboardPages.layout(title: "Không có nhiệm vụ này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"),
-                        status: .notFound)
+        guard let task = try store.tasks().first(where: { $0.id == id }) else {
+            return EditedResponse(status: .notFound, response: DashboardPages.layout(
+                title: "Không có nhiệm vụ này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"))
         }
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
-        return html(DashboardPages.layout(title: "Nhiệm vụ \(task.id): \(task.title)", session: session,
-                                          body: TaskPages.task(task, communes: try store.hubStatus().communes, session: session, today: today)))
+        return EditedResponse(response: DashboardPages.layout(
+            title: "Nhiệm vụ \(task.id): \(task.title)", session: context.session,
+            body: TaskPages.task(task, communes: try store.hubStatus().communes, session: context.session, today: today)))
     }
 
-    private func communePage(_ context: HubRequestContext) throws -> Response {
+    private func communePage(_ context: DashboardContext) throws -> EditedResponse<HTML> {
         let code = context.parameters.get("code") ?? ""
         guard let status = try store.hubStatus().communes.first(where: { $0.code == code }) else {
-            return html(DashboardPages.layout(title: "Không có xã này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"),
-                        status: .notFound)
+            return EditedResponse(status: .notFound, response: DashboardPages.layout(
+                title: "Không có xã này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"))
         }
         let tasks = try store.tasks().filter { $0.assignment.includes(code) }
         let nodes = try store.nodes().filter { $0.commune == code }
         let history = Array(try store.audit(commune: code).suffix(50).reversed())
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
-        return html(DashboardPages.layout(title: status.name, session: context.session,
-                                          body: DashboardPages.commune(status, tasks: tasks, nodes: nodes, history: history, today: today)))
+        return EditedResponse(response: DashboardPages.layout(
+            title: status.name, session: context.session,
+            body: DashboardPages.commune(status, tasks: tasks, nodes: nodes, history: history, today: today)))
     }
 }

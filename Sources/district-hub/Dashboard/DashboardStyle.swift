@@ -1,6 +1,8 @@
+import WebSupport
+
 /// The dashboard's stylesheet, compiled into the binary: the district LAN may have no internet.
-enum DashboardStyle {
-    static let css = """
+extension Stylesheet {
+    static let dashboard = Stylesheet("""
         :root { --ink: #1d2733; --muted: #5b6775; --line: #d5dbe3; --brand: #9b1c1c; --ok: #1f7a3a; --bad: #b42318; --warn: #a15c07; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 15px/1.45 "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink); background: #f6f7f9; }
@@ -58,5 +60,5 @@ enum DashboardStyle {
           .matrix td.cell { min-width: 0; }
           td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         }
-        """
+        """)
 }

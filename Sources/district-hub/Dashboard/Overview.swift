@@ -13,12 +13,6 @@ struct Overview {
     var doneByTask: [String: Int] = [:]
     var doneByCommune: [String: Int] = [:]
 
-    /// A task is late for a commune when its deadline has passed and the commune is not done.
-    static func isLate(task: TaskInfo, status: ProgressStatus, today: CalendarDay) -> Bool {
-        guard status != .done, let deadline = task.deadline.flatMap(CalendarDay.init) else { return false }
-        return deadline < today
-    }
-
     init(status: HubStatus, today: CalendarDay, task: String?, index: String?, statusFilter: String?) {
         self.today = today
         allTasks = status.tasks.filter { $0.assignment != .communes([]) }
@@ -33,7 +27,7 @@ struct Overview {
                 let progress = commune.progress[task.id] ?? [:]
                 let state = progress["status"]?.text.flatMap(ProgressStatus.init(rawValue:)) ?? .notStarted
                 let cell = DashboardPages.Cell(status: state, percent: progress["percent"]?.int,
-                                               late: Self.isLate(task: task, status: state, today: today))
+                                               late: Deadline(task.deadline)?.isLate(state, today: today) ?? false)
                 let wanted = statusFilter.map { $0.isEmpty || $0 == state.rawValue || ($0 == "late" && cell.late) } ?? true
                 guard wanted else { continue }
                 row[task.id] = cell

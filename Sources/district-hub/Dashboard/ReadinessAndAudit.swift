@@ -7,18 +7,18 @@ import WebSupport
 struct ReadinessAndAudit {
     let store: HubStore
 
-    func addRoutes(to pages: RouterGroup<HubRequestContext>) {
+    func addRoutes(to pages: RouterGroup<DashboardContext>) {
         pages.get("/equipment") { _, context in
             let communes = try store.hubStatus().communes
                 .sorted { $0.name.compare($1.name, locale: Locale(identifier: "vi")) == .orderedAscending }
             let body = Self.readiness(communes)
-            return WebSupport.html(DashboardPages.layout(title: "Sẵn sàng thiết bị", session: context.session, body: body))
+            return DashboardPages.layout(title: "Sẵn sàng thiết bị", session: context.session, body: body)
         }
         pages.get("/export/equipment.csv") { _, _ in Self.csvResponse(Self.readinessCSV(try store.hubStatus().communes), name: "thiet-bi.csv") }
         pages.get("/audit") { request, context in
             let (filter, values) = Self.filter(request)
             let body = Self.auditPage(try store.audit(filter), values: values)
-            return WebSupport.html(DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body))
+            return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
         pages.get("/export/audit.csv") { request, _ in
             Self.csvResponse(Self.auditCSV(try store.audit(Self.filter(request).0)), name: "nhat-ky.csv")
@@ -41,12 +41,12 @@ struct ReadinessAndAudit {
         check?[field]?.int ?? 0
     }
 
-    static func readiness(_ communes: [CommuneStatus]) -> String {
+    static func readiness(_ communes: [CommuneStatus]) -> HTML {
         let devices = EquipmentKind.allCases.filter(\.isDevice)
         var totalCost: Int64 = 0
         var working: [EquipmentKind: Int64] = [:], total: [EquipmentKind: Int64] = [:], needed: [EquipmentKind: Int64] = [:]
-        let rows = communes.map { commune -> String in
-            var cells = ""
+        let rows = communes.map { commune -> HTML in
+            var cells: [HTML] = []
             var cost: Int64 = 0
             for kind in devices {
                 let check = commune.equipment[kind.rawValue]
@@ -54,24 +54,24 @@ struct ReadinessAndAudit {
                 total[kind, default: 0] += count(check, "total")
                 needed[kind, default: 0] += count(check, "needed")
                 cost += count(check, "cost")
-                cells += check == nil ? "<td class=\"muted\">chưa kiểm tra</td>"
-                    : "<td>\(count(check, "working"))/\(count(check, "total"))\(count(check, "needed") > 0 ? " · cần \(count(check, "needed"))" : "")</td>"
+                cells.append(check == nil ? "<td class=\"muted\">chưa kiểm tra</td>"
+                    : "<td>\(count(check, "working"))/\(count(check, "total"))\(count(check, "needed") > 0 ? " · cần \(count(check, "needed"))" : "")</td>")
             }
             totalCost += cost
             let line = commune.equipment[EquipmentKind.internet.rawValue]
             let state = line?["state"]?.text.flatMap(InternetState.init(rawValue:))
-            let lineCell = state.map { "<td class=\"line-\($0.rawValue)\">\($0.label.htmlEscaped)\(line?["provider"]?.text.map { " · " + $0 }?.htmlEscaped ?? "")</td>" }
+            let lineCell = state.map { "<td class=\"line-\($0.rawValue)\">\($0.label)\(line?["provider"]?.text.map { " · " + $0 } ?? "")</td>" as HTML }
                 ?? "<td class=\"muted\">chưa kiểm tra</td>"
-            return "<tr><th><a href=\"/communes/\(commune.code.htmlEscaped)\">\(commune.name.htmlEscaped)</a></th>\(cells)\(lineCell)<td class=\"num\">\(cost > 0 ? VietnameseFormat.money(cost) : "")</td></tr>"
+            return "<tr><th><a href=\"/communes/\(commune.code)\">\(commune.name)</a></th>\(cells.joined())\(lineCell)<td class=\"num\">\(cost > 0 ? VietnameseFormat.money(cost) : "")</td></tr>"
         }.joined()
-        let totals = devices.map { "<td>\(working[$0, default: 0])/\(total[$0, default: 0]) · cần \(needed[$0, default: 0])</td>" }.joined()
+        let totals = devices.map { "<td>\(working[$0, default: 0])/\(total[$0, default: 0]) · cần \(needed[$0, default: 0])</td>" as HTML }.joined()
         let chart = Charts.bars(devices.map { Charts.Bar(label: $0.label, value: Int(working[$0, default: 0]), total: Int(total[$0, default: 0])) },
                                 title: "Thiết bị đang hoạt động trên tổng số, toàn huyện", unit: "")
         return """
             <p><a class="button secondary" href="/export/equipment.csv">Tải CSV</a></p>
             <p class="total">Tổng dự toán mua sắm của các xã: <strong>\(VietnameseFormat.money(totalCost))</strong></p>
             \(chart)
-            <table><thead><tr><th>Xã, thị trấn</th>\(devices.map { "<th>\($0.label.htmlEscaped) (hoạt động/tổng)</th>" }.joined())<th>Đường truyền Internet</th><th>Dự toán</th></tr></thead>
+            <table><thead><tr><th>Xã, thị trấn</th>\(devices.map { "<th>\($0.label) (hoạt động/tổng)</th>" as HTML }.joined())<th>Đường truyền Internet</th><th>Dự toán</th></tr></thead>
             <tbody>\(rows)</tbody>
             <tfoot><tr><th>Toàn huyện</th>\(totals)<td></td><td class="num">\(VietnameseFormat.money(totalCost))</td></tr></tfoot></table>
             """
@@ -108,21 +108,21 @@ struct ReadinessAndAudit {
         return (filter, values)
     }
 
-    static func auditPage(_ entries: [AuditEntry], values: [String: String]) -> String {
-        func input(_ name: String, _ label: String, type: String = "text") -> String {
-            "<label>\(label.htmlEscaped) <input type=\"\(type)\" name=\"\(name)\" value=\"\((values[name] ?? "").htmlEscaped)\"></label>"
+    static func auditPage(_ entries: [AuditEntry], values: [String: String]) -> HTML {
+        func input(_ name: String, _ label: String, type: String = "text") -> HTML {
+            "<label>\(label) <input type=\"\(type)\" name=\"\(name)\" value=\"\(values[name] ?? "")\"></label>"
         }
-        let outcomes = ([("", "Tất cả")] + AuditOutcome.allCases.map { ($0.rawValue, $0.label) }).map { key, label in
-            "<option value=\"\(key)\"\(values["outcome"] ?? "" == key ? " selected" : "")>\(label.htmlEscaped)</option>"
+        let outcomes = ([("", "Tất cả")] + AuditOutcome.allCases.map { ($0.rawValue, $0.label) }).map { key, label -> HTML in
+            "<option value=\"\(key)\"\(values["outcome"] ?? "" == key ? " selected" : "")>\(label)</option>"
         }.joined()
-        let rows = entries.map { entry -> String in
+        let rows = entries.map { entry -> HTML in
             let when = VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)
-            let beside = entry.outcome.showsValueKept ? entry.oldValue.map { "<br><small>giá trị đang giữ: \($0.description.htmlEscaped)</small>" } ?? "" : ""
+            let beside = entry.outcome.showsValueKept ? entry.oldValue.map { "<br><small>giá trị đang giữ: \($0.description)</small>" as HTML } : nil
             return """
-                <tr class="outcome-\(entry.outcome.rawValue)"><td>\(when.htmlEscaped)</td><td>\((entry.commune ?? "").htmlEscaped)</td>
-                <td>\(entry.collection.htmlEscaped)/\(entry.record.htmlEscaped)</td><td>\(entry.field.htmlEscaped)</td>
-                <td>\(entry.value.description.htmlEscaped)\(beside)</td><td>\(entry.actor.htmlEscaped)<br><small>\(entry.node.htmlEscaped)</small></td>
-                <td>\(entry.outcome.label.htmlEscaped)\(entry.reason.map { "<br><small>\($0.htmlEscaped)</small>" } ?? "")</td></tr>
+                <tr class="outcome-\(entry.outcome.rawValue)"><td>\(when)</td><td>\(entry.commune ?? "")</td>
+                <td>\(entry.collection)/\(entry.record)</td><td>\(entry.field)</td>
+                <td>\(entry.value.description)\(beside)</td><td>\(entry.actor)<br><small>\(entry.node)</small></td>
+                <td>\(entry.outcome.label)\(entry.reason.map { "<br><small>\($0)</small>" as HTML })</td></tr>
                 """
         }.joined()
         let query = values.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.sorted().joined(separator: "&")
@@ -132,7 +132,7 @@ struct ReadinessAndAudit {
             <label>Kết quả <select name="outcome">\(outcomes)</select></label>
             \(input("from", "Từ ngày", type: "date"))\(input("to", "Đến ngày", type: "date"))
             <button type="submit">Lọc</button>
-            <a class="button secondary" href="/export/audit.csv\(query.isEmpty ? "" : "?" + query.htmlEscaped)">Tải CSV</a>
+            <a class="button secondary" href="/export/audit.csv\(query.isEmpty ? "" : "?" + query)">Tải CSV</a>
             </form>
             <p class="meta">\(entries.count) thay đổi gần nhất (tối đa 500); giờ Việt Nam.</p>
             <table><thead><tr><th>Lúc nhận</th><th>Xã</th><th>Bản ghi</th><th>Trường</th><th>Giá trị</th><th>Người ghi, máy</th><th>Kết quả</th></tr></thead>

@@ -1,7 +1,8 @@
 extension String {
     /// The text made safe for HTML, in element content and in quoted attributes: what people
-    /// typed is shown, never run.
-    public var htmlEscaped: String {
+    /// typed is shown, never run. Internal: pages escape by interpolating into `HTML`, never by
+    /// remembering to call this.
+    var htmlEscaped: String {
         var escaped = ""
         escaped.reserveCapacity(utf8.count)
         for character in self {

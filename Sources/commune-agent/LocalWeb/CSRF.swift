@@ -1,33 +1,20 @@
 import Foundation
 import Hummingbird
-import SyncCore
 import WebSupport
-
-/// A posted form of the officer's screen.
-struct Form {
-    let values: [String: String]
-
-    init(_ request: Request) async throws {
-        values = try await WebSupport.decodeForm(request)
-    }
-
-    subscript(name: String) -> String? { values[name] }
-
-    /// Refuses a form whose `csrf` field does not match the browser's CSRF cookie.
-    func checkCSRF(_ request: Request) throws {
-        guard let expected = CSRF.token(in: request), let given = values["csrf"],
-            WebSupport.constantTimeEqual(given, expected)
-        else {
-            throw HTTPError(.forbidden, message: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.")
-        }
-    }
-}
 
 /// Double-submit CSRF protection: a random token in an HttpOnly, SameSite=Strict cookie that
 /// every form repeats in a hidden field. Also remembers who reports, per browser.
 enum CSRF {
     static let cookieName = "csrf"
     static let nameCookieName = "by"
+
+    /// Reads the screen's forms, refusing one whose `csrf` field is not the browser's cookie.
+    static let forms = FormDecoder(refusal: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.")
+
+    /// The posted form, if it repeats this browser's token.
+    static func form(_ request: Request) async throws -> PostedForm {
+        try await forms.decode(request, csrf: token(in: request))
+    }
 
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
