@@ -101,12 +101,12 @@ public struct SyncClient: Sendable {
         if let last = batch.last, response.acked < last.seq {
             throw SyncError(.hubError, "the hub acknowledged up to \(response.acked) of a batch ending at \(last.seq)")
         }
-        try store.applyReply(response, sent: batch, sentAt: sentAt, receivedAt: receivedAt)
+        let pullsAgain = try store.applyReply(response, sent: batch, sentAt: sentAt, receivedAt: receivedAt)
         logger.debug("sync.exchange", metadata: [
             "sync.push.count": "\(batch.count)", "sync.pull.count": "\(response.changes.count)",
             "sync.cursor": "\(response.cursor)",
         ])
-        let drained = try !response.more && (batch.isEmpty || !store.hasPending())
+        let drained = try !response.more && !pullsAgain && (batch.isEmpty || !store.hasPending())
         return Step(pushed: batch.count, pulled: response.changes.count, rejected: response.rejected.count, drained: drained)
     }
 }

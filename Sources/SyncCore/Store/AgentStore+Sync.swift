@@ -63,13 +63,30 @@ extension AgentStore {
     /// token file, never the commune of a store that already has one, and the node only with
     /// `rebind`: after a restore from an older backup, a newly enrolled node takes over the
     /// store and sends what is pending under its own name.
+    ///
+    /// A rebound store is behind the hub in ways its cursor cannot tell (its writes made after
+    /// the backup are at the hub under the old node), so it pulls everything again, its own
+    /// writes included (`PullCursor.fullPull`). Its pending writes will reach the hub stamped
+    /// with the new node, so the fields they hold here take the new node too: the stamps
+    /// replicas compare, and the ones the hub's restamps name, are then the same everywhere.
     public func configureAgent(_ identity: AgentIdentity, rebind: Bool = false) throws {
         try write { db in
-            if let node = try meta(AgentMeta.node, db), node != identity.node, !rebind {
+            let previous = try meta(AgentMeta.node, db)
+            if let node = previous, node != identity.node, !rebind {
                 throw SyncError(.invalidInput, "this store already belongs to node \(node); use a new --db for another node, or --rebind after a restore")
             }
             if let commune = try meta(AgentMeta.commune, db), commune != identity.commune {
                 throw SyncError(.invalidInput, "this store already belongs to commune \(commune)")
+            }
+            if let previous, previous != identity.node {
+                try db.execute(sql: """
+                    UPDATE fields SET node = ?1
+                    WHERE node = ?2 AND EXISTS (
+                      SELECT 1 FROM outbox o WHERE o.state = 'pending' AND o.collection = fields.collection
+                        AND o.record = fields.record AND o.field = fields.field
+                        AND o.wall = fields.wall AND o.counter = fields.counter)
+                    """, arguments: [identity.node, previous])
+                try setMeta(AgentMeta.cursor, String(PullCursor.fullPull), db)
             }
             try setMeta(AgentMeta.node, identity.node, db)
             try setMeta(AgentMeta.commune, identity.commune, db)
@@ -165,7 +182,10 @@ extension AgentStore {
     /// hub's stamp, pulled changes merge (without entering the outbox) and the cursor advances.
     ///
     /// `sentAt` and `receivedAt` are this PC's clock around the exchange, for the offset.
-    public func applyReply(_ response: SyncResponse, sent: [OutboxEntry], sentAt: Int64, receivedAt: Int64) throws {
+    /// Returns whether the pull starts again (a refused write was dropped): the sync is not
+    /// drained until that pull is done.
+    @discardableResult
+    public func applyReply(_ response: SyncResponse, sent: [OutboxEntry], sentAt: Int64, receivedAt: Int64) throws -> Bool {
         try write { db in
             var clockState = try clockState(db)
             clockState.offset = response.clock - (sentAt + receivedAt) / 2
@@ -183,10 +203,24 @@ extension AgentStore {
                     ])
                 clockState.last = clock.observe(restamp.hlc, after: clockState.last, offset: clockState.offset)
             }
+            // A refused write must not stay in the merged state: where it still holds its field,
+            // it goes, and a full pull brings back what the hub holds there (perhaps this node's
+            // own earlier write, which a normal pull leaves out). The outbox keeps it, refused,
+            // for the office's history.
+            var pullAgain = false
             for rejection in response.rejected {
                 try db.execute(sql: """
                     UPDATE outbox SET state = 'rejected', reason_code = ?, reason = ? WHERE seq = ? AND state = 'pending'
                     """, arguments: [rejection.code, rejection.reason, rejection.seq])
+                guard let change = sentBySeq[rejection.seq] else { continue }
+                try db.execute(sql: """
+                    DELETE FROM fields
+                    WHERE collection = ? AND record = ? AND field = ? AND wall = ? AND counter = ? AND node = ?
+                    """, arguments: [
+                        change.collection, change.record, change.field,
+                        change.stamp.hlc.wall, Int64(change.stamp.hlc.counter), change.stamp.node,
+                    ])
+                pullAgain = pullAgain || db.changesCount > 0
             }
             try db.execute(sql: "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq <= ?",
                            arguments: [response.acked])
@@ -202,10 +236,11 @@ extension AgentStore {
             // Our clock is never behind the hub's once we have heard from it.
             clockState.last = clock.observe(HLC(wall: response.clock), after: clockState.last, offset: clockState.offset)
             try saveClock(clockState, db)
-            try setMeta(AgentMeta.cursor, String(response.cursor), db)
+            try setMeta(AgentMeta.cursor, String(pullAgain ? PullCursor.fullPull : response.cursor), db)
             try setMeta(AgentMeta.lastSync, String(receivedAt), db)
             try setMeta(AgentMeta.offsetMeasured, "1", db)
             try setMeta(AgentMeta.lastError, nil, db)
+            return pullAgain
         }
     }
 

@@ -262,19 +262,22 @@ extension HubStore {
     }
 
     /// The next changes a node should hear of: its commune's records and tasks, whoever wrote
-    /// them, except its own writes. A cursor beyond the log (a hub restored from an older
-    /// backup) restarts from the beginning; re-applying is harmless.
+    /// them, except its own writes unless it asked for a full pull (`PullCursor`). A cursor
+    /// beyond the log (a hub restored from an older backup) restarts from the beginning;
+    /// re-applying is harmless.
     private func pullPage(for identity: NodeIdentity, after cursor: Int64, limit: Int, _ db: Database) throws -> PullPage {
         let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM hub_log")) ?? 0
-        let start = cursor > newest ? 0 : cursor
+        var position = PullCursor(cursor)
+        if position.position > newest { position.position = 0 }
         let rows = try BoundStatement("""
             SELECT seq, collection, record, field, value, wall, counter, node, actor FROM hub_log
             WHERE seq > ?1 AND audience IN (?2, '*') AND node <> ?3
             ORDER BY seq LIMIT ?4
             """, db)
-        rows.bind(1, start)
+        rows.bind(1, position.position)
         rows.bind(2, identity.commune)
-        rows.bind(3, identity.node)
+        // No node is named "", so a full pull leaves nobody's writes out.
+        rows.bind(3, position.full ? "" : identity.node)
         rows.bind(4, Int64(limit + 1))
         var changes: [PulledChange] = []
         var bytes = 0
@@ -293,7 +296,10 @@ extension HubStore {
             bytes += 100 + change.record.utf8.count + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
             changes.append(PulledChange(hubSeq: rows.int64(0), change: change))
         }
-        // A page that is not full has shown this node everything up to the newest entry.
-        return PullPage(changes: changes, cursor: more ? changes.last!.hubSeq : max(newest, start), more: more)
+        // A page that is not full has shown this node everything up to the newest entry, and
+        // ends a full pull.
+        let next = more ? PullCursor(position: changes.last!.hubSeq, full: position.full)
+            : PullCursor(position: max(newest, position.position), full: false)
+        return PullPage(changes: changes, cursor: next.encoded, more: more)
     }
 }

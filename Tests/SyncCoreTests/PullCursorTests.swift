@@ -1,0 +1,51 @@
+import SyncCore
+import Testing
+
+@Suite("Pull cursor")
+struct PullCursorTests {
+    @Test("a full pull's cursor stays negative from page to page and reads back as it was written")
+    func encoding() {
+        #expect(PullCursor(PullCursor.fullPull) == PullCursor(position: 0, full: true))
+        for position: Int64 in [0, 1, 42, 1 << 40, Int64.max] {
+            for full in [false, true] {
+                let cursor = PullCursor(position: position, full: full)
+                #expect(PullCursor(cursor.encoded) == cursor)
+                #expect((cursor.encoded < 0) == full)
+            }
+        }
+        // Whatever a node sends decodes without trapping.
+        #expect(PullCursor(Int64.min) == PullCursor(position: Int64.max, full: true))
+    }
+
+    @Test("a full pull brings back the node's own writes, page after page; a normal pull leaves them out")
+    func fullPullIncludesOwnWrites() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        for task in ["4.1", "4.3", "9.1"] { try node.report(task, .inProgress, percent: 50) }
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+        let own = { (changes: [PulledChange]) in changes.filter { $0.change.stamp.node == node.identity.node }.count }
+        let identity = try district.hub.authenticate(token: node.token)
+        let written = try district.hub.allFields().values.filter { $0.stamp.node == node.identity.node }.count
+
+        let normal = try district.hub.exchange(
+            SyncRequest(node: node.identity.node, commune: "long-dong", clock: 0, cursor: 0, changes: []),
+            from: identity)
+        #expect(own(normal.response.changes) == 0)
+
+        var cursor = PullCursor.fullPull
+        var pulledOwn = 0
+        var pages = 0
+        repeat {
+            let page = try district.hub.exchange(
+                SyncRequest(node: node.identity.node, commune: "long-dong", clock: 0, cursor: cursor, pullLimit: 5, changes: []),
+                from: identity)
+            pulledOwn += own(page.response.changes)
+            cursor = page.response.cursor
+            pages += 1
+            #expect(page.response.more == (cursor < 0), "the cursor stays full until the last page")
+            if !page.response.more { break }
+        } while pages < 100
+        #expect(pages > 2)
+        #expect(written > 0 && pulledOwn == written, "every field the node's three reports hold at the hub")
+    }
+}
