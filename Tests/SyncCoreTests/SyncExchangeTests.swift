@@ -122,6 +122,29 @@ struct SyncExchangeTests {
         #expect(try node.store.agentSyncState().lastError != nil)
     }
 
+    @Test("an acknowledgement covers only what was sent: a refusal for an entry another sync sent still arrives")
+    func acksOnlyWhatWasSent() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try node.report("4.1", .inProgress, percent: 10)
+        // A write the hub refuses (task 6.1 is the Interior Office's, not the commune's).
+        try node.store.record([FieldWrite(collection: "progress", record: "long-dong/6.1", field: "note", value: .text("Nhầm"))],
+                              actor: "Cán bộ", node: node.identity.node)
+        let pending = try node.store.agentSyncState().pending
+        // Everything reaches the hub, but the reply is lost.
+        district.transport.dropReplies(1)
+        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: node.token) }
+        // The retry sends one entry at a time: the first reply acknowledges the whole batch the hub has.
+        let step = try node.client(district.transport, batchSize: 1).exchangeOnce(token: node.token)
+        #expect(step.pushed == 1)
+        #expect(try node.store.agentSyncState().pending == pending - 1)
+        try node.client(district.transport, batchSize: 1).syncUntilDrained(token: node.token)
+        #expect(try node.store.agentSyncState().rejected == 1)
+        #expect(try node.store.rejectedWrites().map(\.code) == ["unknown_task"])
+        #expect(try node.store.fields(of: .progress, record: "long-dong/6.1").isEmpty)
+    }
+
     @Test("a reply lost after the hub committed: the retry duplicates nothing and drains the outbox")
     func lostReply() throws {
         let district = try District()

@@ -222,8 +222,13 @@ extension AgentStore {
                     ])
                 pullAgain = pullAgain || db.changesCount > 0
             }
-            try db.execute(sql: "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq <= ?",
-                           arguments: [response.acked])
+            // Only what this exchange sent and the hub answered leaves the outbox: an entry below
+            // `acked` that another sync sent (the CLI beside the daemon, a lost reply) goes again,
+            // and the hub answers it as a duplicate, with its restamp or refusal.
+            if let first = sent.first?.seq, let last = sent.last?.seq {
+                try db.execute(sql: "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq BETWEEN ? AND ?",
+                               arguments: [first, min(last, response.acked)])
+            }
 
             for pulled in response.changes {
                 let change = pulled.change
