@@ -145,6 +145,30 @@ struct SyncExchangeTests {
         #expect(try node.store.fields(of: .progress, record: "long-dong/6.1").isEmpty)
     }
 
+    @Test("a sequence number sent again with the same field and stamp but another value or actor is refused as reused")
+    func sequenceReusedWithOtherContent() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        let identity = try district.hub.authenticate(token: node.token)
+        let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note",
+                                  value: .text("Đã họp"), hlc: HLC(wall: District.epoch), actor: "Nguyễn Văn A")
+        func send(_ change: PushedChange) throws -> SyncResponse {
+            try district.hub.exchange(SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0,
+                                                  changes: [change]), from: identity).response
+        }
+        #expect(try send(change).acked == 1)
+        #expect(try send(change).acked == 1, "the very same change again is a duplicate")
+        var otherValue = change
+        otherValue.value = .text("Chưa họp")
+        var otherActor = change
+        otherActor.actor = "Trần Thị B"
+        for reused in [otherValue, otherActor] {
+            let error = #expect(throws: SyncError.self) { try send(reused) }
+            #expect(error?.code == .sequenceReused)
+        }
+        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("Đã họp"))
+    }
+
     @Test("a reply lost after the hub committed: the retry duplicates nothing and drains the outbox")
     func lostReply() throws {
         let district = try District()

@@ -237,26 +237,32 @@ extension HubStore {
         var outcome: AuditOutcome
         var key: FieldKey
         var hlc: HLC
+        var value: FieldValue
+        var actor: String
         var applied: HLC?
         var reasonCode: String?
         var reason: String?
 
-        /// Whether `pushed` is the very change first received under its sequence number.
+        /// Whether `pushed` is the very change first received under its sequence number: the
+        /// same field, stamp, value and actor. A restored store can write another value, or
+        /// another officer, under a sequence number and a stamp it had used before.
         func matches(_ pushed: PushedChange) -> Bool {
             key == FieldKey(collection: pushed.collection, record: pushed.record, field: pushed.field) && hlc == pushed.hlc
+                && value == pushed.value && actor == pushed.actor
         }
     }
 
     private func firstAudit(node: String, seq: Int64, _ db: Database) throws -> FirstAudit? {
         let statement = try db.cachedStatement(sql: """
-            SELECT outcome, applied_wall, applied_counter, reason_code, reason, collection, record, field, wall, counter
+            SELECT outcome, applied_wall, applied_counter, reason_code, reason, collection, record, field, wall, counter, value, actor
             FROM audit WHERE node = ? AND seq = ? AND outcome <> 'duplicate'
             """)
         guard let row = try Row.fetchOne(statement, arguments: [node, seq]) else { return nil }
         let wall: Int64? = row[1]
         let counter: Int64? = row[2]
-        return FirstAudit(outcome: AuditOutcome(rawValue: row[0]) ?? .applied, key: FieldKey(collection: row[5], record: row[6], field: row[7]),
+        return FirstAudit(outcome: row[0], key: FieldKey(collection: row[5], record: row[6], field: row[7]),
                           hlc: HLC(wall: row[8], counter: UInt32(row[9] as Int64)),
+                          value: FieldValue.fromDatabaseValue(row[10]) ?? .null, actor: row[11],
                           applied: wall.map { HLC(wall: $0, counter: UInt32(counter ?? 0)) },
                           reasonCode: row[3], reason: row[4])
     }
