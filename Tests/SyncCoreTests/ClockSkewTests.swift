@@ -32,6 +32,30 @@ struct ClockSkewTests {
         #expect(try district.hub.clockHighWater().wall <= district.hubClock.physical.now() + 2_000)
     }
 
+    @Test("a restamped report keeps one stamp for all its fields, and each report its own")
+    func restampedReportStaysWhole() throws {
+        let district = try District()
+        let runaway = try district.node("long-dong", skew: year)
+        try runaway.report("4.1", .inProgress, percent: 20, note: "Báo cáo một", by: "A")
+        try runaway.report("4.3", .blocked, note: "Báo cáo hai", by: "A")
+        try runaway.client(district.transport).syncUntilDrained(token: runaway.token)
+        let audit = try district.hub.audit().filter { $0.node == runaway.identity.node }
+        let appliedBySent = Dictionary(grouping: audit, by: \.hlc).mapValues { Set($0.map(\.appliedHlc)) }
+        #expect(appliedBySent.count == 2)
+        #expect(appliedBySent.values.allSatisfy { $0.count == 1 && $0.first! != nil })
+        #expect(Set(appliedBySent.values.map { $0.first! }).count == 2)
+    }
+
+    @Test("a batch ends between two reports, not inside one, unless one report is larger than the batch")
+    func batchesKeepReportsWhole() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        let first = try node.report("4.1", .inProgress, percent: 20, note: "Một", by: "A")
+        try node.report("4.3", .blocked, note: "Hai", by: "A")
+        #expect(try node.store.outboxBatch(limit: first.count + 1).map(\.change) == first)
+        #expect(try node.store.outboxBatch(limit: first.count - 1).count == first.count - 1)
+    }
+
     @Test("a node years behind wins a later conflict once it has talked to the hub")
     func behindByYears() throws {
         let district = try District()

@@ -22,14 +22,24 @@ public struct HybridLogicalClock: Sendable {
 
     /// A timestamp for a local event, strictly after `last`.
     public func tick(after last: HLC, offset: Int64 = 0) -> HLC {
-        let now = physical.now() + offset
-        return now > last.wall ? HLC(wall: now, counter: 0) : last.successor()
+        tick(after: last, now: physical.now() + offset)
+    }
+
+    /// `tick` against a physical time read once by the caller.
+    public func tick(after last: HLC, now: Int64) -> HLC {
+        now > last.wall ? HLC(wall: now, counter: 0) : last.successor()
     }
 
     /// The high-water mark after observing `remote`, or nil when `remote` runs more than
     /// `maxDrift` ahead of this clock and must not be adopted.
     public func receive(_ remote: HLC, after last: HLC, offset: Int64 = 0) -> HLC? {
-        let now = physical.now() + offset
+        receive(remote, after: last, now: physical.now() + offset)
+    }
+
+    /// `receive` against a physical time read once by the caller: the hub decides a whole
+    /// exchange against one reading, so the fields of one report are adopted or restamped
+    /// together even when the clock ticks past the drift limit in the middle of them.
+    public func receive(_ remote: HLC, after last: HLC, now: Int64) -> HLC? {
         if remote.wall > now + maxDrift { return nil }
         return Self.merge(last: last, remote: remote, now: now)
     }

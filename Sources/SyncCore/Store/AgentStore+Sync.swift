@@ -142,15 +142,20 @@ extension AgentStore {
     }
 
     /// The oldest pending outbox entries, at most `limit` of them and about `maxBytes` of JSON.
+    /// A batch ends between two reports, not inside one (unless one report alone is larger
+    /// than the batch): the hub restamps a report from a runaway clock with one stamp only when
+    /// it sees all of its fields together.
     public func outboxBatch(limit: Int, maxBytes: Int = SyncProtocol.maxRequestBytes) throws -> [OutboxEntry] {
         try read { db in
             let node = try meta(AgentMeta.node, db) ?? ""
+            // One row more than the batch holds, to see whether the last report goes on.
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT seq, collection, record, field, value, wall, counter, actor FROM outbox
                 WHERE state = 'pending' ORDER BY seq LIMIT ?
-                """, arguments: [limit])
+                """, arguments: [limit + 1])
             var entries: [OutboxEntry] = []
             var bytes = 0
+            var cutInsideReport = false
             while let row = try rows.next() {
                 let value = FieldValue.fromDatabaseValue(row[4]) ?? .null
                 let change = FieldChange(
@@ -160,8 +165,16 @@ extension AgentStore {
                 // and the numbers (differences, mostly short) add about 30 bytes.
                 bytes += 30 + change.collection.utf8.count + change.record.utf8.count + change.field.utf8.count
                     + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
-                if bytes > maxBytes && !entries.isEmpty { break }
+                if entries.count == limit || (bytes > maxBytes && !entries.isEmpty) {
+                    cutInsideReport = entries.last?.change.stamp == change.stamp
+                    break
+                }
                 entries.append(OutboxEntry(seq: row[0], change: change))
+            }
+            if cutInsideReport, let stamp = entries.last?.change.stamp, let start = entries.firstIndex(where: { $0.change.stamp == stamp }),
+                start > 0
+            {
+                entries.removeSubrange(start...)
             }
             return entries
         }

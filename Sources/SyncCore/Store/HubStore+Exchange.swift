@@ -111,6 +111,9 @@ extension HubStore {
         var restamped: [Restamp] = []
         var tally = (applied: 0, lost: 0, duplicate: 0)
         var checks = RefusalChecks()
+        // The fields of one report share a stamp; restamped, they share the hub's one too, so a
+        // report always wins or loses whole.
+        var hubStampFor: [HLC: HLC] = [:]
 
         for pushed in request.changes {
             // Stamped as sent; restamped below if the hub stamps it itself (the audit keeps both).
@@ -145,12 +148,16 @@ extension HubStore {
                                 outcome: .rejected, reason: refusal, receivedAt: receivedAt, statements.audit)
                 continue
             }
-            if let adopted = clock.receive(pushed.hlc, after: clockState.last) {
+            if let hubStamp = hubStampFor[pushed.hlc] {
+                change.stamp.hlc = hubStamp
+                restamped.append(Restamp(seq: pushed.seq, hlc: hubStamp))
+            } else if let adopted = clock.receive(pushed.hlc, after: clockState.last, now: receivedAt) {
                 clockState.last = adopted
             } else {
                 // Too far ahead of the hub's clock: the hub stamps it now, so a runaway PC
                 // clock neither drags the hub forward nor wins every later conflict.
-                clockState.last = clock.tick(after: clockState.last)
+                clockState.last = clock.tick(after: clockState.last, now: receivedAt)
+                hubStampFor[pushed.hlc] = clockState.last
                 change.stamp.hlc = clockState.last
                 restamped.append(Restamp(seq: pushed.seq, hlc: change.stamp.hlc))
             }
