@@ -257,7 +257,14 @@ struct DashboardAdminTests {
                 let returned = try admin.post("/review", ["commune": "long-dong", "task": "4.3", "decision": "returned",
                                                           "comment": "Bổ sung số quyết định"])
                 #expect(returned.status == 303)
+                // A review without its commune (4.3 is every commune's) is refused, not stored as "/4.3".
+                try admin.get("/tasks/4.3")
+                #expect(try admin.post("/review", ["commune": "", "task": "4.3", "decision": "accepted"]).status == 400)
+                try admin.get("/tasks/4.3")
+                #expect(try admin.post("/review", ["task": "4.3", "decision": "accepted"]).status == 400)
+                #expect(try admin.get("/").status == 200)
             }
+            #expect(try store.records(of: .progress).keys.allSatisfy { !$0.hasPrefix("/") })
             let task = try #require(try store.tasks().first { $0.id == "9.1" })
             #expect(task.assignment == .communes(["long-dong"]))
             #expect(task.deadline == "2026-12-31")

@@ -58,4 +58,31 @@ struct StoreRoleTests {
             return lines
         }
     }
+
+    @Test("the district's writes are checked like a node's, and the status skips a malformed record instead of crashing")
+    func districtRecordIDs() throws {
+        let queue = try DatabaseQueue()
+        let hub = try HubStore(writer: queue)
+        #expect(throws: SyncError.self) {
+            try hub.recordDistrict([FieldWrite(collection: "progress", record: "/4.1", field: "review", value: .text("accepted"))],
+                                   actor: "test")
+        }
+        #expect(throws: SyncError.self) {
+            try hub.recordDistrict([FieldWrite(collection: "votes", record: "x", field: "y", value: .text("z"))], actor: "test")
+        }
+        #expect(try hub.allFields().isEmpty)
+        #expect(try hub.audit().isEmpty)
+        try hub.recordDistrict([FieldWrite(collection: "progress", record: "long-dong/4.1", field: "review", value: .text("accepted"))],
+                               actor: "test")
+        // A row a store from before the check may hold.
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO fields(collection, record, field, value, wall, counter, node, actor)
+                VALUES ('progress', '/4.1', 'review', 'accepted', 1, 0, 'district', 'old')
+                """)
+        }
+        let status = try hub.hubStatus()
+        #expect(status.communes.isEmpty)
+        #expect(try hub.records(of: .progress).count == 2)
+    }
 }

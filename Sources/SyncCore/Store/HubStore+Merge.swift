@@ -29,9 +29,17 @@ struct MergeStatements {
 
 extension HubStore {
     /// Writes made by the district itself (task import, reviews): stamped by the hub's clock,
-    /// merged, logged for the nodes that should hear of them, and audited.
+    /// merged, logged for the nodes that should hear of them, and audited. Their record ids are
+    /// checked as a node's are: a malformed one (a review form without its commune) is refused
+    /// whole, before anything is written.
     public func recordDistrict(_ writes: [FieldWrite], actor: String) throws {
         guard !writes.isEmpty else { return }
+        for write in writes {
+            guard let collection = RecordCollection(rawValue: write.collection) else {
+                throw SyncError(.unknownCollection, "unknown collection \(write.collection)")
+            }
+            _ = try Schema.validateRecord(write.record, in: collection)
+        }
         // A task's assignment goes first, so its other fields reach the right communes.
         let ordered = writes.filter { $0.field == "communes" } + writes.filter { $0.field != "communes" }
         try write { db in

@@ -1,21 +1,16 @@
 import Foundation
 import GRDB
+import Logging
 
 extension HubStore {
-    /// The merged state of every commune: what the district reviews.
+    /// The merged state of every commune: what the district reviews. Total: a record whose id
+    /// is not `<commune>/<item>` (none can be written today; a store from before that check
+    /// may hold one) is left out and logged, never a crash of every status page.
     public func hubStatus() throws -> HubStatus {
         try read { db in
             let communes = try records(of: .communes, db).filter { $0.value[deletedField]?.int != 1 }
-            var progress: [String: [String: [String: FieldValue]]] = [:]
-            for (record, fields) in try records(of: .progress, db) where fields[deletedField]?.int != 1 {
-                let parts = record.split(separator: "/")
-                progress[String(parts[0]), default: [:]][String(parts[1])] = fields
-            }
-            var equipment: [String: [String: [String: FieldValue]]] = [:]
-            for (record, fields) in try records(of: .equipment, db) where fields[deletedField]?.int != 1 {
-                let parts = record.split(separator: "/")
-                equipment[String(parts[0]), default: [:]][String(parts[1])] = fields
-            }
+            let progress = try byCommune(.progress, db)
+            let equipment = try byCommune(.equipment, db)
             let tasks = try records(of: .tasks, db).filter { $0.value[deletedField]?.int != 1 }
                 .map { TaskInfo(id: $0.key, fields: $0.value) }.sorted(by: TaskInfo.order)
             return HubStatus(
@@ -25,6 +20,21 @@ extension HubStore {
                 },
                 tasks: tasks)
         }
+    }
+
+    /// The live records of a per-commune collection, by commune and then by task or kind.
+    private func byCommune(_ collection: RecordCollection, _ db: Database) throws -> [String: [String: [String: FieldValue]]] {
+        var result: [String: [String: [String: FieldValue]]] = [:]
+        for (record, fields) in try records(of: collection, db) where fields[deletedField]?.int != 1 {
+            guard let (commune, item) = try? Schema.validateRecord(record, in: collection) else {
+                Logger(label: "hub-store").warning("status.record_skipped", metadata: [
+                    "record.collection": "\(collection.rawValue)", "record.id": "\(record)",
+                ])
+                continue
+            }
+            result[String(commune), default: [:]][String(item)] = fields
+        }
+        return result
     }
 
     /// The audit trail, oldest first, optionally only what concerns one commune.

@@ -59,7 +59,7 @@ struct AdminActions {
         let session = context.session
         let form = try await context.form(request)
         let commune = form["commune"] ?? "", task = form["task"] ?? ""
-        guard let decision = form["decision"].flatMap(ReviewDecision.init(rawValue:)),
+        guard let decision = form["decision"].flatMap(ReviewDecision.init(rawValue:)), Identifiers.isCommuneCode(commune),
             try store.tasks().contains(where: { $0.id == task && $0.assignment.includes(commune) })
         else { throw HTTPError(.badRequest, message: "Yêu cầu xem xét không hợp lệ.") }
         let comment = (form["comment"] ?? "").cleanedInput
