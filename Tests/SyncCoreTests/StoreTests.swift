@@ -48,6 +48,28 @@ struct StoreTests {
         #expect(try district.hub.hubStatus().communes.first { $0.code == "long-dong" }?.progress["4.1"] == nil)
     }
 
+    @Test("a report on a deleted record lifts its tombstone, at the agent and at the hub")
+    func tombstoneLifted() throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        try node.report("4.1", .inProgress, percent: 20, note: "Lần đầu")
+        try node.store.record([FieldWrite(collection: "progress", record: "long-dong/4.1", field: deletedField, value: .int(1))],
+                              actor: "Cán bộ", node: node.identity.node)
+        // Built from the values read in its own transaction: the note is carried over.
+        try node.store.record(actor: "Cán bộ", node: node.identity.node) { current in
+            try ProgressReport(task: "4.1", status: .done, by: "Cán bộ")
+                .writes(commune: "long-dong", current: current(.progress, "long-dong/4.1"))
+        }
+        try node.client(district.transport).syncUntilDrained(token: node.token)
+        for fields in [try node.store.fields(of: .progress, record: "long-dong/4.1"),
+                       try district.hub.fields(of: .progress, record: "long-dong/4.1")] {
+            #expect(fields[deletedField] == .int(0))
+            #expect(fields["note"] == .text("Lần đầu"))
+            #expect(fields["status"] == .text("done"))
+        }
+        #expect(try district.hub.hubStatus().communes.first { $0.code == "long-dong" }?.progress["4.1"]?["status"] == .text("done"))
+    }
+
     @Test("an agent store refuses to change node or commune once set")
     func identityIsFixed() throws {
         let store = try AgentStore(path: scratch.path("c.sqlite"))

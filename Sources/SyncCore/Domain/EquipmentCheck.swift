@@ -113,6 +113,7 @@ public struct EquipmentCheck: Sendable {
         values.append(carried("note", note.map { .text($0.cleanedInput) }))
         values.append(("checked_on", .text((checkedOn ?? today).description)))
         values.append(("by", .text(by)))
+        values += ProgressReport.lifting(current)
         let record = "\(commune)/\(kind.rawValue)"
         try Schema.validateRecord(record, in: .equipment)
         let writes = values.map { FieldWrite(collection: RecordCollection.equipment.rawValue, record: record, field: $0.0, value: $0.1) }

@@ -53,12 +53,17 @@ public struct ProgressReport: Sendable {
             ("note", note.map { .text($0.cleanedInput) } ?? current["note"] ?? .null),
             ("evidence", evidence.map { .text($0.cleanedInput) } ?? current["evidence"] ?? .null),
             ("by", .text(by)),
-        ]
+        ] + Self.lifting(current)
         let writes = values.map { FieldWrite(collection: RecordCollection.progress.rawValue, record: record, field: $0.0, value: $0.1) }
         try Schema.validateRecord(record, in: .progress)
         for write in writes {
             try Schema.validate(write.value, field: write.field, in: .progress)
         }
         return writes
+    }
+
+    /// A report on a deleted record brings it back: its tombstone is lifted in the same stamp.
+    static func lifting(_ current: [String: FieldValue]) -> [(String, FieldValue)] {
+        current[deletedField]?.int == 1 ? [(deletedField, .int(0))] : []
     }
 }

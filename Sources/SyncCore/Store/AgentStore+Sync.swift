@@ -110,35 +110,52 @@ extension AgentStore {
     /// stores them and appends them to the outbox, so none is ever stored without being sent.
     @discardableResult
     public func record(_ writes: [FieldWrite], actor: String, node: String) throws -> [FieldChange] {
+        try write { db in try record(writes, actor: actor, node: node, db) }
+    }
+
+    /// Records the writes `build` makes from the current values of the records it reads
+    /// (`current(collection, record)`), read in the same transaction: a report carries over the
+    /// fields it does not change, and a sync merging a newer value between the read and the
+    /// write would otherwise be overwritten with the stale one.
+    @discardableResult
+    public func record(actor: String, node: String,
+                       _ build: (_ current: (RecordCollection, String) throws -> [String: FieldValue]) throws -> [FieldWrite])
+        throws -> [FieldChange]
+    {
+        try write { db in
+            let writes = try build { collection, record in try fields(of: collection, record: record, db) }
+            return try record(writes, actor: actor, node: node, db)
+        }
+    }
+
+    private func record(_ writes: [FieldWrite], actor: String, node: String, _ db: Database) throws -> [FieldChange] {
         precondition(!writes.isEmpty, "record needs at least one write")
         // One stamp for all: the same field twice would leave this replica with the last value
         // and the hub with the first (an equal stamp is a duplicate there), so they would differ.
         precondition(Set(writes.map { FieldKey(collection: $0.collection, record: $0.record, field: $0.field) }).count == writes.count,
                      "record writes each field at most once")
-        return try write { db in
-            var clockState = try clockState(db)
-            clockState.last = clock.tick(after: clockState.last, offset: clockState.offset)
-            let stamp = Stamp(hlc: clockState.last, node: node)
-            let now = clock.physical.now()
-            let outbox = try db.cachedStatement(sql: """
-                INSERT INTO outbox(collection, record, field, value, wall, counter, actor, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            var changes: [FieldChange] = []
-            for write in writes {
-                let change = FieldChange(collection: write.collection, record: write.record, field: write.field,
-                                         value: write.value, stamp: stamp, actor: actor)
-                // The tick is after every stamp this replica has seen, so a local write always wins here.
-                try storeField(change, db)
-                try outbox.execute(arguments: [
-                    change.collection, change.record, change.field, change.value,
-                    stamp.hlc.wall, Int64(stamp.hlc.counter), actor, now,
-                ])
-                changes.append(change)
-            }
-            try saveClock(clockState, db)
-            return changes
+        var clockState = try clockState(db)
+        clockState.last = clock.tick(after: clockState.last, offset: clockState.offset)
+        let stamp = Stamp(hlc: clockState.last, node: node)
+        let now = clock.physical.now()
+        let outbox = try db.cachedStatement(sql: """
+            INSERT INTO outbox(collection, record, field, value, wall, counter, actor, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var changes: [FieldChange] = []
+        for write in writes {
+            let change = FieldChange(collection: write.collection, record: write.record, field: write.field,
+                                     value: write.value, stamp: stamp, actor: actor)
+            // The tick is after every stamp this replica has seen, so a local write always wins here.
+            try storeField(change, db)
+            try outbox.execute(arguments: [
+                change.collection, change.record, change.field, change.value,
+                stamp.hlc.wall, Int64(stamp.hlc.counter), actor, now,
+            ])
+            changes.append(change)
         }
+        try saveClock(clockState, db)
+        return changes
     }
 
     /// The oldest pending outbox entries, at most `limit` of them and about `maxBytes` of JSON.

@@ -37,8 +37,9 @@ struct Progress: ParsableCommand {
             }
             let report = ProgressReport(task: task, status: try ProgressReport.status(from: status), percent: percent,
                                         note: note, evidence: evidence, by: by)
-            let current = try store.fields(of: .progress, record: "\(identity.commune)/\(task)")
-            try store.record(try report.writes(commune: identity.commune, current: current), actor: by.cleanedInput, node: identity.node)
+            try store.record(actor: by.cleanedInput, node: identity.node) { current in
+                try report.writes(commune: identity.commune, current: current(.progress, "\(identity.commune)/\(task)"))
+            }
             print("Đã ghi tiến độ nhiệm vụ \(task): \(report.status.label); sẽ gửi lên huyện khi đồng bộ.")
         }
     }
@@ -81,10 +82,10 @@ struct Equipment: ParsableCommand {
                 kind: kind, total: total, working: working, broken: broken, needed: needed, cost: cost,
                 state: try state.map(EquipmentCheck.state(from:)), provider: provider, mbps: mbps, note: note,
                 checkedOn: checkedOn, by: by)
-            let record = "\(identity.commune)/\(kind.rawValue)"
-            let writes = try check.writes(commune: identity.commune, current: try store.fields(of: .equipment, record: record),
-                                          today: try store.today())
-            try store.record(writes, actor: by.cleanedInput, node: identity.node)
+            let today = try store.today()
+            try store.record(actor: by.cleanedInput, node: identity.node) { current in
+                try check.writes(commune: identity.commune, current: current(.equipment, "\(identity.commune)/\(kind.rawValue)"), today: today)
+            }
             print("Đã ghi kết quả kiểm tra \(kind.lowercasedFirstWord); sẽ gửi lên huyện khi đồng bộ.")
         }
     }

@@ -121,9 +121,9 @@ struct LocalWeb: Sendable {
             }
             let report = ProgressReport(task: task, status: try ProgressReport.status(from: form["status"] ?? ""), percent: percent,
                                         note: form["note"], evidence: form["evidence"], by: form["by"] ?? "")
-            let record = "\(identity.commune)/\(task)"
-            let writes = try report.writes(commune: identity.commune, current: try store.fields(of: .progress, record: record))
-            try store.record(writes, actor: report.by.cleanedInput, node: identity.node)
+            try store.record(actor: report.by.cleanedInput, node: identity.node) { current in
+                try report.writes(commune: identity.commune, current: current(.progress, "\(identity.commune)/\(task)"))
+            }
             var response = Response.redirect(to: "/?flash=progress")
             response.setCookie(CSRF.nameCookie(report.by.cleanedInput))
             return response
