@@ -83,6 +83,26 @@ struct GroupCommitTests {
         #expect(nodes.first { $0.node == restoredIdentity.node }?.lastSeq == 10)
         #expect(honest.allSatisfy { identity in nodes.first { $0.node == identity.node }?.lastSeq == 10 })
     }
+
+    @Test("a token revoked while its exchange waited for the writer merges nothing")
+    func revokedWhileQueued() async throws {
+        let district = try District()
+        let node = try district.node("long-dong")
+        // Authenticated, then revoked before the exchange reaches the writer.
+        let identity = try await district.hub.authenticate(token: node.token)
+        try district.hub.revoke(node: identity.node)
+        let result = await outcome {
+            try await district.hub.exchange(SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0,
+                                                        changes: Self.changes("long-dong")), from: identity)
+        }
+        guard case .failure(let error as SyncError) = result else {
+            Issue.record("a revoked node's exchange merged")
+            return
+        }
+        #expect(error.code == .unauthorized)
+        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+        #expect(try district.hub.audit().allSatisfy { $0.node == districtNodeID })
+    }
 }
 
 /// What an async call returned or threw.

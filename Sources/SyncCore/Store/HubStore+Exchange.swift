@@ -105,8 +105,13 @@ extension HubStore {
         let receivedAt = clock.physical.now()
         let statements = try MergeStatements(db)
         var clockState = try clockState(db)
-        var lastSeq = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_seq FROM nodes WHERE id = ?"),
-                                         arguments: [identity.node]) ?? 0
+        // Read in the transaction that merges: a token revoked while its exchange waited in the
+        // group commit's queue merges nothing.
+        guard let node = try Row.fetchOne(db.cachedStatement(sql: "SELECT last_seq, revoked_at FROM nodes WHERE id = ?"),
+                                          arguments: [identity.node]),
+            (node[1] as Int64?) == nil
+        else { throw SyncError(.unauthorized, "token revoked") }
+        var lastSeq: Int64 = node[0]
         var rejected: [Rejection] = []
         var restamped: [Restamp] = []
         var tally = (applied: 0, lost: 0, duplicate: 0)
