@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SyncCore
 import Testing
 
@@ -102,6 +103,41 @@ struct GroupCommitTests {
         #expect(error.code == .unauthorized)
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
         #expect(try district.hub.audit().allSatisfy { $0.node == districtNodeID })
+    }
+
+    @Test("a database error in one exchange of a group fails that exchange only")
+    func storageErrorIsolated() async throws {
+        let district = try District()
+        let failing = try await district.hub.authenticate(token: try district.node("bac-quynh").token)
+        let honest = try (0..<20).map { _ in
+            try district.hub.authenticate(token: try district.hub.enroll(commune: "long-dong", name: nil, label: nil).token)
+        }
+        // SQLite refuses every audit row of one node: its merge fails inside its savepoint.
+        try await DatabaseQueue(path: district.scratch.path("hub.sqlite")).write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_one_node BEFORE INSERT ON audit WHEN NEW.node = '\(failing.node)'
+                BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                """)
+        }
+        let hub = district.hub
+        let outcomes = await withTaskGroup(of: Result<ExchangeResult, any Error>.self) { group in
+            for identity in [failing] + honest {
+                group.addTask {
+                    await outcome { try await hub.exchange(SyncRequest(node: identity.node, commune: identity.commune,
+                                                                                clock: District.epoch, cursor: 0,
+                                                                                changes: Self.changes(identity.commune)), from: identity) }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let failed = outcomes.compactMap { outcome -> SyncError? in
+            if case .failure(let error as SyncError) = outcome { return error }
+            return nil
+        }
+        #expect(failed.map(\.code) == [.storage])
+        #expect(outcomes.filter { if case .success = $0 { true } else { false } }.count == 20)
+        #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1").isEmpty)
+        #expect(try district.hub.nodes().first { $0.node == failing.node }?.lastSeq == 0)
     }
 }
 

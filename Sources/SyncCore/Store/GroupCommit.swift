@@ -68,6 +68,11 @@ extension HubStore {
                             }
                         } catch let refusal as SyncError {
                             return .failure(refusal)
+                        } catch let error as DatabaseError where db.isInsideTransaction {
+                            // This exchange's statements failed and its savepoint rolled back;
+                            // the transaction holds and the others still commit. (A full disk
+                            // or an I/O error ends the whole transaction: rethrown below.)
+                            return .failure(ReplicaDatabase.storageError(error, "exchange of node \(exchange.identity.node) failed"))
                         }
                         merged!.groupSize = group.count
                         return .success(merged!)
