@@ -35,7 +35,7 @@ struct DashboardTests {
         try await withRunningHub { url, store in
             try seed(store)
             let port = Int(url.split(separator: ":").last!)!
-            try await offPool { try body(Browser(port: port), store) }
+            try await runBlocking { try body(Browser(port: port), store) }
         }
     }
 
@@ -187,7 +187,7 @@ struct DashboardAdminTests {
             try DashboardTests().seed(store)
             try store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
             let port = Int(url.split(separator: ":").last!)!
-            try await offPool {
+            try await runBlocking {
                 let viewer = Browser(port: port)
                 try DashboardTests().signIn(viewer)
                 #expect(try viewer.get("/tasks/new").status == 403)

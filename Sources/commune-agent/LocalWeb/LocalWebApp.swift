@@ -9,7 +9,8 @@ import WebSupport
 /// internet (every write lands in the local store at once) and with no JavaScript.
 struct LocalWeb: Sendable {
     let store: Store
-    let trigger: SyncTrigger
+    /// The sync scheduler's: "sync now" and every write made here go to it.
+    let trigger: AsyncStream<SyncTrigger>.Continuation
     let hosts: HostAllowList
 
     func buildRouter() -> Router<BasicRequestContext> {
@@ -27,7 +28,7 @@ struct LocalWeb: Sendable {
         router.post("/sync") { request, _ in
             let form = try await Form(request)
             try form.checkCSRF(request)
-            trigger.pull()
+            trigger.yield(.syncNow)
             return WebSupport.redirect(to: "/?flash=sync")
         }
         return router
@@ -126,6 +127,7 @@ struct LocalWeb: Sendable {
             let record = "\(identity.commune)/\(task)"
             let writes = try report.writes(commune: identity.commune, current: try store.fields(of: .progress, record: record))
             try store.record(writes, actor: report.by.cleanedInput, node: identity.node)
+            trigger.yield(.localWrite)
             var response = WebSupport.redirect(to: "/?flash=progress")
             response.setCookie(CSRF.nameCookie(report.by.cleanedInput))
             return response
@@ -180,6 +182,7 @@ struct LocalWeb: Sendable {
         if writes.isEmpty && errors.isEmpty { errors.append("Chưa nhập kết quả kiểm tra nào.") }
         guard errors.isEmpty else { return try equipmentPage(request, values: form.values, errors: errors) }
         try store.record(writes, actor: by.cleanedInput, node: identity.node)
+        trigger.yield(.localWrite)
         var response = WebSupport.redirect(to: "/equipment?flash=equipment")
         response.setCookie(CSRF.nameCookie(by.cleanedInput))
         return response
