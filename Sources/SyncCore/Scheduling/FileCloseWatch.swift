@@ -36,15 +36,16 @@ final class FileCloseWatch: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = read(inotify, &buffer, buffer.count)
         guard count > 0 else { return false }
-        // Each event: wd, mask, cookie, len (4 bytes each), then `len` bytes of name.
-        var offset = 0
-        while offset + 16 <= count {
-            let mask = buffer[offset + 4..<offset + 8].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            if mask & UInt32(IN_IGNORED) != 0 { return false }  // deleted or unmounted: watch no more
-            let nameLength = buffer[offset + 12..<offset + 16].reversed().reduce(0) { $0 << 8 | Int($1) }
-            offset += 16 + nameLength
+        // Each event is an `inotify_event` (wd, mask, cookie, len) followed by `len` bytes of name.
+        return buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset + MemoryLayout<inotify_event>.size <= count {
+                let event = bytes.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                if event.mask & UInt32(IN_IGNORED) != 0 { return false }  // deleted or unmounted: watch no more
+                offset += MemoryLayout<inotify_event>.size + Int(event.len)
+            }
+            return true
         }
-        return true
     }
 
     func stop() {
