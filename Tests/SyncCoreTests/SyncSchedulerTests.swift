@@ -105,15 +105,16 @@ struct SyncSchedulerTests {
         let harness = Harness(Script(failures: [SyncError(.slowDown, "busy", retryAfter: 30), SyncError(.hubUnreachable, "down")]))
         #expect(await harness.next(3) == ["sync@0", "fail 30000 ×1", "wait→30000"])
         harness.clock.advance(by: .seconds(1))
-        harness.scheduler.triggers.yield(.localWrite)  // changes nothing: the next line is the retry's
-        harness.clock.advance(by: .seconds(29))
+        // Taken in order: had the write cut the backoff short, "wait→3000" would come first.
+        harness.scheduler.triggers.yield(.localWrite)
+        harness.scheduler.triggers.yield(.syncNow)
         let retry = await harness.next(3)
-        #expect(retry[0] == "sync@30000")
+        #expect(retry[0] == "sync@1000")
         let delay = try #require(Int64(retry[1].dropFirst("fail ".count).prefix { $0 != " " }))
         #expect(retry[1].hasSuffix("×2") && (1...10_000).contains(delay))
-        #expect(retry[2] == "wait→\(30_000 + delay)")
-        harness.scheduler.triggers.yield(.syncNow)
-        #expect(await harness.next(3) == ["sync@30000", "ok", "wait→90000"])
+        #expect(retry[2] == "wait→\(1_000 + delay)")
+        harness.clock.advance(by: .milliseconds(delay))
+        #expect(await harness.next(3) == ["sync@\(1_000 + delay)", "ok", "wait→\(61_000 + delay)"])
         await harness.stop()
     }
 
