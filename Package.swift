@@ -93,7 +93,8 @@ let package = Package(
             dependencies: ["SyncCore"],
             path: "Tests/Fuzz/SyncFuzz"
         ),
-        /// What several test targets share: a small browser for the web screens.
+        /// What several test targets share: a small browser for the web screens, a clock moved by
+        /// hand and the in-memory transport. Test doubles stay out of the library.
         .target(
             name: "TestSupport",
             dependencies: ["SyncCore"],
@@ -101,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncCoreTests",
-            dependencies: ["SyncCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SyncCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         .testTarget(

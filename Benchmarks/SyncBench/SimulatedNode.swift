@@ -56,7 +56,7 @@ final class SimulatedNode: @unchecked Sendable {
         while failures < Self.maxFailuresInARow {
             let started = ContinuousClock.now
             do {
-                let response = try transport.exchange(request, token: token.text)
+                let response = try transport.blockingExchange(request, token: token.text)
                 guard response.acked == request.changes.last?.seq ?? response.acked else {
                     throw SyncError(.hubError, "acknowledged \(response.acked) of a batch ending at \(request.changes.last!.seq)")
                 }

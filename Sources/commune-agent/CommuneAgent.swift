@@ -39,14 +39,27 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as SyncError {
-        // `try?`: on a full disk stderr may be unwritable too, and the exit code must still come.
-        try? FileHandle.standardError.write(contentsOf: Data("Lỗi: \(error.officerMessage) [\(error.code)]\n".utf8))
-        switch error.code {
-        case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized: throw ExitCode(65)
-        case .hubUnreachable, .draining, .slowDown: throw ExitCode(69)
-        default: throw ExitCode(1)
-        }
+        exit(reporting: error)
     }
+}
+
+/// The same for a body that awaits (`sync`).
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as SyncError {
+        exit(reporting: error)
+    }
+}
+
+private func exit(reporting error: SyncError) -> Never {
+    let status: ExitStatus
+    switch error.code {
+    case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized: status = .dataError
+    case .hubUnreachable, .draining, .slowDown: status = .unavailable
+    default: status = .failure
+    }
+    status.exit(saying: "Lỗi: \(error.officerMessage) [\(error.code)]")
 }
 
 func printJSON<T: Encodable>(_ value: T) throws {

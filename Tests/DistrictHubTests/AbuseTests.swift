@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdBcrypt
 import SyncCore
+import TestSupport
 import Testing
 
 @testable import district_hub
@@ -166,12 +167,12 @@ struct AbuseHub: Sendable {
 
     func post(_ body: Data, _ headers: [String], path: String = SyncProtocol.path) async throws -> CurlHTTPClient.Reply {
         let client = client, url = url
-        return try await offPool { try client.post(url: url + path, body: body, headers: headers) }
+        return try await runBlocking { try client.post(url: url + path, body: body, headers: headers) }
     }
 
     func get(_ path: String, _ headers: [String] = []) async throws -> CurlHTTPClient.Reply {
         let client = client, url = url
-        return try await offPool { try client.get(url: url + path, headers: headers) }
+        return try await runBlocking { try client.get(url: url + path, headers: headers) }
     }
 
     /// Everything a refused request must leave alone: fields, audit, log, nodes' sequences.

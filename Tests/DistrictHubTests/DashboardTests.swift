@@ -35,7 +35,7 @@ struct DashboardTests {
         try await withRunningHub { url, store in
             try seed(store)
             let port = Int(url.split(separator: ":").last!)!
-            try await offPool { try body(Browser(port: port), store) }
+            try await runBlocking { try body(Browser(port: port), store) }
         }
     }
 
@@ -208,14 +208,14 @@ struct DashboardAdminTests {
             let task = "mode=create&id=9.1&title=X&communes=%2A", review = "commune=long-dong&task=4.3&decision=accepted"
             let forged = [("/tasks", task), ("/tasks", task + "&csrf="), ("/tasks", task + "&csrf=forged"),
                           ("/review", review), ("/review", review + "&csrf=forged"), ("/logout", ""), ("/logout", "csrf=forged")]
-            let statuses = try await offPool {
+            let statuses = try await runBlocking {
                 try forged.map { path, body in try CurlHTTPClient().post(url: url + path, body: Data(body.utf8), headers: headers).status }
             }
             #expect(statuses == Array(repeating: 403, count: forged.count))
             #expect(try store.tasks().contains { $0.id == "9.1" } == false)
             #expect(try store.fields(of: .progress, record: "long-dong/4.3")["review"] == nil)
             // The same forms with the token go through, so the session was not the reason.
-            let accepted = try await offPool {
+            let accepted = try await runBlocking {
                 try CurlHTTPClient().post(url: url + "/tasks", body: Data("\(task)&csrf=\(session.csrf)".utf8), headers: headers).status
             }
             #expect(accepted == 303)
@@ -229,7 +229,7 @@ struct DashboardAdminTests {
             try DashboardTests().seed(store)
             try store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
             let port = Int(url.split(separator: ":").last!)!
-            try await offPool {
+            try await runBlocking {
                 let viewer = Browser(port: port)
                 try DashboardTests().signIn(viewer)
                 #expect(try viewer.get("/tasks/new").status == 403)

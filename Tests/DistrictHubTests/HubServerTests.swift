@@ -33,14 +33,6 @@ func withRunningHub(clock: PhysicalClock = .system,
     }
 }
 
-/// Runs a blocking libcurl call on its own thread: on the cooperative pool it would starve the
-/// server it talks to (2 cores, 2 pool threads).
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
 /// A sync request body as an agent would send it, gzip'd.
 func syncBody(_ request: SyncRequest) throws -> Data {
     try Gzip.compress(try WireCoding.encode(request))
@@ -61,11 +53,9 @@ struct HubServerTests {
             let transport = CurlSyncTransport(hubURL: url)
             let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "status",
                                       value: .text("done"), hlc: HLC(wall: Int64(Date().timeIntervalSince1970 * 1000)), actor: "Nguyễn Văn A")
-            let response = try await offPool {
-                try transport.exchange(
-                    SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: [change]),
-                    token: enrollment.token)
-            }
+            let response = try await transport.exchange(
+                SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: [change]),
+                token: enrollment.token)
             #expect(response.acked == 1)
             #expect(response.rejected.isEmpty)
             #expect(Set(response.changes.map(\.collection)) == ["tasks", "communes"])
@@ -80,11 +70,9 @@ struct HubServerTests {
             let enrollment = try store.enroll(commune: "bac-quynh", name: nil, label: nil)
             let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "status",
                                       value: .text("done"), hlc: HLC(wall: 1), actor: "Kẻ lạ")
-            let response = try await offPool {
-                try CurlSyncTransport(hubURL: url).exchange(
-                    SyncRequest(node: enrollment.node, commune: "bac-quynh", clock: 0, cursor: 0, changes: [change]),
-                    token: enrollment.token)
-            }
+            let response = try await CurlSyncTransport(hubURL: url).exchange(
+                SyncRequest(node: enrollment.node, commune: "bac-quynh", clock: 0, cursor: 0, changes: [change]),
+                token: enrollment.token)
             #expect(response.acked == 1)
             #expect(response.rejected.map(\.code) == ["out_of_scope"])
             #expect(try store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
@@ -103,7 +91,7 @@ struct HubServerTests {
 
             let client = client
             func post(_ body: Data, _ headers: [String]) async throws -> CurlHTTPClient.Reply {
-                try await offPool { try client.post(url: endpoint, body: body, headers: headers) }
+                try await runBlocking { try client.post(url: endpoint, body: body, headers: headers) }
             }
             let gzipped = ["Content-Encoding: gzip", "Content-Type: application/json"]
 
@@ -163,7 +151,7 @@ struct HubServerTests {
         try await withRunningHub { url, store in
             let client = client
             func scrape() async throws -> [String: Double] {
-                let reply = try await offPool { try client.get(url: url + "/metrics") }
+                let reply = try await runBlocking { try client.get(url: url + "/metrics") }
                 #expect(reply.status == 200)
                 var samples: [String: Double] = [:]
                 for line in String(decoding: reply.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
@@ -182,12 +170,10 @@ struct HubServerTests {
                              value: .int(Int64(seq * 10)), hlc: HLC(wall: Int64(seq)), actor: "A")
             }
             let before = try await scrape()
-            _ = try await offPool {
-                try CurlSyncTransport(hubURL: url).exchange(
-                    SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: changes),
-                    token: enrollment.token)
-            }
-            _ = try await offPool { try client.post(url: url + SyncProtocol.path, body: Data("{}".utf8), headers: []) }
+            _ = try await CurlSyncTransport(hubURL: url).exchange(
+                SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: changes),
+                token: enrollment.token)
+            _ = try await runBlocking { try client.post(url: url + SyncProtocol.path, body: Data("{}".utf8), headers: []) }
             let after = try await scrape()
             #expect(after["sync_requests_total{outcome=\"ok\"}", default: 0] == before["sync_requests_total{outcome=\"ok\"}", default: 0] + 1)
             #expect(after["sync_requests_total{outcome=\"unauthorized\"}", default: 0] == 1)
@@ -225,7 +211,7 @@ struct HubServerTests {
             let client = client
             let body = try syncBody(SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: []))
             func attempt(_ token: String) async throws -> CurlHTTPClient.Reply {
-                try await offPool {
+                try await runBlocking {
                     try client.post(url: url + SyncProtocol.path, body: body,
                                     headers: ["Content-Encoding: gzip", "Authorization: Bearer \(token)"])
                 }
@@ -258,7 +244,7 @@ struct HubServerTests {
     func healthz() async throws {
         try await withRunningHub { url, _ in
             let client = client
-            let reply = try await offPool { try client.get(url: url + "/healthz") }
+            let reply = try await runBlocking { try client.get(url: url + "/healthz") }
             #expect(reply.status == 200)
             #expect(String(decoding: reply.body, as: UTF8.self).contains("\"ok\""))
         }

@@ -24,7 +24,7 @@ struct AbuseBurstTests {
         let hub = try HubProcess(workspace: workspace, db: hubDB, environment: ["HUB_LOG_LEVEL": "trace"])
         let client = CurlHTTPClient(), url = hub.url
         let post = { @Sendable (body: Data, headers: [String], path: String) async throws -> CurlHTTPClient.Reply in
-            try await onThread { try client.post(url: url + path, body: body, headers: headers) }
+            try await runBlocking { try client.post(url: url + path, body: body, headers: headers) }
         }
         let auth = gzipped + ["Authorization: Bearer \(token)"]
         let oversized = Data(repeating: 0x5B, count: SyncProtocol.maxCompressedBodyBytes + 4096)
@@ -67,11 +67,4 @@ private func residentBytes(of pid: Int32) throws -> Int {
     let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
     let kib = try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
     return kib * 1024
-}
-
-/// A blocking libcurl call on a thread of its own, off the cooperative pool.
-private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
 }

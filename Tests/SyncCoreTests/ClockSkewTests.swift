@@ -7,12 +7,12 @@ private let year: Int64 = 365 * 86_400_000
 @Suite("Clock skew")
 struct ClockSkewTests {
     @Test("a node years ahead neither drags the hub's clock nor wins later conflicts, and replicas agree")
-    func aheadByYears() throws {
+    func aheadByYears() async throws {
         let district = try District()
         let runaway = try district.node("long-dong", skew: 3 * year)
         let honest = try district.node("long-dong")
         try runaway.report("4.1", .inProgress, note: "Máy nhanh 3 năm", by: "A")
-        try runaway.client(district.transport).syncUntilDrained(token: runaway.token)
+        try await runaway.client(district.transport).syncUntilDrained(token: runaway.token)
 
         #expect(try district.hub.clockHighWater().wall <= district.hubClock.physical.now() + 2_000)
         let restamped = try district.hub.audit().filter { $0.node == runaway.identity.node }
@@ -22,10 +22,10 @@ struct ClockSkewTests {
         #expect(try runaway.store.allFields()[key]?.stamp == district.hub.allFields()[key]?.stamp)
 
         district.advance(1_000, [runaway, honest])
-        try honest.client(district.transport).syncUntilDrained(token: honest.token)
+        try await honest.client(district.transport).syncUntilDrained(token: honest.token)
         try honest.report("4.1", .inProgress, note: "Sửa sau", by: "B")
-        try honest.client(district.transport).syncUntilDrained(token: honest.token)
-        try runaway.client(district.transport).syncUntilDrained(token: runaway.token)
+        try await honest.client(district.transport).syncUntilDrained(token: honest.token)
+        try await runaway.client(district.transport).syncUntilDrained(token: runaway.token)
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("Sửa sau"))
         #expect(try runaway.store.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("Sửa sau"))
         #expect(try runaway.store.agentSyncState().clockOffsetMs.map { $0 < -2 * year } == true)
@@ -33,12 +33,12 @@ struct ClockSkewTests {
     }
 
     @Test("a restamped report keeps one stamp for all its fields, and each report its own")
-    func restampedReportStaysWhole() throws {
+    func restampedReportStaysWhole() async throws {
         let district = try District()
         let runaway = try district.node("long-dong", skew: year)
         try runaway.report("4.1", .inProgress, percent: 20, note: "Báo cáo một", by: "A")
         try runaway.report("4.3", .blocked, note: "Báo cáo hai", by: "A")
-        try runaway.client(district.transport).syncUntilDrained(token: runaway.token)
+        try await runaway.client(district.transport).syncUntilDrained(token: runaway.token)
         let audit = try district.hub.audit().filter { $0.node == runaway.identity.node }
         let appliedBySent = Dictionary(grouping: audit, by: \.hlc).mapValues { Set($0.map(\.appliedHlc)) }
         #expect(appliedBySent.count == 2)
@@ -57,31 +57,31 @@ struct ClockSkewTests {
     }
 
     @Test("a node years behind wins a later conflict once it has talked to the hub")
-    func behindByYears() throws {
+    func behindByYears() async throws {
         let district = try District()
         let honest = try district.node("long-dong")
         let stale = try district.node("long-dong", skew: -26 * year)
         try honest.report("4.1", .inProgress, note: "Trước", by: "B")
-        try honest.client(district.transport).syncUntilDrained(token: honest.token)
-        try stale.client(district.transport).syncUntilDrained(token: stale.token)
+        try await honest.client(district.transport).syncUntilDrained(token: honest.token)
+        try await stale.client(district.transport).syncUntilDrained(token: stale.token)
         #expect(try stale.store.agentSyncState().clockOffsetMs.map { $0 > 25 * year } == true)
 
         district.advance(1_000, [honest, stale])
         try stale.report("4.1", .blocked, note: "Sau, từ máy chậm giờ", by: "C")
-        try stale.client(district.transport).syncUntilDrained(token: stale.token)
-        try honest.client(district.transport).syncUntilDrained(token: honest.token)
+        try await stale.client(district.transport).syncUntilDrained(token: stale.token)
+        try await honest.client(district.transport).syncUntilDrained(token: honest.token)
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("Sau, từ máy chậm giờ"))
         #expect(try honest.store.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("blocked"))
     }
 
     @Test("a reply with a restamp, lost and retried, still gives the node the hub's stamp")
-    func restampSurvivesLostReply() throws {
+    func restampSurvivesLostReply() async throws {
         let district = try District()
         let runaway = try district.node("long-dong", skew: year)
         try runaway.report("4.3", .inProgress, percent: 30, by: "A")
         district.transport.dropReplies(1)
-        #expect(throws: SyncError.self) { try runaway.client(district.transport).syncUntilDrained(token: runaway.token) }
-        try runaway.client(district.transport).syncUntilDrained(token: runaway.token)
+        await #expect(throws: SyncError.self) { try await runaway.client(district.transport).syncUntilDrained(token: runaway.token) }
+        try await runaway.client(district.transport).syncUntilDrained(token: runaway.token)
         let hub = try district.hub.allFields().filter { $0.key.collection == "progress" }
         let node = try runaway.store.allFields().filter { $0.key.collection == "progress" }
         #expect(hub.count == 5)

@@ -1,5 +1,6 @@
 import Foundation
 import SyncCore
+import TestSupport
 import Testing
 
 /// Wraps the in-memory transport and remembers every request, so the test can replay old ones.
@@ -12,9 +13,9 @@ private final class RecordingTransport: SyncTransport, @unchecked Sendable {
         self.inner = inner
     }
 
-    func exchange(_ request: SyncRequest, token: String) throws -> SyncResponse {
+    func exchange(_ request: SyncRequest, token: String) async throws -> SyncResponse {
         lock.withLock { sent.append((request, token)) }
-        return try inner.exchange(request, token: token)
+        return try await inner.exchange(request, token: token)
     }
 }
 
@@ -22,7 +23,7 @@ private final class RecordingTransport: SyncTransport, @unchecked Sendable {
 struct ConvergencePropertyTests {
     @Test("random edits and random partial, lost-reply, replayed and interleaved syncs converge to the LWW oracle",
           arguments: 0..<8)
-    func converges(seed: UInt64) throws {
+    func converges(seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
         let district = try District()
         let transport = RecordingTransport(district.transport)
@@ -45,22 +46,22 @@ struct ConvergencePropertyTests {
             case 5, 6:
                 let client = replica.client(transport, batchSize: Int.random(in: 1...4, using: &random),
                                             pullLimit: Int.random(in: 1...6, using: &random))
-                _ = try client.exchangeOnce(token: replica.token)
+                _ = try await client.exchangeOnce(token: replica.token)
             case 7:
                 district.transport.dropReplies(1)
-                #expect(throws: SyncError.self) { try replica.client(transport, batchSize: 3).exchangeOnce(token: replica.token) }
+                await #expect(throws: SyncError.self) { try await replica.client(transport, batchSize: 3).exchangeOnce(token: replica.token) }
                 district.transport.dropReplies(0)
             case 8:
-                try replica.client(transport).syncUntilDrained(token: replica.token)
+                try await replica.client(transport).syncUntilDrained(token: replica.token)
             default:
                 guard let (old, token) = transport.sent.randomElement(using: &random) else { continue }
                 let before = try district.hub.allFields().mapValues(\.stamp)
-                _ = try district.transport.exchange(old, token: token)
+                _ = try await district.transport.exchange(old, token: token)
                 #expect(try district.hub.allFields().mapValues(\.stamp) == before)
             }
         }
         for _ in 0..<2 {
-            for replica in replicas { try replica.client(transport).syncUntilDrained(token: replica.token) }
+            for replica in replicas { try await replica.client(transport).syncUntilDrained(token: replica.token) }
         }
 
         // The hub holds, for every field written, the write with the greatest stamp.

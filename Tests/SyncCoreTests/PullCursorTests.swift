@@ -18,16 +18,16 @@ struct PullCursorTests {
     }
 
     @Test("a full pull brings back the node's own writes, page after page; a normal pull leaves them out")
-    func fullPullIncludesOwnWrites() throws {
+    func fullPullIncludesOwnWrites() async throws {
         let district = try District()
         let node = try district.node("long-dong")
         for task in ["4.1", "4.3", "9.1"] { try node.report(task, .inProgress, percent: 50) }
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
         let own = { (changes: [PulledChange]) in changes.filter { $0.change.stamp.node == node.identity.node }.count }
-        let identity = try district.hub.authenticate(token: node.token)
+        let identity = try await district.hub.authenticate(token: node.token)
         let written = try district.hub.allFields().values.filter { $0.stamp.node == node.identity.node }.count
 
-        let normal = try district.hub.exchange(
+        let normal = try await district.hub.exchange(
             SyncRequest(node: node.identity.node, commune: "long-dong", clock: 0, cursor: 0, changes: []),
             from: identity)
         #expect(own(normal.response.changes) == 0)
@@ -36,7 +36,7 @@ struct PullCursorTests {
         var pulledOwn = 0
         var pages = 0
         repeat {
-            let page = try district.hub.exchange(
+            let page = try await district.hub.exchange(
                 SyncRequest(node: node.identity.node, commune: "long-dong", clock: 0, cursor: cursor, pullLimit: 5, changes: []),
                 from: identity)
             pulledOwn += own(page.response.changes)

@@ -36,20 +36,20 @@ struct StoreTests {
     }
 
     @Test("a deleted record stays as a tombstone field that syncs like any other")
-    func tombstone() throws {
+    func tombstone() async throws {
         let district = try District()
         let node = try district.node("long-dong")
         try node.report("4.1", .inProgress, percent: 20)
         try node.store.record([FieldWrite(collection: "progress", record: "long-dong/4.1", field: deletedField, value: .int(1))],
                               actor: "Cán bộ", node: node.identity.node)
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
         let merged = try district.hub.fields(of: .progress, record: "long-dong/4.1")
         #expect(merged[deletedField] == .int(1))
         #expect(try district.hub.hubStatus().communes.first { $0.code == "long-dong" }?.progress["4.1"] == nil)
     }
 
     @Test("a report on a deleted record lifts its tombstone, at the agent and at the hub")
-    func tombstoneLifted() throws {
+    func tombstoneLifted() async throws {
         let district = try District()
         let node = try district.node("long-dong")
         try node.report("4.1", .inProgress, percent: 20, note: "Lần đầu")
@@ -60,7 +60,7 @@ struct StoreTests {
             try ProgressReport(task: "4.1", status: .done, by: "Cán bộ")
                 .writes(commune: "long-dong", current: current(.progress, "long-dong/4.1"))
         }
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
         for fields in [try node.store.fields(of: .progress, record: "long-dong/4.1"),
                        try district.hub.fields(of: .progress, record: "long-dong/4.1")] {
             #expect(fields[deletedField] == .int(0))

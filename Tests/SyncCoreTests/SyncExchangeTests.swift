@@ -5,12 +5,12 @@ import Testing
 @Suite("Sync exchange")
 struct SyncExchangeTests {
     @Test("a node pulls its commune's tasks and communes, not other communes' or the offices'")
-    func pullScope() throws {
+    func pullScope() async throws {
         let district = try District()
         let longDong = try district.node("long-dong")
         let bacQuynh = try district.node("bac-quynh")
-        try longDong.client(district.transport).syncUntilDrained(token: longDong.token)
-        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        try await longDong.client(district.transport).syncUntilDrained(token: longDong.token)
+        try await bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
         #expect(try longDong.store.agentTasks(commune: "long-dong").map(\.id) == ["4.1", "4.3", "9.1"])
         #expect(try bacQuynh.store.agentTasks(commune: "bac-quynh").map(\.id) == ["4.1", "4.3"])
         #expect(try bacQuynh.store.records(of: .tasks)["9.1"] == nil)
@@ -18,43 +18,43 @@ struct SyncExchangeTests {
         #expect(try bacQuynh.store.records(of: .communes).keys.sorted() == ["bac-quynh"])
 
         try longDong.report("9.1", .inProgress, percent: 10)
-        try longDong.client(district.transport).syncUntilDrained(token: longDong.token)
-        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        try await longDong.client(district.transport).syncUntilDrained(token: longDong.token)
+        try await bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
         #expect(try bacQuynh.store.records(of: .progress).isEmpty)
     }
 
     @Test("a task newly assigned to a commune reaches it whole, and one reassigned away tells it so")
-    func reassignment() throws {
+    func reassignment() async throws {
         let district = try District()
         let bacQuynh = try district.node("bac-quynh")
-        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        try await bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
         #expect(try bacQuynh.store.records(of: .tasks)["9.1"] == nil)
         try district.hub.recordDistrict([FieldWrite(collection: "tasks", record: "9.1", field: "communes",
                                                     value: .text(#"["long-dong","bac-quynh"]"#))], actor: "Phòng Nội vụ")
-        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        try await bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
         #expect(try bacQuynh.store.fields(of: .tasks, record: "9.1")["title"] == .text("Nhiệm vụ riêng của Long Đống"))
         #expect(try bacQuynh.store.agentTasks(commune: "bac-quynh").map(\.id) == ["4.1", "4.3", "9.1"])
 
         try district.hub.recordDistrict([FieldWrite(collection: "tasks", record: "9.1", field: "communes",
                                                     value: .text(#"["long-dong"]"#))], actor: "Phòng Nội vụ")
-        try bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
+        try await bacQuynh.client(district.transport).syncUntilDrained(token: bacQuynh.token)
         #expect(try bacQuynh.store.agentTasks(commune: "bac-quynh").map(\.id) == ["4.1", "4.3"])
     }
 
     @Test("two nodes of one commune converge through the hub; the losing write is in the audit")
-    func conflictingNodes() throws {
+    func conflictingNodes() async throws {
         let district = try District()
         let desk = try district.node("long-dong", name: "one-stop desk")
         let laptop = try district.node("long-dong", name: "laptop")
-        for node in [desk, laptop] { try node.client(district.transport).syncUntilDrained(token: node.token) }
+        for node in [desk, laptop] { try await node.client(district.transport).syncUntilDrained(token: node.token) }
 
         try desk.report("4.1", .inProgress, percent: 40, note: "Đang dự thảo", by: "Nguyễn Văn A")
         district.advance(1_000, [desk, laptop])
         try laptop.report("4.1", .done, note: "Đã ban hành", by: "Trần Thị B")
         // The earlier write reaches the hub last, and loses there.
-        try laptop.client(district.transport).syncUntilDrained(token: laptop.token)
-        try desk.client(district.transport).syncUntilDrained(token: desk.token)
-        try laptop.client(district.transport).syncUntilDrained(token: laptop.token)
+        try await laptop.client(district.transport).syncUntilDrained(token: laptop.token)
+        try await desk.client(district.transport).syncUntilDrained(token: desk.token)
+        try await laptop.client(district.transport).syncUntilDrained(token: laptop.token)
 
         let hubFields = try district.hub.fields(of: .progress, record: "long-dong/4.1")
         #expect(hubFields["status"] == .text("done"))
@@ -73,10 +73,10 @@ struct SyncExchangeTests {
     }
 
     @Test("a node cannot write another commune's records, district fields or tasks; each refusal is audited and the rest goes through")
-    func authority() throws {
+    func authority() async throws {
         let district = try District()
         let intruder = try district.node("bac-quynh")
-        try intruder.client(district.transport).syncUntilDrained(token: intruder.token)
+        try await intruder.client(district.transport).syncUntilDrained(token: intruder.token)
         let writes = [
             FieldWrite(collection: "progress", record: "long-dong/4.1", field: "status", value: .text("done")),
             FieldWrite(collection: "progress", record: "bac-quynh/4.1", field: "review", value: .text("accepted")),
@@ -86,7 +86,7 @@ struct SyncExchangeTests {
             FieldWrite(collection: "progress", record: "bac-quynh/4.1", field: "status", value: .text("blocked")),
         ]
         for write in writes { try intruder.store.record([write], actor: "Kẻ lạ", node: intruder.identity.node) }
-        let summary = try intruder.client(district.transport).syncUntilDrained(token: intruder.token)
+        let summary = try await intruder.client(district.transport).syncUntilDrained(token: intruder.token)
         #expect(summary.rejected == 5)
 
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
@@ -101,18 +101,18 @@ struct SyncExchangeTests {
     }
 
     @Test("a token for another node or commune, or a revoked token, is refused before anything is written")
-    func credentials() throws {
+    func credentials() async throws {
         let district = try District()
         let node = try district.node("long-dong")
         let other = try district.node("bac-quynh")
         try node.report("4.1", .inProgress, percent: 5)
         let auditBefore = try district.hub.audit().count
         // The other commune's token with this node's store.
-        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: other.token) }
-        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: "n-00.guess") }
+        await #expect(throws: SyncError.self) { try await node.client(district.transport).syncUntilDrained(token: other.token) }
+        await #expect(throws: SyncError.self) { try await node.client(district.transport).syncUntilDrained(token: "n-00.guess") }
         try district.hub.revoke(node: node.identity.node)
         do {
-            try node.client(district.transport).syncUntilDrained(token: node.token)
+            try await node.client(district.transport).syncUntilDrained(token: node.token)
             Issue.record("a revoked token synced")
         } catch let error as SyncError {
             #expect(error.code == .unauthorized)
@@ -123,10 +123,10 @@ struct SyncExchangeTests {
     }
 
     @Test("an acknowledgement covers only what was sent: a refusal for an entry another sync sent still arrives")
-    func acksOnlyWhatWasSent() throws {
+    func acksOnlyWhatWasSent() async throws {
         let district = try District()
         let node = try district.node("long-dong")
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
         try node.report("4.1", .inProgress, percent: 10)
         // A write the hub refuses (task 6.1 is the Interior Office's, not the commune's).
         try node.store.record([FieldWrite(collection: "progress", record: "long-dong/6.1", field: "note", value: .text("Nhầm"))],
@@ -134,12 +134,12 @@ struct SyncExchangeTests {
         let pending = try node.store.agentSyncState().pending
         // Everything reaches the hub, but the reply is lost.
         district.transport.dropReplies(1)
-        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: node.token) }
+        await #expect(throws: SyncError.self) { try await node.client(district.transport).syncUntilDrained(token: node.token) }
         // The retry sends one entry at a time: the first reply acknowledges the whole batch the hub has.
-        let step = try node.client(district.transport, batchSize: 1).exchangeOnce(token: node.token)
+        let step = try await node.client(district.transport, batchSize: 1).exchangeOnce(token: node.token)
         #expect(step.pushed == 1)
         #expect(try node.store.agentSyncState().pending == pending - 1)
-        try node.client(district.transport, batchSize: 1).syncUntilDrained(token: node.token)
+        try await node.client(district.transport, batchSize: 1).syncUntilDrained(token: node.token)
         #expect(try node.store.agentSyncState().rejected == 1)
         #expect(try node.store.rejectedWrites().map(\.code) == ["unknown_task"])
         #expect(try node.store.fields(of: .progress, record: "long-dong/6.1").isEmpty)
@@ -170,15 +170,15 @@ struct SyncExchangeTests {
     }
 
     @Test("a reply lost after the hub committed: the retry duplicates nothing and drains the outbox")
-    func lostReply() throws {
+    func lostReply() async throws {
         let district = try District()
         let node = try district.node("long-dong")
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
         try node.report("4.1", .done, by: "Nguyễn Văn A")
         district.transport.dropReplies(1)
-        #expect(throws: SyncError.self) { try node.client(district.transport).syncUntilDrained(token: node.token) }
+        await #expect(throws: SyncError.self) { try await node.client(district.transport).syncUntilDrained(token: node.token) }
         #expect(try node.store.agentSyncState().pending == 5)
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
         #expect(try node.store.agentSyncState().pending == 0)
 
         let audit = try district.hub.audit().filter { $0.node == node.identity.node }
@@ -190,7 +190,7 @@ struct SyncExchangeTests {
     }
 
     @Test("batches are bounded: a long backlog drains in several exchanges, both ways")
-    func boundedBatches() throws {
+    func boundedBatches() async throws {
         let district = try District()
         let writer = try district.node("long-dong")
         let reader = try district.node("long-dong")
@@ -198,23 +198,23 @@ struct SyncExchangeTests {
             try writer.report("4.1", .inProgress, percent: index % 100, note: "lần \(index)")
             district.advance(1, [writer, reader])
         }
-        let pushed = try writer.client(district.transport, batchSize: 7).syncUntilDrained(token: writer.token)
+        let pushed = try await writer.client(district.transport, batchSize: 7).syncUntilDrained(token: writer.token)
         #expect(pushed.pushed == 25 * 5)  // status, percent, note, evidence, by
         #expect(pushed.exchanges >= 11)
-        let pulled = try reader.client(district.transport, pullLimit: 10).syncUntilDrained(token: reader.token)
+        let pulled = try await reader.client(district.transport, pullLimit: 10).syncUntilDrained(token: reader.token)
         #expect(pulled.exchanges >= 8)
         #expect(try reader.store.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("lần 24"))
     }
 
     @Test("a store restored from an older backup cannot have its new writes taken for duplicates")
-    func restoredStoreIsRefused() throws {
+    func restoredStoreIsRefused() async throws {
         let district = try District()
         let node = try district.node("long-dong")
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
         let backup = district.scratch.path("backup.sqlite")
         try node.store.backup(to: backup)
         try node.report("4.1", .inProgress, percent: 30)
-        try node.client(district.transport).syncUntilDrained(token: node.token)
+        try await node.client(district.transport).syncUntilDrained(token: node.token)
 
         // The office restores yesterday's copy and reports again: the same sequence numbers.
         let restored = try AgentStore(path: backup, clock: HybridLogicalClock(physical: node.clock.physical))
@@ -222,7 +222,7 @@ struct SyncExchangeTests {
         let writes = try ProgressReport(task: "4.1", status: .done, by: "Cán bộ").writes(commune: "long-dong", current: [:])
         try restored.record(writes, actor: "Cán bộ", node: node.identity.node)
         do {
-            try SyncClient(store: restored, transport: district.transport).syncUntilDrained(token: node.token)
+            try await SyncClient(store: restored, transport: district.transport).syncUntilDrained(token: node.token)
             Issue.record("a reused sequence was accepted")
         } catch let error as SyncError {
             #expect(error.code == .sequenceReused)
@@ -237,7 +237,7 @@ struct SyncExchangeTests {
         }
         try restored.configureAgent(AgentIdentity(node: enrollment.node, commune: "long-dong", hubURL: "memory://hub", tokenFile: "/dev/null"),
                                     rebind: true)
-        try SyncClient(store: restored, transport: district.transport).syncUntilDrained(token: enrollment.token)
+        try await SyncClient(store: restored, transport: district.transport).syncUntilDrained(token: enrollment.token)
         #expect(try restored.agentSyncState().pending == 0)
         #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
     }

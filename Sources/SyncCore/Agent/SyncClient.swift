@@ -7,6 +7,8 @@ public struct SyncSummary: Sendable, Hashable {
     public var pushed = 0
     public var pulled = 0
     public var rejected = 0
+
+    public init() {}
 }
 
 /// The agent's side of the exchange: push the outbox and pull the hub's changes, one round
@@ -22,9 +24,6 @@ public struct SyncClient: Sendable {
     public var batchSize = SyncProtocol.maxChangesPerBatch
     public var pullLimit = SyncProtocol.maxChangesPerBatch
     public var logger: Logger
-    /// Called after every exchange, from the syncing thread: the daemon pings systemd's
-    /// watchdog from here, since a long drain is made of many bounded exchanges.
-    public var onExchange: (@Sendable () -> Void)?
 
     public init(store: AgentStore, transport: any SyncTransport, logger: Logger = Logger(label: "sync")) {
         self.store = store
@@ -36,30 +35,29 @@ public struct SyncClient: Sendable {
     /// is remembered for `status` and thrown; nothing already acknowledged is lost and nothing
     /// pending is dropped.
     @discardableResult
-    public func syncUntilDrained(token: String) throws -> SyncSummary {
+    public func syncUntilDrained(token: String) async throws -> SyncSummary {
         do {
-            return try drain(token: token)
+            return try await drain(token: token)
         } catch let error as SyncError {
             try? store.recordSyncFailure(error.officerMessage)
             throw error
         }
     }
 
-    private func drain(token: String) throws -> SyncSummary {
+    private func drain(token: String) async throws -> SyncSummary {
         let identity = try store.agentIdentity()
         var summary = SyncSummary()
         var limit = batchSize
         while true {
             let step: Step
             do {
-                step = try exchangeOnce(token: token, identity: identity, limit: limit)
+                step = try await exchangeOnce(token: token, identity: identity, limit: limit)
             } catch let error as SyncError where error.code == .tooLarge && limit > 1 {
                 // The hub (or a proxy before it) takes less than we sent: halve and go on.
                 limit = max(1, min(limit, try store.agentSyncState().pending) / 2)
                 logger.info("sync.batch.split", metadata: ["sync.batch.count": "\(limit)"])
                 continue
             }
-            onExchange?()
             summary.exchanges += 1
             summary.pushed += step.pushed
             summary.pulled += step.pulled
@@ -78,11 +76,11 @@ public struct SyncClient: Sendable {
     }
 
     /// One round trip: push the next batch, pull the next page. Tests drive partial syncs with it.
-    public func exchangeOnce(token: String) throws -> Step {
-        try exchangeOnce(token: token, identity: try store.agentIdentity(), limit: batchSize)
+    public func exchangeOnce(token: String) async throws -> Step {
+        try await exchangeOnce(token: token, identity: try store.agentIdentity(), limit: batchSize)
     }
 
-    private func exchangeOnce(token: String, identity: AgentIdentity, limit: Int) throws -> Step {
+    private func exchangeOnce(token: String, identity: AgentIdentity, limit: Int) async throws -> Step {
         let batch = try store.outboxBatch(limit: limit)
         let request = SyncRequest(
             node: identity.node, commune: identity.commune, clock: store.clock.physical.now(),
@@ -93,7 +91,7 @@ public struct SyncClient: Sendable {
                              hlc: entry.change.stamp.hlc, actor: entry.change.actor)
             })
         let sentAt = store.clock.physical.now()
-        let response = try transport.exchange(request, token: token)
+        let response = try await transport.exchange(request, token: token)
         let receivedAt = store.clock.physical.now()
         guard response.commune == identity.commune else {
             throw SyncError(.forbidden, "the hub says this token belongs to commune \(response.commune), not \(identity.commune)")

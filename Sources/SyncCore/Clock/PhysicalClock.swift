@@ -37,25 +37,3 @@ public struct PhysicalClock: Sendable {
         }
     }
 }
-
-/// A clock a test sets by hand; thread-safe so a test can move it while a server runs.
-public final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var millis: Int64
-
-    public init(millis: Int64) {
-        self.millis = millis
-    }
-
-    public func set(_ value: Int64) {
-        lock.withLock { millis = value }
-    }
-
-    public func advance(by delta: Int64) {
-        lock.withLock { millis += delta }
-    }
-
-    public var physical: PhysicalClock {
-        PhysicalClock { [self] in lock.withLock { millis } }
-    }
-}

@@ -22,6 +22,8 @@ public struct SettingsError: Error, CustomStringConvertible {
 /// through swift-configuration; each value is checked, and a bad one names its key.
 public struct Settings: Sendable {
     private let reader: ConfigReader
+    /// The reader's sources, asked directly whether a key is set at all.
+    private let providers: [any ConfigProvider]
     private let prefix: String
 
     /// `file`: the `--config` path, which must exist; without it, `defaultFile` when present.
@@ -37,11 +39,11 @@ public struct Settings: Sendable {
         } catch {
             throw SettingsError(key: path, reason: "not a valid JSON config file (\(error))")
         }
-        let reader = ConfigReader(providers: [
+        let providers: [any ConfigProvider] = [
             EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: ConfigKey(environmentPrefix)),
             fileProvider,
-        ])
-        return Settings(reader: reader, prefix: environmentPrefix)
+        ]
+        return Settings(reader: ConfigReader(providers: providers), providers: providers, prefix: environmentPrefix)
     }
 
     private func describe(_ key: String) -> String {
@@ -56,13 +58,24 @@ public struct Settings: Sendable {
 
     /// Reads a required-type value, returning nil when the key is absent anywhere.
     private func value<T>(_ key: String, _ read: (ConfigKey) throws -> T) throws -> T? {
+        guard isSet(key) else { return nil }
         do {
             return try read(ConfigKey(key))
         } catch {
-            // swift-configuration reports a missing key and a wrong type as the same error
-            // type; only its text tells them apart.
-            if "\(error)".hasPrefix("Missing required") { return nil }
             throw SettingsError(key: describe(key), reason: "\(error)")
+        }
+    }
+
+    /// Whether some source holds `key`, of whatever type. swift-configuration throws one
+    /// error type, not public, for a missing key and for a value of the wrong type; asking the
+    /// sources first tells the two apart without reading its messages.
+    private func isSet(_ key: String) -> Bool {
+        providers.contains { provider in
+            do {
+                return try provider.value(forKey: AbsoluteConfigKey(ConfigKey(key)), type: .string).value != nil
+            } catch {
+                return true  // there, but not readable as text: the typed read will say why
+            }
         }
     }
 
@@ -85,6 +98,15 @@ public struct Settings: Sendable {
             throw SettingsError(key: describe(key), reason: "must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
         }
         return number
+    }
+
+    /// A `HOST:PORT` address.
+    public func hostAndPort(_ key: String, default defaultValue: String) throws -> HostAndPort {
+        let text = try string(key, default: defaultValue)!
+        guard let address = HostAndPort(text) else {
+            throw SettingsError(key: describe(key), reason: "must be HOST:PORT, not \(text)")
+        }
+        return address
     }
 
     public func bool(_ key: String, default defaultValue: Bool) throws -> Bool {

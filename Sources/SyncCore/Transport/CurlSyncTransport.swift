@@ -10,7 +10,14 @@ public struct CurlSyncTransport: SyncTransport {
         self.client = client
     }
 
-    public func exchange(_ request: SyncRequest, token: String) throws -> SyncResponse {
+    /// The exchange on a thread of its own: libcurl's easy interface blocks for the whole transfer.
+    public func exchange(_ request: SyncRequest, token: String) async throws -> SyncResponse {
+        try await runBlocking { try blockingExchange(request, token: token) }
+    }
+
+    /// The exchange on the caller's thread, for callers that run their own threads (sync-bench's
+    /// simulated nodes, a thousand at once, each on one).
+    public func blockingExchange(_ request: SyncRequest, token: String) throws -> SyncResponse {
         let body = try Gzip.compress(try WireCoding.encode(request))
         let url = hubURL.hasSuffix("/") ? String(hubURL.dropLast()) + SyncProtocol.path : hubURL + SyncProtocol.path
         let reply = try client.post(url: url, body: body, headers: [

@@ -18,7 +18,7 @@ struct Run: AsyncParsableCommand {
     var web: String?
 
     func validate() throws {
-        if let web, hostAndPort(web) == nil {
+        if let web, HostAndPort(web) == nil {
             throw ValidationError("--web takes HOST:PORT, e.g. 127.0.0.1:8181, not \(web)")
         }
     }
@@ -33,25 +33,24 @@ struct Run: AsyncParsableCommand {
             store = try AgentStore.openForDaemon(path: self.store.db, notifier: notifier, logger: logger)
             try adoptConfiguredIdentity(store: store, settings: settings)
         } catch let error as SyncError {
-            try? FileHandle.standardError.write(contentsOf: Data("commune-agent: \(error.message)\n".utf8))
-            throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
+            ExitStatus.dataError.exit(saying: "commune-agent: \(error.message)")
         }
-        let trigger = SyncTrigger()
+        let sync = try SyncService(store: store, settings: settings, notifier: notifier, logger: logger)
         let hosts = HostAllowList()
-        let (webHost, webPort) = web.flatMap(hostAndPort) ?? (settings.webHost, settings.webPort)
+        let address = web.flatMap(HostAndPort.init) ?? settings.web
         let screen = Application(
-            router: LocalWeb(store: store, trigger: trigger, hosts: hosts).buildRouter(),
-            configuration: .init(address: .hostname(webHost, port: webPort), serverName: "commune-agent"),
+            router: LocalWeb(store: store, trigger: sync.scheduler.triggers, hosts: hosts).buildRouter(),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "commune-agent"),
             onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? webPort
-                hosts.allow(host: webHost, port: port)
+                let port = channel.localAddress?.port ?? address.port
+                hosts.allow(host: address.host, port: port)
                 // Scripts and tests read the bound port from this line.
-                try? FileHandle.standardOutput.write(contentsOf: Data("commune-agent screen on http://\(webHost):\(port)\n".utf8))
+                try? FileHandle.standardOutput.write(contentsOf: Data("commune-agent screen on http://\(address.host):\(port)\n".utf8))
             },
             logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [
-                .init(service: SyncService(store: store, settings: settings, trigger: trigger, notifier: notifier, logger: logger)),
+                .init(service: sync),
                 .init(service: screen),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

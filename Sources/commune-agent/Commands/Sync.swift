@@ -18,14 +18,14 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         KeyValueLogHandler.bootstrap(level: verbose ? .debug : .warning)
         let settings = try await AgentSettings.loadOrExit(file: config)
-        try reportingErrors {
+        try await reportingErrors {
             let store = try store.open()
             let identity = try store.agentIdentity()
             let token = try NodeToken.read(NodeToken.path(configured: settings.tokenFile, identity: identity))
             try token.check(commune: identity.commune)
             let client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL),
                                     logger: Logger(label: "commune-agent"))
-            let summary = try client.syncUntilDrained(token: token.text)
+            let summary = try await client.syncUntilDrained(token: token.text)
             print("Đã đồng bộ với huyện: gửi \(summary.pushed), nhận \(summary.pulled) thay đổi.")
             if summary.rejected > 0 {
                 print("Cảnh báo: huyện từ chối \(summary.rejected) thay đổi:")

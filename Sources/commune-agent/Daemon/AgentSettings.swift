@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import Logging
 import SyncCore
@@ -24,8 +23,7 @@ struct AgentSettings: Sendable {
     /// May the agent talk plain HTTP to a hub that is not on this machine? Only if said so.
     var allowInsecureHTTP: Bool
     /// Where the officer's screen listens: loopback unless the operator says otherwise.
-    var webHost: String
-    var webPort: Int
+    var web: HostAndPort
 
     static func load(file: String?, environment: [String: String]) async throws -> AgentSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "agent",
@@ -43,10 +41,6 @@ struct AgentSettings: Sendable {
         if let pins = http.pinnedPublicKeys, !pins.split(separator: ";").allSatisfy({ $0.hasPrefix("sha256//") && $0.count > 16 }) {
             throw SettingsError(key: "tls.pinnedKeys (AGENT_TLS_PINNED_KEYS)", reason: "must be sha256//<base64> pins separated by ';'")
         }
-        let web = try settings.string("web.listen", default: "127.0.0.1:8181")!
-        guard let (webHost, webPort) = hostAndPort(web) else {
-            throw SettingsError(key: "web.listen (AGENT_WEB_LISTEN)", reason: "must be HOST:PORT, not \(web)")
-        }
         let result = AgentSettings(
             interval: try settings.seconds("sync.interval", default: 60, range: 1...86_400),
             afterWrite: try settings.seconds("sync.afterWrite", default: 2, range: 0...600),
@@ -58,7 +52,7 @@ struct AgentSettings: Sendable {
             commune: try settings.string("commune"),
             logLevel: try settings.logLevel("log.level", default: .info),
             allowInsecureHTTP: try settings.bool("hub.allowInsecureHTTP", default: false),
-            webHost: webHost, webPort: webPort)
+            web: try settings.hostAndPort("web.listen", default: "127.0.0.1:8181"))
         if let url = result.hubURL, URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
             throw SettingsError(key: "hub.url (AGENT_HUB_URL)", reason: "must be an http:// or https:// address, not \(url)")
         }
@@ -72,23 +66,13 @@ struct AgentSettings: Sendable {
     }
 }
 
-/// `HOST:PORT` split, or nil when it is not one.
-func hostAndPort(_ text: String) -> (String, Int)? {
-    guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
-        let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
-    else { return nil }
-    return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
-}
-
 extension AgentSettings {
-    /// The settings, or a clear message naming the key and exit 78 (EX_CONFIG, on which the
-    /// unit does not restart into the same mistake).
+    /// The settings, or a clear message naming the key and exit 78 (EX_CONFIG).
     static func loadOrExit(file: String?) async throws -> AgentSettings {
         do {
             return try await load(file: file, environment: ProcessInfo.processInfo.environment)
         } catch let error as SettingsError {
-            try? FileHandle.standardError.write(contentsOf: Data("commune-agent: \(error)\n".utf8))
-            throw ExitCode(78)
+            ExitStatus.config.exit(saying: "commune-agent: \(error)")
         }
     }
 

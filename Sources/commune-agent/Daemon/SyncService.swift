@@ -3,71 +3,69 @@ import Logging
 import ServiceLifecycle
 import SyncCore
 
-/// The daemon's sync loop: syncs at start, every `interval`, soon after a local write, and
-/// after a failure once the backoff allows; reports to systemd as it goes. On shutdown it
-/// stops a transfer in flight (the hub deduplicates whatever it had already committed).
+/// The daemon's sync loop: `SyncScheduler` with the libcurl client, the token read afresh for
+/// every sync, an `OutboxWatcher` for the CLI's writes, systemd's watchdog and status, and the
+/// logs. On shutdown it stops a transfer in flight (the hub deduplicates whatever it had
+/// already committed).
 struct SyncService: Service {
+    /// How often writes by another process (the CLI) are looked for where the store's WAL
+    /// cannot be watched (see `OutboxWatcher`).
+    static let outsideWriteCheck = Duration.seconds(5)
+
     let store: AgentStore
-    let settings: AgentSettings
-    /// "Sync now" from the officer's screen.
-    let trigger: SyncTrigger
+    let scheduler: SyncScheduler<ContinuousClock>
+    let watcher: OutboxWatcher
+    /// Raised on shutdown: stops the transfer in flight.
+    let abort: AbortSignal
     let notifier: SystemdNotifier
     let logger: Logger
 
-    func run() async throws {
+    /// The service and the scheduler whose `triggers` the officer's screen sends to.
+    init(store: AgentStore, settings: AgentSettings, notifier: SystemdNotifier, logger: Logger) throws {
         let identity = try store.agentIdentity()
         let abort = AbortSignal()
-        let notifier = notifier
-        var client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL, abort: abort), logger: logger)
-        client.onExchange = { notifier.watchdog() }
-        let syncClient = client
+        let client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL, abort: abort), logger: logger)
+        let watcher = try OutboxWatcher(store: store)
+        let tokenFile = settings.tokenFile
+        scheduler = SyncScheduler(
+            interval: settings.interval, afterWrite: settings.afterWrite,
+            backoff: Backoff(initial: settings.backoffInitial, cap: settings.backoffMax), clock: ContinuousClock(),
+            sync: {
+                _ = watcher.grew()  // what this sync sends needs no other
+                let token = try NodeToken.read(NodeToken.path(configured: tokenFile, identity: identity))
+                try token.check(commune: identity.commune)
+                return try await client.syncUntilDrained(token: token.text)
+            },
+            onEvent: { [notifier, logger] event in Self.report(event, store: store, notifier: notifier, logger: logger) })
+        self.store = store
+        self.watcher = watcher
+        self.abort = abort
+        self.notifier = notifier
+        self.logger = logger
+    }
 
-        var backoff = Backoff(initial: settings.backoffInitial, cap: settings.backoffMax)
-        var random = SystemRandomNumberGenerator()
-        let clock = ContinuousClock()
-        var nextSync = clock.now
-        var lastPing = clock.now
-        var seenSeq = try store.latestOutboxSeq()
-        notifier.ready(status: try statusLine())
+    func run() async throws {
+        let identity = try store.agentIdentity()
+        notifier.ready(status: try Self.statusLine(store))
         logger.info("agent.started", metadata: ["node.id": "\(identity.node)", "commune": "\(identity.commune)", "hub": "\(identity.hubURL)"])
-
+        let (scheduler, watcher, notifier) = (scheduler, watcher, notifier)
         await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                if clock.now >= nextSync {
-                    do {
-                        let token = try NodeToken.read(NodeToken.path(configured: settings.tokenFile, identity: identity))
-                        try token.check(commune: identity.commune)
-                        let summary = try await runBlocking { try syncClient.syncUntilDrained(token: token.text) }
-                        backoff.succeeded()
-                        nextSync = clock.now + settings.interval
-                        logger.info("sync.done", metadata: [
-                            "sync.push.count": "\(summary.pushed)", "sync.pull.count": "\(summary.pulled)",
-                            "sync.rejected.count": "\(summary.rejected)",
-                        ])
-                    } catch {
-                        let failure = error as? SyncError
-                        let delay = backoff.failed(retryAfter: failure?.retryAfter.map { .seconds($0) }, using: &random)
-                        nextSync = clock.now + delay
-                        logger.warning("sync.failed", metadata: [
-                            "error.code": "\(failure?.code.rawValue ?? "unknown")", "error.message": "\(failure?.message ?? "\(error)")",
-                            "sync.retry_in_ms": "\(delay.milliseconds)", "sync.failures": "\(backoff.failures)",
-                        ])
+            await cancelWhenGracefulShutdown {
+                await withDiscardingTaskGroup { group in
+                    group.addTask { await scheduler.run() }
+                    group.addTask {
+                        guard await !watcher.watch(triggers: scheduler.triggers) else { return }
+                        await watcher.poll(every: Self.outsideWriteCheck, on: ContinuousClock(), triggers: scheduler.triggers)
                     }
-                    notifier.status((try? statusLine()) ?? "status unavailable")
-                }
-                if let interval = notifier.watchdogPingInterval, clock.now - lastPing >= interval {
-                    notifier.watchdog()
-                    lastPing = clock.now
-                }
-                try? await Task.sleep(for: .milliseconds(250))
-                if trigger.consume() { nextSync = clock.now }
-                // A write by the CLI or the web form: sync soon, unless we are backing off.
-                if let latest = try? store.latestOutboxSeq(), latest > seenSeq {
-                    seenSeq = latest
-                    if backoff.failures == 0 { nextSync = min(nextSync, clock.now + settings.afterWrite) }
+                    if let interval = notifier.watchdogPingInterval {
+                        group.addTask {
+                            // WATCHDOG=1 at half of WatchdogSec=, during long syncs too.
+                            repeat { notifier.watchdog() } while (try? await Task.sleep(for: interval)) != nil
+                        }
+                    }
                 }
             }
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [abort] in
             notifier.stopping()
             abort.raise()
         }
@@ -75,8 +73,27 @@ struct SyncService: Service {
         logger.info("agent.stopped")
     }
 
+    private static func report(_ event: SyncScheduler<ContinuousClock>.Event, store: AgentStore, notifier: SystemdNotifier, logger: Logger) {
+        switch event {
+        case .waiting:
+            return
+        case .synced(let summary):
+            logger.info("sync.done", metadata: [
+                "sync.push.count": "\(summary.pushed)", "sync.pull.count": "\(summary.pulled)",
+                "sync.rejected.count": "\(summary.rejected)",
+            ])
+        case .failed(let error, let delay, let failures):
+            let failure = error as? SyncError
+            logger.warning("sync.failed", metadata: [
+                "error.code": "\(failure?.code.rawValue ?? "unknown")", "error.message": "\(failure?.message ?? "\(error)")",
+                "sync.retry_in_ms": "\(delay.milliseconds)", "sync.failures": "\(failures)",
+            ])
+        }
+        notifier.status((try? statusLine(store)) ?? "status unavailable")
+    }
+
     /// What `systemctl status` shows under the unit.
-    private func statusLine() throws -> String {
+    private static func statusLine(_ store: AgentStore) throws -> String {
         let state = try store.agentSyncState()
         var parts = ["pending \(state.pending)"]
         parts.append("last sync " + (state.lastSync.map { isoMinute($0) } ?? "never"))
@@ -86,7 +103,7 @@ struct SyncService: Service {
         return parts.joined(separator: "; ")
     }
 
-    private func isoMinute(_ millis: Int64) -> String {
+    private static func isoMinute(_ millis: Int64) -> String {
         let formatter = ISO8601DateFormatter()
         return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }

@@ -9,7 +9,8 @@ import WebSupport
 /// internet (every write lands in the local store at once) and with no JavaScript.
 struct LocalWeb: Sendable {
     let store: AgentStore
-    let trigger: SyncTrigger
+    /// The sync scheduler's: "sync now" and every write made here go to it.
+    let trigger: AsyncStream<SyncTrigger>.Continuation
     let hosts: HostAllowList
 
     func buildRouter() -> Router<BasicRequestContext> {
@@ -27,7 +28,7 @@ struct LocalWeb: Sendable {
         router.get("/history") { request, _ in try self.historyPage(request) }
         router.post("/sync") { request, _ in
             _ = try await CSRF.form(request)
-            trigger.pull()
+            trigger.yield(.syncNow)
             return Response.redirect(to: "/?flash=sync")
         }
         return router
@@ -124,6 +125,7 @@ struct LocalWeb: Sendable {
             try store.record(actor: report.by.cleanedInput, node: identity.node) { current in
                 try report.writes(commune: identity.commune, current: current(.progress, "\(identity.commune)/\(task)"))
             }
+            trigger.yield(.localWrite)
             var response = Response.redirect(to: "/?flash=progress")
             response.setCookie(CSRF.nameCookie(report.by.cleanedInput))
             return response
@@ -179,6 +181,7 @@ struct LocalWeb: Sendable {
             return try equipmentPage(request, values: form.values, errors: errors).response(from: request, context: context)
         }
         try store.record(writes, actor: by.cleanedInput, node: identity.node)
+        trigger.yield(.localWrite)
         var response = Response.redirect(to: "/equipment?flash=equipment")
         response.setCookie(CSRF.nameCookie(by.cleanedInput))
         return response

@@ -7,7 +7,7 @@ import SyncCore
 struct HubSettings: Sendable {
     static let defaultFile = "/etc/district-hub/config.json"
 
-    var listen: ListenAddress
+    var listen: HostAndPort
     /// How far ahead of the hub's clock a node's timestamp may be and still be adopted.
     var maxClockDrift: Duration
     var logLevel: Logger.Level
@@ -19,16 +19,12 @@ struct HubSettings: Sendable {
     static func load(file: String?, environment: [String: String]) async throws -> HubSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "hub",
                                                environment: environment)
-        let listenText = try settings.string("listen", default: "127.0.0.1:8080")!
-        guard let listen = ListenAddress(listenText) else {
-            throw SettingsError(key: "listen (HUB_LISTEN)", reason: "must be HOST:PORT, not \(listenText)")
-        }
         let metricsAllow = try settings.string("metrics.allow")
         guard let metricsAccess = MetricsAccess.parse(metricsAllow) else {
             throw SettingsError(key: "metrics.allow (HUB_METRICS_ALLOW)", reason: "must be IP addresses separated by commas, not \(metricsAllow ?? "")")
         }
         let result = HubSettings(
-            listen: listen,
+            listen: try settings.hostAndPort("listen", default: "127.0.0.1:8080"),
             maxClockDrift: try settings.seconds("clock.maxDrift", default: 2, range: 0.1...3_600),
             logLevel: try settings.logLevel("log.level", default: .info),
             tlsCertificate: try settings.string("tls.certificate"),
@@ -41,19 +37,5 @@ struct HubSettings: Sendable {
             throw SettingsError(key: "tls.certificate / tls.key", reason: "cannot read \(path)")
         }
         return result
-    }
-}
-
-/// `HOST:PORT` as given to `--listen` or the `listen` setting.
-struct ListenAddress: Sendable {
-    var host: String
-    var port: Int
-
-    init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
-            let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
-        else { return nil }
-        host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        self.port = port
     }
 }

@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     var config: String?
 
     func validate() throws {
-        if let listen, ListenAddress(listen) == nil {
+        if let listen, HostAndPort(listen) == nil {
             throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080, not \(listen)")
         }
     }
@@ -29,28 +29,25 @@ struct Serve: AsyncParsableCommand {
         do {
             settings = try await HubSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
         } catch let error as SettingsError {
-            try? FileHandle.standardError.write(contentsOf: Data("district-hub: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG: systemd does not restart into the same mistake
+            ExitStatus.config.exit(saying: "district-hub: \(error)")
         }
         KeyValueLogHandler.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "district-hub")
         let notifier = SystemdNotifier()
-        let address = listen.flatMap(ListenAddress.init) ?? settings.listen
+        let address = listen.flatMap(HostAndPort.init) ?? settings.listen
         let store: HubStore
         do {
             store = try HubStore.openForDaemon(path: self.store.db, clock: HybridLogicalClock(maxDrift: settings.maxClockDrift.milliseconds),
                                             notifier: notifier, logger: logger)
         } catch let error as SyncError {
-            try? FileHandle.standardError.write(contentsOf: Data("district-hub: \(error.message)\n".utf8))
-            throw ExitCode(65)  // EX_DATAERR: the unit does not restart on it
+            ExitStatus.dataError.exit(saying: "district-hub: \(error.message)")
         }
         var server = HTTPServerBuilder.http1()
         if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
             do {
                 server = try HubTLS.server(certificate: certificate, key: key)
             } catch let error as SettingsError {
-                try? FileHandle.standardError.write(contentsOf: Data("district-hub: \(error)\n".utf8))
-                throw ExitCode(78)
+                ExitStatus.config.exit(saying: "district-hub: \(error)")
             }
         }
         try store.setWriterCacheSize(megabytes: 32)

@@ -1,5 +1,6 @@
 import Foundation
 import SyncCore
+import TestSupport
 
 /// A temporary folder removed when the test's fixture goes away.
 final class Scratch {
@@ -96,7 +97,7 @@ struct District {
 }
 
 /// A small deterministic generator, so a failing property run can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
+struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     init(seed: UInt64) {

@@ -1,7 +1,10 @@
 import Foundation
+import SyncCore
 
-/// The exchange without HTTP: calls a hub store directly. For property tests that run many
-/// replicas through thousands of syncs, and to lose a reply after the hub has committed.
+/// The exchange without HTTP: calls a hub store directly, through the same async path as the
+/// hub's request handler (`authenticate`, then `exchange`, whose merge commits in the grouped
+/// `ExchangeQueue`). For property tests that run many replicas through thousands of syncs, and
+/// to lose a reply after the hub has committed.
 public final class InMemorySyncTransport: SyncTransport, @unchecked Sendable {
     private let hub: HubStore
     private let lock = NSLock()
@@ -16,10 +19,11 @@ public final class InMemorySyncTransport: SyncTransport, @unchecked Sendable {
         lock.withLock { repliesToDrop = count }
     }
 
-    public func exchange(_ request: SyncRequest, token: String) throws -> SyncResponse {
+    public func exchange(_ request: SyncRequest, token: String) async throws -> SyncResponse {
         // Through the wire format, so what the tests exercise is what travels.
         let wireRequest = try WireCoding.decode(SyncRequest.self, from: try WireCoding.encode(request))
-        let response = try hub.exchange(wireRequest, from: try hub.authenticate(token: token)).response
+        let identity = try await hub.authenticate(token: token)
+        let response = try await hub.exchange(wireRequest, from: identity).response
         let dropped = lock.withLock { () -> Bool in
             guard repliesToDrop > 0 else { return false }
             repliesToDrop -= 1
