@@ -56,28 +56,13 @@ struct GroupCommitTests {
         // The same sequence numbers with other content (a store restored from a backup), then
         // new ones, racing honest nodes' exchanges.
         let reused = Self.changes("bac-quynh", percent: 77, later: 500) + Self.changes("bac-quynh", firstSeq: 11, percent: 78, later: 600)
-        let hub = district.hub
-        let outcomes = await withTaskGroup(of: Result<ExchangeResult, any Error>.self) { group in
-            group.addTask {
-                await outcome { try await hub.exchange(SyncRequest(node: restoredIdentity.node, commune: "bac-quynh",
-                                                                            clock: District.epoch, cursor: 0, changes: reused),
-                                                                from: restoredIdentity) }
-            }
-            for identity in honest {
-                group.addTask {
-                    await outcome { try await hub.exchange(SyncRequest(node: identity.node, commune: "long-dong",
-                                                                                clock: District.epoch, cursor: 0,
-                                                                                changes: Self.changes("long-dong")), from: identity) }
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-        let refused = outcomes.compactMap { outcome -> SyncError? in
-            if case .failure(let error as SyncError) = outcome { return error }
-            return nil
-        }
-        #expect(refused.map(\.code) == [.sequenceReused])
-        #expect(outcomes.filter { if case .success = $0 { true } else { false } }.count == 20)
+        let outcomes = await exchangeTogether(district.hub, [
+            (SyncRequest(node: restoredIdentity.node, commune: "bac-quynh", clock: District.epoch, cursor: 0, changes: reused),
+             restoredIdentity),
+        ] + honest.map { (SyncRequest(node: $0.node, commune: "long-dong", clock: District.epoch, cursor: 0,
+                                      changes: Self.changes("long-dong")), $0) })
+        #expect(outcomes.errors.map(\.code) == [.sequenceReused])
+        #expect(outcomes.successes == 20)
         // Nothing of the refused request stayed, not even its new sequence numbers 11–20.
         #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1")["percent"] == .int(10))
         let nodes = try district.hub.nodes()
@@ -119,25 +104,32 @@ struct GroupCommitTests {
                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END
                 """)
         }
-        let hub = district.hub
-        let outcomes = await withTaskGroup(of: Result<ExchangeResult, any Error>.self) { group in
-            for identity in [failing] + honest {
-                group.addTask {
-                    await outcome { try await hub.exchange(SyncRequest(node: identity.node, commune: identity.commune,
-                                                                                clock: District.epoch, cursor: 0,
-                                                                                changes: Self.changes(identity.commune)), from: identity) }
-                }
-            }
-            return await group.reduce(into: []) { $0.append($1) }
-        }
-        let failed = outcomes.compactMap { outcome -> SyncError? in
-            if case .failure(let error as SyncError) = outcome { return error }
-            return nil
-        }
-        #expect(failed.map(\.code) == [.storage])
-        #expect(outcomes.filter { if case .success = $0 { true } else { false } }.count == 20)
+        let outcomes = await exchangeTogether(district.hub, ([failing] + honest).map {
+            (SyncRequest(node: $0.node, commune: $0.commune, clock: District.epoch, cursor: 0, changes: Self.changes($0.commune)), $0)
+        })
+        #expect(outcomes.errors.map(\.code) == [.storage])
+        #expect(outcomes.successes == 20)
         #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1").isEmpty)
         #expect(try district.hub.nodes().first { $0.node == failing.node }?.lastSeq == 0)
+    }
+}
+
+/// Runs the exchanges at once, as nodes reconnecting together would: the errors they met and
+/// how many succeeded.
+private func exchangeTogether(_ hub: HubStore, _ exchanges: [(SyncRequest, NodeIdentity)]) async
+    -> (errors: [SyncError], successes: Int)
+{
+    await withTaskGroup(of: Result<ExchangeResult, any Error>.self) { group in
+        for (request, identity) in exchanges {
+            group.addTask { await outcome { try await hub.exchange(request, from: identity) } }
+        }
+        return await group.reduce(into: (errors: [SyncError](), successes: 0)) { tally, result in
+            switch result {
+            case .success: tally.successes += 1
+            case .failure(let error as SyncError): tally.errors.append(error)
+            case .failure: break
+            }
+        }
     }
 }
 
