@@ -9,7 +9,7 @@ struct DistrictHub: AsyncParsableCommand {
         commandName: "district-hub",
         abstract: "The district hub: merges the communes' changes, keeps the audit trail, sends tasks down.",
         subcommands: [Serve.self, Enroll.self, Revoke.self, Tasks.self, Communes.self, Status.self, Audit.self,
-                      Nodes.self, Backup.self, Users.self])
+                      Nodes.self, Backup.self, Restore.self, Users.self])
 }
 
 /// Options every subcommand takes.

@@ -153,4 +153,33 @@ struct RecoveryConvergenceTests {
         #expect(try hubView() == ["done", "100", "Máy xách tay báo cáo sau", "Trần Thị Bình"])
         #expect(try agentView(desk) == (try hubView()))
     }
+
+    @Test("a hub restored from its backup logs anew; an agent whose cursor points past the backup still gets every change")
+    func hubRestored() throws {
+        var hub = try HubProcess(workspace: workspace, db: hubDB)
+        let desk = try agent("desk", hub: hub, token: try enroll("desk"))
+        let laptop = try agent("laptop", hub: hub, token: try enroll("laptop"))
+        let backup = workspace.path("hub-backup.sqlite")
+        try workspace.succeed(Binaries.hub, ["backup", "--db", hubDB, "--to", backup])
+        // After the backup the desk reports and syncs: its cursor moves past the backup's log.
+        for note in ["Một", "Hai", "Ba"] {
+            try report(desk, "in_progress", percent: 20, note: note, by: "Nguyễn Văn An")
+            try workspace.succeed(Binaries.agent, ["sync", "--db", desk])
+        }
+        #expect(hub.stop() == 0)
+
+        // The hub's disk fails; the operator restores the backup.
+        let restored = try workspace.succeed(Binaries.hub, ["restore", "--db", hubDB, "--from", backup])
+        #expect(restored.contains("before-restore"))
+        hub = try HubProcess(workspace: workspace, db: hubDB, port: hub.port)
+        // The restored hub logs new changes at the sequences the desk has already seen.
+        for percent in [30, 40, 50] {
+            try report(laptop, "in_progress", percent: percent, note: "Máy xách tay \(percent)", by: "Trần Thị Bình")
+            try workspace.succeed(Binaries.agent, ["sync", "--db", laptop])
+        }
+        try workspace.succeed(Binaries.agent, ["sync", "--db", desk])
+        #expect(hub.stop() == 0)
+        #expect(try hubView() == ["in_progress", "50", "Máy xách tay 50", "Trần Thị Bình"])
+        #expect(try agentView(desk) == (try hubView()))
+    }
 }

@@ -3,18 +3,24 @@ import Testing
 
 @Suite("Pull cursor")
 struct PullCursorTests {
-    @Test("a full pull's cursor stays negative from page to page and reads back as it was written")
+    @Test("a cursor reads back as it was written: its log, its position and whether it is a full pull")
     func encoding() {
         #expect(PullCursor(PullCursor.fullPull) == PullCursor(position: 0, full: true))
-        for position: Int64 in [0, 1, 42, 1 << 40, Int64.max] {
-            for full in [false, true] {
-                let cursor = PullCursor(position: position, full: full)
-                #expect(PullCursor(cursor.encoded) == cursor)
-                #expect((cursor.encoded < 0) == full)
+        #expect(PullCursor(0) == PullCursor(position: 0, full: false))
+        for logID: Int64 in [0, 1, 4_242, PullCursor.logIDLimit - 1] {
+            for position: Int64 in [0, 1, 42, (1 << 40) - 1] {
+                for full in [false, true] {
+                    let cursor = PullCursor(logID: logID, position: position, full: full)
+                    #expect(PullCursor(cursor.encoded) == cursor)
+                    #expect((cursor.encoded < 0) == full)
+                }
             }
         }
+        // A cursor from before log ids is a plain position in log 0.
+        #expect(PullCursor(1_234) == PullCursor(logID: 0, position: 1_234, full: false))
         // Whatever a node sends decodes without trapping.
-        #expect(PullCursor(Int64.min) == PullCursor(position: Int64.max, full: true))
+        #expect(PullCursor(Int64.min) == PullCursor(logID: PullCursor.logIDLimit - 1, position: (1 << 40) - 1, full: true))
+        #expect(PullCursor(Int64.max) == PullCursor(logID: PullCursor.logIDLimit - 1, position: (1 << 40) - 1, full: false))
     }
 
     @Test("a full pull brings back the node's own writes, page after page; a normal pull leaves them out")

@@ -11,4 +11,7 @@ public final class AgentStore: ReplicaStore {
     public init(writer: any DatabaseWriter, clock: HybridLogicalClock = HybridLogicalClock()) throws {
         database = try ReplicaDatabase(writer: writer, clock: clock, role: Self.role, migrator: Self.migrator)
     }
+
+    /// An agent's copy is the office's state as it was: nothing to change.
+    public static func prepareCopy(_ db: Database) throws {}
 }

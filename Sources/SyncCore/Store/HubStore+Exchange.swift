@@ -280,13 +280,16 @@ extension HubStore {
     }
 
     /// The next changes a node should hear of: its commune's records and tasks, whoever wrote
-    /// them, except its own writes unless it asked for a full pull (`PullCursor`). A cursor
-    /// beyond the log (a hub restored from an older backup) restarts from the beginning;
-    /// re-applying is harmless.
+    /// them, except its own writes unless it asked for a full pull (`PullCursor`). A cursor of
+    /// another log, or beyond this one (a hub restored from a backup), starts again from the
+    /// beginning, as a full pull; re-applying is harmless.
     private func pullPage(for identity: NodeIdentity, after cursor: Int64, limit: Int, _ db: Database) throws -> PullPage {
         let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM hub_log")) ?? 0
+        let logID = try hubLogID(db)
         var position = PullCursor(cursor)
-        if position.position > newest { position.position = 0 }
+        if (position.logID != 0 && position.logID != logID) || position.position > newest {
+            position = PullCursor(logID: logID, position: 0, full: true)
+        }
         let rows = try BoundStatement("""
             SELECT seq, collection, record, field, value, wall, counter, node, actor FROM hub_log
             WHERE seq > ?1 AND audience IN (?2, '*') AND node <> ?3
@@ -316,8 +319,8 @@ extension HubStore {
         }
         // A page that is not full has shown this node everything up to the newest entry, and
         // ends a full pull.
-        let next = more ? PullCursor(position: changes.last!.hubSeq, full: position.full)
-            : PullCursor(position: max(newest, position.position), full: false)
+        let next = more ? PullCursor(logID: logID, position: changes.last!.hubSeq, full: position.full)
+            : PullCursor(logID: logID, position: max(newest, position.position), full: false)
         return PullPage(changes: changes, cursor: next.encoded, more: more)
     }
 }

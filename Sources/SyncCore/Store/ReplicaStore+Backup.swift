@@ -3,8 +3,9 @@ import GRDB
 
 extension ReplicaStore {
     /// Copies the live store to `destination` with SQLite's online backup, while other
-    /// connections keep writing, then checks the copy. Refuses to overwrite a file. Returns
-    /// the copy's `integrity_check` ("ok").
+    /// connections keep writing, makes it a restore point of its own (`prepareCopy`: a hub's
+    /// copy gets a new log id) and checks it. Refuses to overwrite a file. Returns the copy's
+    /// `integrity_check` ("ok").
     @discardableResult
     public func backup(to destination: String) throws -> String {
         guard !FileManager.default.fileExists(atPath: destination) else {
@@ -13,6 +14,7 @@ extension ReplicaStore {
         do {
             let copy = try DatabaseQueue(path: destination)
             try database.writer.backup(to: copy, pagesPerStep: 256)
+            try copy.write { db in try Self.prepareCopy(db) }
             let check = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
             try copy.close()
             guard check == "ok" else { throw SyncError(.storage, "the backup at \(destination) fails integrity_check: \(check)") }

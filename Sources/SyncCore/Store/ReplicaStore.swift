@@ -18,6 +18,8 @@ public protocol ReplicaStore: AnyObject, Sendable {
     var database: ReplicaDatabase { get }
     /// Migrates `writer` to this role's schema and takes it over.
     init(writer: any DatabaseWriter, clock: HybridLogicalClock) throws
+    /// What a backup copy changes in itself to be a restore point of its own.
+    static func prepareCopy(_ db: Database) throws
 }
 
 /// Which program a store file belongs to.

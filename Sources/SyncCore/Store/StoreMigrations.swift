@@ -108,6 +108,9 @@ enum Migrations {
             // Before the split every file had the agent's outbox too, empty at the district.
             try dropForeignTables(["outbox"], migrations: ["v1-agent"], role: .hub, db)
         }
+        migrator.registerMigration("v5-hub-log-id") { db in
+            try HubLog.renew(db)
+        }
         return migrator
     }
 

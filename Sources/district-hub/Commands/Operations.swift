@@ -62,7 +62,7 @@ struct Nodes: ParsableCommand {
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the store to a new file while the hub runs (SQLite online backup).",
-        discussion: "Restore: stop the hub, replace the store file with the copy (remove any -wal/-shm files beside it), start it again.")
+        discussion: "Restore with `district-hub restore`, the hub stopped.")
 
     @OptionGroup var store: StoreOptions
 
@@ -72,5 +72,23 @@ struct Backup: ParsableCommand {
     func run() throws {
         try store.existing().backup(to: to)
         print("backup written to \(to) (integrity_check ok)")
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup in place of the store (the hub stopped); the store that was there is kept beside it.",
+        discussion: "The restored log gets a new id, so every agent pulls everything again at its next sync.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The backup to restore (a file `district-hub backup` wrote).")
+    var from: String
+
+    func run() throws {
+        let kept = try HubStore.restore(backup: from, to: store.db)
+        print("restored \(store.db) from \(from) (integrity_check ok)")
+        if let kept { print("the store that was there is kept as \(kept)") }
+        print("start the hub; each agent pulls everything again at its next sync")
     }
 }
