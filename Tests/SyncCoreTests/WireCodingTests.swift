@@ -97,6 +97,24 @@ struct WireCodingTests {
         #expect(try WireCoding.decode(SyncRequest.self, from: Data(body.utf8)) == reference)
     }
 
+    @Test("a key given twice is refused as invalid input, wherever it stands", arguments: [
+        #"{"protocol":2,"node":"n","node":"m","commune":"c","clock":0,"cursor":0,"changes":{"s":[],"w":[],"c":[],"r":[],"f":[],"a":[],"v":[]}}"#,
+        #"{"protocol":2,"node":"n","commune":"c","clock":0,"cursor":0,"changes":{"s":[1],"w":[0],"c":["p"],"r":["r"],"f":["f"],"a":["a"],"v":[1],"v":[2]}}"#,
+        #"{"protocol":2,"node":"n","commune":"c","clock":0,"cursor":0,"extra":{"x":1,"x":2},"changes":{"s":[],"w":[],"c":[],"r":[],"f":[],"a":[],"v":[]}}"#,
+    ])
+    func duplicateKeysRefused(body: String) throws {
+        let error = #expect(throws: SyncError.self) { try WireCoding.decode(SyncRequest.self, from: Data(body.utf8)) }
+        #expect(error?.code == .invalidInput)
+    }
+
+    @Test("an integral value written with a fraction or an exponent is read exactly, not through Double")
+    func integralValuesExact() throws {
+        let body = #"{"protocol":2,"node":"n","commune":"c","clock":0,"cursor":0,"changes":{"s":[1,2,3,4,5,6,7],"w":[0,0,0,0,0,0,0],"c":["p","p","p","p","p","p","p"],"r":["r","r","r","r","r","r","r"],"f":["f","f","f","f","f","f","f"],"a":["","","","","","",""],"v":[9007199254740993.0,1.5e1,1e3,100e-2,-42.000,12.5,9223372036854775808.0]}}"#
+        let values = try WireCoding.decode(SyncRequest.self, from: Data(body.utf8)).changes.map(\.value)
+        #expect(values == [.int(9_007_199_254_740_993), .int(15), .int(1_000), .int(1), .int(-42), .real(12.5),
+                           .real(9_223_372_036_854_775_808.0)])
+    }
+
     @Test("malformed bodies are refused as JSONDecoder refuses them, as invalid input", arguments: refusedRequests)
     func refusedLikeCodable(body: String) throws {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(SyncRequest.self, from: Data(body.utf8)) }

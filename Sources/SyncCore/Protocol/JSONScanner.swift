@@ -36,14 +36,18 @@ struct JSONScanner {
     // MARK: Structure
 
     /// Reads an object, calling `member` with each key; `member` must read or skip the value.
+    /// A key given twice is refused: readers disagree on which one counts (this scanner would
+    /// keep the last, `JSONDecoder` the first), so a body that says two things means neither.
     mutating func object(_ member: (inout JSONScanner, String) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
         if try peek() == UInt8(ascii: "}") {
             offset += 1
             return
         }
+        var keys: Set<String> = []
         while true {
             let key = try string()
+            guard keys.insert(key).inserted else { throw failure("the key \"\(key)\" is given twice") }
             try expect(UInt8(ascii: ":"))
             try member(&self, key)
             switch try next() {
@@ -168,10 +172,55 @@ struct JSONScanner {
         }
         let literal = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
         if isInteger, let integer = Self.integer(literal) { return (.integer(integer), true) }
+        if !isInteger, let integer = Self.exactInteger(literal) { return (.integer(integer), false) }
         guard let double = Double(String(decoding: literal, as: UTF8.self)), double.isFinite else {
             throw failure("a number is out of range")
         }
         return (.double(double), isInteger)
+    }
+
+    /// The integer a literal with a fraction or an exponent stands for (`12.0`, `1.5e1`, `1e3`)
+    /// when it is integral and fits, read from its digits: through `Double` an integer past
+    /// 2^53 would come out as a neighbour (`9007199254740993.0` as …992).
+    static func exactInteger(_ literal: UnsafeRawBufferPointer) -> Int64? {
+        var index = 0
+        let negative = literal.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var digits: [UInt8] = []
+        var fractionDigits = 0
+        var inFraction = false
+        while index < literal.count, literal[index] != UInt8(ascii: "e"), literal[index] != UInt8(ascii: "E") {
+            if literal[index] == UInt8(ascii: ".") {
+                inFraction = true
+            } else {
+                digits.append(literal[index])
+                if inFraction { fractionDigits += 1 }
+            }
+            index += 1
+        }
+        var exponent = 0
+        if index < literal.count {
+            index += 1
+            let negativeExponent = literal[index] == UInt8(ascii: "-")
+            if literal[index] == UInt8(ascii: "-") || literal[index] == UInt8(ascii: "+") { index += 1 }
+            // Past four digits the value is 0 or out of range, which `Double` settles as well.
+            guard literal.count - index <= 4 else { return nil }
+            while index < literal.count {
+                exponent = exponent * 10 + Int(literal[index] - UInt8(ascii: "0"))
+                index += 1
+            }
+            if negativeExponent { exponent = -exponent }
+        }
+        let scale = exponent - fractionDigits
+        if scale >= 0 {
+            guard scale <= 19 else { return nil }
+            digits += repeatElement(UInt8(ascii: "0"), count: scale)
+        } else {
+            guard -scale <= digits.count, digits.suffix(-scale).allSatisfy({ $0 == UInt8(ascii: "0") }) else { return nil }
+            digits.removeLast(-scale)
+        }
+        guard !digits.isEmpty else { return 0 }
+        return Int64((negative ? "-" : "") + String(decoding: digits, as: UTF8.self))
     }
 
     // MARK: Helpers
