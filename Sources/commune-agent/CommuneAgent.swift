@@ -57,6 +57,7 @@ private func exit(reporting error: SyncError) -> Never {
     switch error.code {
     case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized: status = .dataError
     case .hubUnreachable, .draining, .slowDown: status = .unavailable
+    case .hubIdentity: status = .hubIdentity
     default: status = .failure
     }
     status.exit(saying: "Lỗi: \(error.officerMessage) [\(error.code)]")

@@ -38,7 +38,9 @@ struct TLSTests {
         let sync = ["sync", "--db", setup.agentDB]
 
         let unknownAuthority = try setup.workspace.run(Binaries.agent, sync)
-        #expect(unknownAuthority.status == 69)
+        #expect(unknownAuthority.status == 76)
+        #expect(unknownAuthority.stderr.contains("Không xác minh được máy chủ huyện"))
+        #expect(unknownAuthority.stderr.contains("hub_identity"))
         #expect(unknownAuthority.stderr.lowercased().contains("certificate"))
 
         try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB], environment: ["AGENT_TLS_CA_FILE": tls.ca])
@@ -47,7 +49,8 @@ struct TLSTests {
 
         let otherPin = "sha256//" + Data(repeating: 7, count: 32).base64EncodedString()
         let wrongPin = try setup.workspace.run(Binaries.agent, sync, environment: ["AGENT_TLS_CA_FILE": tls.ca, "AGENT_TLS_PINNED_KEYS": otherPin])
-        #expect(wrongPin.status == 69)
+        #expect(wrongPin.status == 76)
+        #expect(wrongPin.stderr.contains("hub_identity"))
         // Two pins, for rotation: the current key's among them.
         try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB],
                                     environment: ["AGENT_TLS_CA_FILE": tls.ca, "AGENT_TLS_PINNED_KEYS": "\(otherPin);\(tls.pin)"])

@@ -10,6 +10,9 @@ public enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// EX_UNAVAILABLE: the hub cannot be reached now; nothing is lost, a later try may succeed.
     case unavailable = 69
+    /// EX_PROTOCOL: the hub's identity could not be verified (certificate or pinned key);
+    /// waiting will not help, the district's IT must look.
+    case hubIdentity = 76
     /// EX_CONFIG: an invalid configuration.
     case config = 78
 

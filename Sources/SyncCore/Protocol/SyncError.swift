@@ -22,6 +22,9 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let draining = Code(rawValue: "draining")
         public static let notInitialized = Code(rawValue: "not_initialized")
         public static let hubUnreachable = Code(rawValue: "hub_unreachable")
+        /// The hub answered, but its certificate or key is not the one expected: not a network
+        /// hiccup to wait out, possibly someone in between.
+        public static let hubIdentity = Code(rawValue: "hub_identity")
         public static let hubError = Code(rawValue: "hub_error")
         public static let storage = Code(rawValue: "storage")
         public static let sequenceReused = Code(rawValue: "sequence_reused")

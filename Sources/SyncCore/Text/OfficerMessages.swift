@@ -6,6 +6,8 @@ extension SyncError {
         switch code {
         case .hubUnreachable:
             return "Không kết nối được máy chủ huyện. Dữ liệu vẫn được lưu trên máy này và sẽ tự gửi khi có mạng. (\(message))"
+        case .hubIdentity:
+            return "Không xác minh được máy chủ huyện (chứng chỉ hoặc khóa không đúng), nên máy này không gửi dữ liệu đi. Hãy báo ngay bộ phận CNTT của huyện. Dữ liệu vẫn được lưu trên máy này. (\(message))"
         case .unauthorized:
             return "Máy chủ huyện không chấp nhận mã truy cập của máy này (mã sai hoặc đã bị thu hồi). Hãy liên hệ bộ phận CNTT của huyện. (\(message))"
         case .forbidden:

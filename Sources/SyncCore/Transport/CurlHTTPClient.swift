@@ -104,7 +104,12 @@ public struct CurlHTTPClient: Sendable {
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let summary = String(cString: curl_easy_strerror(code))
-            throw SyncError(.hubUnreachable, "cannot reach the hub at \(url): \(detail.isEmpty ? summary : detail)")
+            switch code {
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR:
+                throw SyncError(.hubIdentity, "the hub at \(url) could not be verified: \(detail.isEmpty ? summary : detail)")
+            default:
+                throw SyncError(.hubUnreachable, "cannot reach the hub at \(url): \(detail.isEmpty ? summary : detail)")
+            }
         }
         // libcurl (7.88) takes a connection closed in the middle of the headers for a complete,
         // empty answer: a reply cut short is the network's failure, not the hub's.
