@@ -193,6 +193,50 @@ struct DashboardTests {
         #expect(Overview.csvField("a, b") == "\"a, b\"")
         #expect(Overview.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(Overview.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        // A quote with a combining mark is one grapheme, but still a quote to a CSV reader.
+        #expect(Overview.csvField("Đã họp,\"\u{301},=2+3,x") == "\"Đã họp,\"\"\u{301},=2+3,x\"")
+        #expect(Overview.csvField("\u{301}=2+3") == "'\u{301}=2+3")
+        #expect(Overview.csvField("\tx") == "'\tx")
+    }
+
+    @Test("random cells read back through Python's csv module exactly as written, formulas defused")
+    func csvRoundTripThroughPython() throws {
+        let alphabet = Array("=+-@,;\"'\t\n\r aZ0ăĐữ😀".unicodeScalars) + (0x300...0x30F).compactMap(Unicode.Scalar.init)
+        var random = SystemRandomNumberGenerator()
+        let rows = (0..<300).map { _ in
+            (0..<4).map { _ in
+                var scalars = String.UnicodeScalarView()
+                for _ in 0..<Int.random(in: 0...12, using: &random) { scalars.append(alphabet.randomElement(using: &random)!) }
+                return String(scalars)
+            }
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("rows.csv")
+        try Data(ReadinessAndAudit.csv(rows).utf8).write(to: file)
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", """
+            import csv, json, sys
+            with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
+                json.dump(list(csv.reader(f)), sys.stdout)
+            """, file.path]
+        let output = Pipe()
+        python.standardOutput = output
+        try python.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        let parsed = try #require(try JSONSerialization.jsonObject(with: data) as? [[String]])
+        #expect(parsed.count == rows.count)
+        for (written, read) in zip(rows, parsed) {
+            let expected = written.map { cell -> [Unicode.Scalar] in
+                let lead = cell.unicodeScalars.first { !(0x300...0x36F).contains($0.value) }
+                let defused = lead.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+                return Array(((defused ? "'" : "") + cell).unicodeScalars)
+            }
+            #expect(read.map { Array($0.unicodeScalars) } == expected, "\(written.map(\.debugDescription))")
+        }
     }
 }
 

@@ -55,6 +55,9 @@ struct DomainValidationTests {
     func controlCharacters() throws {
         #expect("a\u{0}b".hasControlCharacters && "\u{1B}[31m".hasControlCharacters && "x\u{7F}".hasControlCharacters)
         #expect(!"Dòng một\nDòng hai\r\n\tthụt lề".hasControlCharacters)
+        // C1 controls too (NEL, CSI), but not the letters beside them in UTF-8 (U+00A0–U+00FF).
+        #expect("a\u{85}b".hasControlCharacters && "\u{9B}31m".hasControlCharacters)
+        #expect(!"Â à é ý ÿ\u{A0}".hasControlCharacters)
         let writes = try ProgressReport(task: "4.1", status: .done, note: "Dòng một\nDòng hai", by: "A").writes(commune: "long-dong", current: [:])
         #expect(writes.contains { $0.value == .text("Dòng một\nDòng hai") })
     }

@@ -51,3 +51,45 @@ struct HTMLTests {
         #expect(page.markup.contains("<link rel=\"stylesheet\" href=\"/assets/style.css\">"))
     }
 }
+
+@Suite("Escaping, on random text")
+struct EscapingPropertyTests {
+    /// Scalars that matter to HTML and to combining: the specials, combining marks, Vietnamese,
+    /// ASCII letters, white space and an emoji.
+    static let alphabet: [Unicode.Scalar] = Array("&<>\"'=+-@,;\t\n\r aZ0ăĐữ😀".unicodeScalars)
+        + (0x300...0x30F).compactMap(Unicode.Scalar.init)
+
+    static func randomText(_ random: inout some RandomNumberGenerator) -> String {
+        var scalars = String.UnicodeScalarView()
+        for _ in 0..<Int.random(in: 0...24, using: &random) { scalars.append(alphabet.randomElement(using: &random)!) }
+        return String(scalars)
+    }
+
+    @Test("escaped text holds no raw special and reads back, entity by entity, as exactly what was typed")
+    func htmlRoundTrip() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = Self.randomText(&random)
+            let markup = ("\(text)" as HTML).markup
+            #expect(!markup.unicodeScalars.contains { "<>\"'".unicodeScalars.contains($0) }, "\(text.debugDescription)")
+            #expect(Self.unescape(markup) == text, "\(text.debugDescription)")
+        }
+    }
+
+    /// The five entities the escaper writes, read back on scalars.
+    static func unescape(_ markup: String) -> String {
+        var result = String.UnicodeScalarView()
+        var rest = Substring(markup).unicodeScalars[...]
+        let entities: [(String, Unicode.Scalar)] = [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'")]
+        while let scalar = rest.first {
+            if scalar == "&", let (entity, plain) = entities.first(where: { rest.starts(with: $0.0.unicodeScalars) }) {
+                result.append(plain)
+                rest = rest.dropFirst(entity.unicodeScalars.count)
+            } else {
+                result.append(scalar)
+                rest = rest.dropFirst()
+            }
+        }
+        return String(result)
+    }
+}

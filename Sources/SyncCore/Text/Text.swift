@@ -26,11 +26,16 @@ extension String {
 
     /// Whether the text holds a control character other than tab, line feed and carriage
     /// return. Such characters have no place in a note or a name, and SQLite's C strings end
-    /// at the first NUL, so one would cut the stored text short without saying so. They are
-    /// all ASCII, and no byte of a multi-byte UTF-8 sequence is below 0x80, so bytes suffice.
+    /// at the first NUL, so one would cut the stored text short without saying so. C0 and DEL
+    /// are single bytes that no multi-byte sequence contains, and C1 is C2 followed by 80–9F
+    /// (C2 is only ever a lead byte), so bytes suffice.
     public var hasControlCharacters: Bool {
-        utf8.contains { byte in
-            (byte < 0x20 && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r")) || byte == 0x7F
+        var previous: UInt8 = 0
+        return utf8.contains { byte in
+            defer { previous = byte }
+            // C0 but tab and line breaks, DEL, and C1 (U+0080–U+009F, encoded C2 80–C2 9F).
+            return (byte < 0x20 && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r"))
+                || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte))
         }
     }
 

@@ -62,7 +62,7 @@ enum DashboardPages {
         let totals = overview.tasks.map { task -> HTML in
             "<td class=\"num\">\(overview.doneByTask[task.id, default: 0])/\(overview.communes.count)</td>"
         }.joined()
-        let query = filters.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
+        let query = queryString(filters)
         return """
             <form method="get" action="/" class="filters">
             <label>Nhiệm vụ <select name="task"><option value="">Tất cả</option>\(taskOptions)</select></label>

@@ -58,11 +58,32 @@ struct Overview {
         return ReadinessAndAudit.csv(lines)
     }
 
-    /// RFC 4180 quoting; a leading =, +, - or @ is defused so a spreadsheet never runs it.
+    /// RFC 4180 quoting; a cell that starts with =, +, -, @, a tab or a carriage return (after
+    /// any combining marks, which a spreadsheet passes over) is defused with a leading `'`, so a
+    /// spreadsheet never runs it as a formula. On Unicode scalars, not `Character`s: `"` followed
+    /// by a combining mark is one grapheme, yet a CSV reader sees the quote.
     static func csvField(_ text: String) -> String {
-        var text = text
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var scalars = text.unicodeScalars
+        let lead = scalars.first { !$0.isCombiningMark }
+        if let lead, "=+-@\t\r".unicodeScalars.contains(lead) { scalars.insert("'", at: scalars.startIndex) }
+        guard scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return String(scalars) }
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in scalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append("\"") }
+        }
+        quoted.append("\"")
+        return String(quoted)
+    }
+}
+
+private extension Unicode.Scalar {
+    /// A mark that joins the character before it (an accent, an enclosing circle).
+    var isCombiningMark: Bool {
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
     }
 }

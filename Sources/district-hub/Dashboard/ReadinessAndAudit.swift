@@ -125,7 +125,7 @@ struct ReadinessAndAudit {
                 <td>\(entry.outcome.label)\(entry.reason.map { "<br><small>\($0)</small>" as HTML })</td></tr>
                 """
         }.joined()
-        let query = values.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.sorted().joined(separator: "&")
+        let query = queryString(values)
         return """
             <form method="get" action="/audit" class="filters">
             \(input("commune", "Mã xã"))\(input("collection", "Loại bản ghi"))\(input("field", "Trường"))
