@@ -204,7 +204,7 @@ struct HubServerTests {
         #expect(samples.contains(#"sync_commune_last_seen_timestamp_seconds{commune="bac-son"} 0.0"#))
     }
 
-    @Test("repeated guessed tokens slow down to 429 with Retry-After")
+    @Test("repeated guessed tokens slow down to 429 with Retry-After; a valid token is still served; /metrics counts them")
     func guessingSlowsDown() async throws {
         try await withRunningHub { url, store in
             let enrollment = try store.enroll(commune: "long-dong", name: nil, label: nil)
@@ -224,10 +224,27 @@ struct HubServerTests {
             #expect(slowed.status == 429)
             #expect(errorCode(slowed) == "slow_down")
             #expect((slowed.retryAfter ?? 0) >= 1)
-            // The address waits, whatever token it now sends; nothing was written meanwhile.
-            #expect(try await attempt(enrollment.token).status == 429)
-            #expect(try store.audit().allSatisfy { $0.node == districtNodeID })
+            // A valid token from the same address is served: a commune's PCs share NAT'd addresses.
+            #expect(try await attempt(enrollment.token).status == 200)
+            let metrics = try await runBlocking { try client.get(url: url + "/metrics") }
+            let text = String(decoding: metrics.body, as: UTF8.self)
+            #expect(text.contains(#"auth_failures_total{kind="node"} 10"#))
+            #expect(text.contains(#"auth_throttled_total{kind="node"} 1"#))
         }
+    }
+
+    @Test("the throttle counts each key a failure names, and every failure overall")
+    func throttleKeys() {
+        let throttle = AuthThrottle(maxFailures: 3, maxFailuresOverall: 5, window: 60)
+        let start = Date(timeIntervalSince1970: 1_000)
+        // One claimed node guessed from three addresses: the node is throttled, not the addresses.
+        for offset in 0..<3 { throttle.recordFailure(from: "address:10.0.0.\(offset)", "node:n-1", now: start) }
+        #expect(throttle.retryAfter(for: "address:10.0.0.9", "node:n-1", now: start) == 60)
+        #expect(throttle.retryAfter(for: "address:10.0.0.0", "node:n-2", now: start) == nil)
+        // Past the overall cap, every failing attempt waits.
+        for offset in 0..<2 { throttle.recordFailure(from: "address:10.1.0.\(offset)", "node:n-\(offset + 3)", now: start) }
+        #expect(throttle.retryAfter(for: "address:10.9.9.9", "node:n-9", now: start.addingTimeInterval(1)) == 59)
+        #expect(throttle.retryAfter(for: "address:10.9.9.9", "node:n-9", now: start.addingTimeInterval(61)) == nil)
     }
 
     @Test("the throttle forgets failures once its window has passed")

@@ -22,7 +22,7 @@ func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = 
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
-    DashboardController(store: store, throttle: throttle, secureCookies: secureCookies).addRoutes(to: router)
+    DashboardController(store: store, throttle: throttle, metrics: metrics, secureCookies: secureCookies).addRoutes(to: router)
     let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics, throttle: throttle))
     SyncController(store: store, metrics: metrics).addRoutes(to: api)
     return router

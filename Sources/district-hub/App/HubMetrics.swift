@@ -11,6 +11,8 @@ struct HubMetrics: Sendable {
     private let requests: LabelledMetric<CoreMetrics.Counter>
     private let bodyByteCounts: LabelledMetric<CoreMetrics.Counter>
     private let changeOutcomes: LabelledMetric<CoreMetrics.Counter>
+    private let authFailures: LabelledMetric<CoreMetrics.Counter>
+    private let authThrottles: LabelledMetric<CoreMetrics.Counter>
     private let lastSeen: LabelledMetric<CoreMetrics.Gauge>
     private let clockOffset: LabelledMetric<CoreMetrics.Gauge>
     private let requestDuration: CoreMetrics.Timer
@@ -27,6 +29,8 @@ struct HubMetrics: Sendable {
         requests = LabelledMetric("outcome") { Counter(label: "sync_requests_total", dimensions: $0, factory: configured) }
         bodyByteCounts = LabelledMetric("direction") { Counter(label: "sync_body_bytes_total", dimensions: $0, factory: configured) }
         changeOutcomes = LabelledMetric("outcome") { Counter(label: "sync_changes_total", dimensions: $0, factory: configured) }
+        authFailures = LabelledMetric("kind") { Counter(label: "auth_failures_total", dimensions: $0, factory: configured) }
+        authThrottles = LabelledMetric("kind") { Counter(label: "auth_throttled_total", dimensions: $0, factory: configured) }
         lastSeen = LabelledMetric("commune") {
             Gauge(label: "sync_commune_last_seen_timestamp_seconds", dimensions: $0, factory: configured)
         }
@@ -57,6 +61,16 @@ struct HubMetrics: Sendable {
                                  ("duplicate", result.duplicate), ("rejected", result.rejected)] where count > 0 {
             changeOutcomes[outcome].increment(by: count)
         }
+    }
+
+    /// A failed authentication, `node` (a token) or `dashboard` (a password).
+    func authFailed(kind: String) {
+        authFailures[kind].increment()
+    }
+
+    /// An attempt answered 429 by the throttle, by kind.
+    func authThrottled(kind: String) {
+        authThrottles[kind].increment()
     }
 
     /// When a commune was last heard from, and how far off its clock was.

@@ -9,6 +9,7 @@ import WebSupport
 struct DashboardController {
     let store: HubStore
     let throttle: AuthThrottle
+    let metrics: HubMetrics
     /// Whether the hub serves HTTPS: its cookies are then `Secure`.
     let secureCookies: Bool
 
@@ -62,7 +63,12 @@ struct DashboardController {
             form = refusal.form
             forged = true
         }
-        if let wait = throttle.retryAfter(for: context.remoteAddress) {
+        // Per address and per account: a password check is slow (bcrypt), so a throttled
+        // attempt is refused before it is checked.
+        let user = form["user"] ?? "", password = form["password"] ?? ""
+        let keys = ("address:" + context.remoteAddress, "account:" + user.cleanedInput.prefix(100))
+        if let wait = throttle.retryAfter(for: keys.0, keys.1) {
+            metrics.authThrottled(kind: "dashboard")
             var page = loginPage(error: "Đăng nhập sai quá nhiều lần; hãy thử lại sau \(wait) giây.", user: form["user"] ?? "",
                                  csrf: nil, status: .tooManyRequests)
             page.headers[.retryAfter] = String(wait)
@@ -72,13 +78,14 @@ struct DashboardController {
             return try loginPage(error: "Phiên đăng nhập đã hết hạn; hãy thử lại.", user: form["user"] ?? "", csrf: nil, status: .forbidden)
                 .response(from: request, context: context)
         }
-        let user = form["user"] ?? "", password = form["password"] ?? ""
         // The hash is checked even for unknown users, so timing does not tell which names exist.
         let account = try await store.account(named: user)
         let hash = account?.passwordHash ?? Self.decoyHash
         let valid = try await runBlocking { Bcrypt.verify(password, hash: hash) }
         guard valid, account != nil else {
-            throttle.recordFailure(from: context.remoteAddress)
+            throttle.recordFailure(from: keys.0, keys.1)
+            metrics.authFailed(kind: "dashboard")
+            context.logger.warning("dashboard.sign_in_failed", metadata: ["peer": "\(context.remoteAddress)"])
             return try loginPage(error: "Sai tên đăng nhập hoặc mật khẩu.", user: user, csrf: expected, status: .unauthorized)
                 .response(from: request, context: context)
         }
