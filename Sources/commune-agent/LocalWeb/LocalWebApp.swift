@@ -17,6 +17,7 @@ struct LocalWeb: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: HostGuardMiddleware(hosts: hosts))
         router.add(middleware: ContentSecurityMiddleware<BasicRequestContext>.screens)
+        router.add(middleware: ScreenHeadersMiddleware(overTLS: false))
         router.get("/assets/style.css") { _, _ in Stylesheet.officer }
         router.get("/") { request, _ in try self.tasksPage(request) }
         router.get("/tasks/:id") { request, context in

@@ -20,13 +20,15 @@ struct DashboardController {
     /// are the dashboard's, not the sync API's.
     func addRoutes(to router: Router<HubRequestContext>) {
         let web = router.group().add(middleware: ContentSecurityMiddleware<HubRequestContext>.screens)
+            .add(middleware: ScreenHeadersMiddleware(overTLS: secureCookies))
         web.get("/assets/dashboard.css") { _, _ in Stylesheet.dashboard }
         web.get("/login") { request, _ in
             loginPage(error: nil, user: "", csrf: request.cookies[Self.loginCookie]?.value)
         }
         web.post("/login") { request, context in try await login(request, context) }
 
-        let pages = web.group().add(middleware: SessionMiddleware(store: store)).group(context: DashboardContext.self)
+        let pages = web.group().add(middleware: SessionMiddleware(store: store)).add(middleware: PrivatePagesMiddleware())
+            .group(context: DashboardContext.self)
         pages.get("/") { request, context in try overview(request, context) }
         pages.get("/communes/:code") { request, context in try communePage(context) }
         AdminActions(store: store).addRoutes(to: pages.group(context: AdminContext.self))
