@@ -193,6 +193,23 @@ struct DashboardTests {
         }
     }
 
+    @Test("a passphrase is checked whole, past bcrypt's 72 bytes; a blank or short one is refused; old hashes still verify")
+    func passwords() {
+        let passphrase = "Đường về xã Long Đống mùa lúa chín vàng, qua cầu treo, rẽ trái ở gốc đa"
+        #expect(passphrase.utf8.count > 72)
+        let differsLate = String(passphrase.dropLast()) + "x"
+        let hash = DashboardPassword.hash(passphrase, cost: 4)
+        #expect(DashboardPassword.verify(passphrase, hash: hash))
+        #expect(!DashboardPassword.verify(differsLate, hash: hash))
+        // A hash from before: plain bcrypt, which checks only the first 72 bytes.
+        let legacy = Bcrypt.hash("mật khẩu cũ đủ dài", cost: 4)
+        #expect(DashboardPassword.verify("mật khẩu cũ đủ dài", hash: legacy))
+        #expect(!DashboardPassword.verify("mật khẩu khác", hash: legacy))
+        #expect(DashboardPassword.refusal(String(repeating: " ", count: 12)) != nil)
+        #expect(DashboardPassword.refusal("ngắn") != nil)
+        #expect(DashboardPassword.refusal(passphrase) == nil)
+    }
+
     @Test("CSV fields are quoted and formulas defused")
     func csvFields() {
         #expect(Overview.csvField("Xã Long Đống") == "Xã Long Đống")
