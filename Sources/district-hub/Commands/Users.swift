@@ -8,7 +8,7 @@ struct Users: ParsableCommand {
         commandName: "user", abstract: "Manage the district staff who sign in to the dashboard.", subcommands: [AddUser.self])
 }
 
-struct AddUser: ParsableCommand {
+struct AddUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Create an account (or reset its password and role); the password is read from a file.")
 
@@ -30,7 +30,7 @@ struct AddUser: ParsableCommand {
         guard DashboardRole(rawValue: role) != nil else { throw ValidationError("--role must be viewer or admin") }
     }
 
-    func run() throws {
+    func run() async throws {
         guard let data = FileManager.default.contents(atPath: passwordFile) else {
             throw ValidationError("cannot read --password-file \(passwordFile)")
         }
@@ -39,7 +39,7 @@ struct AddUser: ParsableCommand {
             throw ValidationError("the password must have at least \(Self.minimumLength) characters")
         }
         // bcrypt, cost 12: about a quarter of a second per guess on this class of machine.
-        try store.open().addUser(name: user, passwordHash: Bcrypt.hash(password, cost: 12), role: DashboardRole(rawValue: role)!)
+        try await store.open().addUser(name: user, passwordHash: Bcrypt.hash(password, cost: 12), role: DashboardRole(rawValue: role)!)
         print("user \(user.cleanedInput) (\(role)) saved")
     }
 }
