@@ -6,7 +6,7 @@ import SyncCore
 /// `Benchmarks/run` drives it; the numbers are never asserted by tests.
 @main
 enum SyncBench {
-    static func main() throws {
+    static func main() async throws {
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.first == "empty-hub", let path = arguments.dropFirst().first {
             _ = try HubStore(path: path)
@@ -20,10 +20,10 @@ enum SyncBench {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         switch command {
-        case "merge": try merge(count, in: directory)
-        case "agent-write": try agentWrite(count, in: directory)
+        case "merge": try await merge(count, in: directory)
+        case "agent-write": try await agentWrite(count, in: directory)
         case "wire": try wire(count)
-        case "enroll": try Enroll.run(count, Options(arguments.dropFirst(2)))
+        case "enroll": try await Enroll.run(count, Options(arguments.dropFirst(2)))
         case "push": try Push.run(count, Options(arguments.dropFirst(2)))
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
@@ -46,13 +46,13 @@ enum SyncBench {
     }
 
     /// The hub merging batches of 1,000 changes from one node, in-process: changes per second.
-    static func merge(_ count: Int, in directory: URL) throws {
+    static func merge(_ count: Int, in directory: URL) async throws {
         let hub = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path,
                             clock: HybridLogicalClock(physical: PhysicalClock { 1_800_000_000_000 }))
-        try hub.recordDistrict((1...5).map { FieldWrite(collection: "tasks", record: "4.\($0)", field: "communes", value: .text("*")) },
-                               actor: "bench")
-        let enrollment = try hub.enroll(commune: "c-00", name: nil, label: nil)
-        let identity = try hub.authenticate(token: enrollment.token)
+        try await hub.recordDistrict((1...5).map { FieldWrite(collection: "tasks", record: "4.\($0)", field: "communes", value: .text("*")) },
+                                     actor: "bench")
+        let enrollment = try await hub.enroll(commune: "c-00", name: nil, label: nil)
+        let identity = try await hub.authenticate(token: enrollment.token)
         let batches = stride(from: 0, to: count, by: 1_000).map { start in
             SyncRequest(node: enrollment.node, commune: "c-00", clock: 0, cursor: 0, pullLimit: 1,
                         changes: (start..<min(start + 1_000, count)).map { change($0, commune: "c-00") })
@@ -62,16 +62,16 @@ enum SyncBench {
         for var batch in batches {
             // As the agent does: each exchange pulls from where the last one stopped.
             batch.cursor = cursor
-            cursor = try hub.exchange(batch, from: identity).response.cursor
+            cursor = try await hub.exchange(batch, from: identity).response.cursor
         }
         let seconds = (ContinuousClock.now - started).seconds
         report(["merge_changes_per_s": Double(count) / seconds])
     }
 
     /// One officer write (record + outbox + clock, one transaction, synchronous=FULL), timed.
-    static func agentWrite(_ count: Int, in directory: URL) throws {
+    static func agentWrite(_ count: Int, in directory: URL) async throws {
         let store = try AgentStore(path: directory.appendingPathComponent("agent.sqlite").path)
-        try store.configureAgent(AgentIdentity(node: "n-bench", commune: "c-00", hubURL: "http://127.0.0.1:9", tokenFile: "/dev/null"))
+        try await store.configureAgent(AgentIdentity(node: "n-bench", commune: "c-00", hubURL: "http://127.0.0.1:9", tokenFile: "/dev/null"))
         var latencies: [Double] = []
         latencies.reserveCapacity(count)
         let started = ContinuousClock.now
@@ -79,7 +79,7 @@ enum SyncBench {
             let pushed = change(index, commune: "c-00")
             let write = FieldWrite(collection: pushed.collection, record: pushed.record, field: pushed.field, value: pushed.value)
             let before = ContinuousClock.now
-            try store.record([write], actor: "Nguyễn Văn An", node: "n-bench")
+            try await store.record([write], actor: "Nguyễn Văn An", node: "n-bench")
             latencies.append((ContinuousClock.now - before).seconds * 1000)
         }
         let total = (ContinuousClock.now - started).seconds

@@ -35,15 +35,6 @@ struct StoreOptions: ParsableArguments {
 
 /// Runs a command body, turning a `SyncError` into a clear message on stderr and an exit code
 /// a script can branch on.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as SyncError {
-        exit(reporting: error)
-    }
-}
-
-/// The same for a body that awaits (`sync`).
 func reportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()

@@ -21,8 +21,8 @@ struct AbuseTests {
     @Test("deeply nested JSON gets 400 and the hub keeps serving")
     func deeplyNested() async throws {
         try await withAbuseHub { hub in
-            let node = try hub.store.enroll(commune: "long-dong", name: nil, label: nil)
-            let before = try hub.snapshot()
+            let node = try await hub.store.enroll(commune: "long-dong", name: nil, label: nil)
+            let before = try await hub.snapshot()
             let bodies: [Data] = [
                 Data(repeating: UInt8(ascii: "["), count: 100_000),
                 Data(String(repeating: #"{"a":"#, count: 100_000).utf8),
@@ -39,15 +39,15 @@ struct AbuseTests {
             let plain = try await hub.post(Data(repeating: UInt8(ascii: "["), count: 100_000), ["Authorization: Bearer \(node.token)"])
             #expect(plain.status == 400)
             #expect(try await hub.get("/healthz").status == 200)
-            #expect(try hub.snapshot() == before)
+            #expect(try await hub.snapshot() == before)
         }
     }
 
     @Test("bodies that are not UTF-8 get 400 and change nothing")
     func notUTF8() async throws {
         try await withAbuseHub { hub in
-            let node = try hub.store.enroll(commune: "long-dong", name: nil, label: nil)
-            let before = try hub.snapshot()
+            let node = try await hub.store.enroll(commune: "long-dong", name: nil, label: nil)
+            let before = try await hub.snapshot()
             let valid = try WireCoding.encode(SyncRequest(node: node.node, commune: "long-dong", clock: 0, cursor: 0, changes: [
                 PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note", value: .text("NOTE"),
                              hlc: HLC(wall: 1_000), actor: "ACTOR"),
@@ -61,21 +61,21 @@ struct AbuseTests {
                 let reply = try await hub.post(try Gzip.compress(body), gzipped + ["Authorization: Bearer \(node.token)"])
                 #expect(reply.status == 400 && errorCode(reply) == "invalid_input", "\(name): \(reply.status) \(String(decoding: reply.body, as: UTF8.self))")
             }
-            #expect(try hub.snapshot() == before)
+            #expect(try await hub.snapshot() == before)
         }
     }
 
     @Test("truncated, padded, revoked and other nodes' tokens get 401 and change nothing")
     func badTokens() async throws {
         try await withAbuseHub { hub in
-            let node = try hub.store.enroll(commune: "long-dong", name: nil, label: nil)
-            let other = try hub.store.enroll(commune: "long-dong", name: nil, label: nil)
-            try hub.store.revoke(node: other.node)
+            let node = try await hub.store.enroll(commune: "long-dong", name: nil, label: nil)
+            let other = try await hub.store.enroll(commune: "long-dong", name: nil, label: nil)
+            try await hub.store.revoke(node: other.node)
             let body = try syncBody(SyncRequest(node: node.node, commune: "long-dong", clock: 0, cursor: 0, changes: [
                 PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(5),
                              hlc: HLC(wall: 1_000), actor: "A"),
             ]))
-            let before = try hub.snapshot()
+            let before = try await hub.snapshot()
             let secretless = node.token.split(separator: ".").dropLast().joined(separator: ".")
             for token in [String(node.token.dropLast()), String(node.token.prefix(20)), secretless, node.token + "0",
                           node.token.uppercased(), other.token, ""] {
@@ -91,7 +91,7 @@ struct AbuseTests {
             // Ten failures from this address: a further guess waits (429, also a 4xx)...
             let throttled = try await hub.post(body, gzipped + ["Authorization: Bearer \(String(node.token.dropLast()))"])
             #expect(throttled.status == 429)
-            #expect(try hub.snapshot() == before)
+            #expect(try await hub.snapshot() == before)
             // ...but the right token is served: other PCs behind the same address are not locked out.
             #expect(try await hub.post(body, gzipped + ["Authorization: Bearer \(node.token)"]).status == 200)
         }
@@ -100,7 +100,7 @@ struct AbuseTests {
     @Test("a replayed old batch is answered as the first time and changes nothing; a forged replay is refused")
     func replayedBatch() async throws {
         try await withAbuseHub { hub in
-            let node = try hub.store.enroll(commune: "long-dong", name: nil, label: nil)
+            let node = try await hub.store.enroll(commune: "long-dong", name: nil, label: nil)
             let auth = gzipped + ["Authorization: Bearer \(node.token)"]
             let old = SyncRequest(node: node.node, commune: "long-dong", clock: 0, cursor: 0, changes: [
                 PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(10), hlc: HLC(wall: 1_000), actor: "A"),
@@ -112,35 +112,35 @@ struct AbuseTests {
                 PushedChange(seq: 3, collection: "progress", record: "long-dong/4.1", field: "percent", value: .int(60), hlc: HLC(wall: 2_000), actor: "A"),
             ])
             #expect(try await hub.post(try syncBody(newer), auth).status == 200)
-            let fields = try hub.store.allFields().mapValues { "\($0.value)@\($0.stamp)" }
+            let fields = try await hub.store.allFields().mapValues { "\($0.value)@\($0.stamp)" }
 
             let replay = try await hub.post(try syncBody(old), auth)
             #expect(replay.status == 200)
             let answer = try WireCoding.decode(SyncResponse.self, from: replay.body)
             #expect(answer.acked == 3)
             #expect(answer.rejected.map(\.seq) == [2])
-            #expect(try hub.store.allFields().mapValues { "\($0.value)@\($0.stamp)" } == fields)
-            #expect(try hub.store.fields(of: .progress, record: "long-dong/4.1")["percent"] == .int(60))
-            #expect(try hub.store.audit().suffix(2).allSatisfy { $0.outcome == .duplicate })
+            #expect(try await hub.store.allFields().mapValues { "\($0.value)@\($0.stamp)" } == fields)
+            #expect(try await hub.store.fields(of: .progress, record: "long-dong/4.1")["percent"] == .int(60))
+            #expect(try await hub.store.audit().suffix(2).allSatisfy { $0.outcome == .duplicate })
 
             var forged = old
             forged.changes[0].value = .int(100)
             forged.changes[0].wall = 9_000
-            let before = try hub.snapshot()
+            let before = try await hub.snapshot()
             let refused = try await hub.post(try syncBody(forged), auth)
             #expect(refused.status == 409 && errorCode(refused) == "sequence_reused")
-            #expect(try hub.snapshot() == before)
+            #expect(try await hub.snapshot() == before)
         }
     }
 
     @Test("admin endpoints without a live session (none, forged, expired) change nothing")
     func adminWithoutSession() async throws {
         try await withAbuseHub { hub in
-            try hub.store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
+            try await hub.store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
             let session = try await hub.store.createSession(user: "truong-phong")
             #expect(try await hub.get("/tasks/new", ["Cookie: \(SessionMiddleware.cookieName)=\(session.token)"]).status == 200)
             hub.clock.advance(by: HubStore.sessionLifetimeMs + 1_000)
-            let before = try hub.snapshot()
+            let before = try await hub.snapshot()
             let task = "mode=create&id=9.9&title=Chi%E1%BA%BFm&communes=*&csrf=\(session.csrf)"
             let review = "commune=long-dong&task=4.1&decision=accepted&csrf=\(session.csrf)"
             for cookie in [nil, "\(SessionMiddleware.cookieName)=\(String(repeating: "a", count: 64))",
@@ -155,7 +155,7 @@ struct AbuseTests {
                     #expect(reply.status == 303, "\(path): \(reply.status)")
                 }
             }
-            #expect(try hub.snapshot() == before)
+            #expect(try await hub.snapshot() == before)
         }
     }
 }
@@ -178,10 +178,10 @@ struct AbuseHub: Sendable {
     }
 
     /// Everything a refused request must leave alone: fields, audit, log, nodes' sequences.
-    func snapshot() throws -> [String] {
-        let fields = try store.allFields().map { "\($0.key)=\($0.value.value)@\($0.value.stamp)" }.sorted()
-        let audit = try store.audit().map { "\($0.id) \($0.outcome)" }
-        let nodes = try store.nodes().map { "\($0.node) \($0.lastSeq)" }
+    func snapshot() async throws -> [String] {
+        let fields = try await store.allFields().map { "\($0.key)=\($0.value.value)@\($0.value.stamp)" }.sorted()
+        let audit = try await store.audit().map { "\($0.id) \($0.outcome)" }
+        let nodes = try await store.nodes().map { "\($0.node) \($0.lastSeq)" }
         return fields + audit + nodes
     }
 }

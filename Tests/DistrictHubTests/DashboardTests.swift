@@ -11,8 +11,8 @@ import Testing
 @Suite("Dashboard")
 struct DashboardTests {
     /// A hub with two communes, a report with a hostile note, and a viewer account.
-    func seed(_ store: HubStore) throws {
-        try store.recordDistrict([
+    func seed(_ store: HubStore) async throws {
+        try await store.recordDistrict([
             FieldWrite(collection: "communes", record: "long-dong", field: "name", value: .text("Xã Long Đống")),
             FieldWrite(collection: "communes", record: "bac-quynh", field: "name", value: .text("Xã Bắc Quỳnh")),
             FieldWrite(collection: "tasks", record: "4.3", field: "communes", value: .text("*")),
@@ -20,22 +20,25 @@ struct DashboardTests {
             FieldWrite(collection: "tasks", record: "4.3", field: "deadline", value: .text("2023-04-30")),
             FieldWrite(collection: "tasks", record: "4.3", field: "index", value: .text("PAR")),
         ], actor: "test")
-        let node = try store.enroll(commune: "long-dong", name: nil, label: "desk")
+        let node = try await store.enroll(commune: "long-dong", name: nil, label: "desk")
         let note = "Thiếu máy quét <script>alert(1)</script>"
         let writes: [(String, FieldValue)] = [("status", .text("blocked")), ("percent", .int(50)), ("note", .text(note)), ("by", .text("Nguyễn Văn An"))]
-        _ = try store.exchange(SyncRequest(node: node.node, commune: "long-dong", clock: 0, cursor: 0, changes: writes.enumerated().map { index, write in
+        _ = try await store.exchange(SyncRequest(node: node.node, commune: "long-dong", clock: 0, cursor: 0, changes: writes.enumerated().map { index, write in
             PushedChange(seq: Int64(index + 1), collection: "progress", record: "long-dong/4.3", field: write.0, value: write.1,
                          hlc: HLC(wall: 1_000), actor: "Nguyễn Văn An")
-        }), from: try store.authenticate(token: node.token))
-        try store.addUser(name: "noivu", passwordHash: Bcrypt.hash("mật khẩu đủ dài", cost: 4), role: .viewer)
+        }), from: try await store.authenticate(token: node.token))
+        try await store.addUser(name: "noivu", passwordHash: Bcrypt.hash("mật khẩu đủ dài", cost: 4), role: .viewer)
     }
 
-    /// Runs `body` with a browser against a seeded hub, off the cooperative pool (libcurl blocks).
-    func browse(_ body: @escaping @Sendable (Browser, HubStore) throws -> Void) async throws {
+    /// Runs `body` with a browser against a seeded hub, off the cooperative pool (libcurl blocks);
+    /// `prepare` adds to the seeded store first, through its async API, which `body` cannot await.
+    func browse(prepare: @escaping @Sendable (HubStore) async throws -> Void = { _ in },
+                _ body: @escaping @Sendable (Browser) throws -> Void) async throws {
         try await withRunningHub { url, store in
-            try seed(store)
+            try await seed(store)
+            try await prepare(store)
             let port = Int(url.split(separator: ":").last!)!
-            try await runBlocking { try body(Browser(port: port), store) }
+            try await runBlocking { try body(Browser(port: port)) }
         }
     }
 
@@ -48,7 +51,7 @@ struct DashboardTests {
 
     @Test("every page but sign-in needs a session; a wrong password is refused")
     func signInRequired() async throws {
-        try await browse { browser, _ in
+        try await browse { browser in
             for path in ["/", "/communes/long-dong", "/export/overview.csv"] {
                 let reply = try browser.get(path)
                 #expect(reply.status == 303 && reply.header("location") == "/login", "\(path)")
@@ -69,7 +72,7 @@ struct DashboardTests {
 
     @Test("forms without their CSRF token are refused")
     func csrf() async throws {
-        try await browse { browser, _ in
+        try await browse { browser in
             try browser.get("/login")
             let forged = try browser.post("/login", ["user": "noivu", "password": "mật khẩu đủ dài"], csrf: "0")
             #expect(forged.status == 403)
@@ -84,7 +87,7 @@ struct DashboardTests {
 
     @Test("every dashboard page carries the security headers")
     func securityHeaders() async throws {
-        try await browse { browser, _ in
+        try await browse { browser in
             func expectHeaders(_ reply: CurlHTTPClient.Reply, _ path: String) {
                 #expect(reply.header("content-type") == "text/html; charset=utf-8", "\(path)")
                 #expect(reply.header("content-security-policy") == "default-src 'self'; form-action 'self'; frame-ancestors 'none'", "\(path)")
@@ -107,7 +110,7 @@ struct DashboardTests {
 
     @Test("what officers typed is escaped; the commune page shows progress, nodes and the audit")
     func escaping() async throws {
-        try await browse { browser, _ in
+        try await browse { browser in
             try signIn(browser)
             #expect(try browser.get("/communes/long-dong").status == 200)
             #expect(browser.lastPage.contains("Thiếu máy quét &lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -119,7 +122,7 @@ struct DashboardTests {
 
     @Test("the overview CSV starts with a BOM and round-trips Vietnamese; filters apply")
     func csvExport() async throws {
-        try await browse { browser, _ in
+        try await browse { browser in
             try signIn(browser)
             let reply = try browser.get("/export/overview.csv")
             #expect(reply.status == 200)
@@ -141,18 +144,19 @@ struct DashboardTests {
 
     @Test("equipment readiness totals the purchase budget; the audit filters and shows lost writes beside the winner")
     func readinessAndAudit() async throws {
-        try await browse { browser, store in
-            let node = try store.enroll(commune: "bac-quynh", name: nil, label: nil)
-            let identity = try store.authenticate(token: node.token)
+        try await browse(prepare: { store in
+            let node = try await store.enroll(commune: "bac-quynh", name: nil, label: nil)
+            let identity = try await store.authenticate(token: node.token)
             let equipment: [(String, String, FieldValue)] = [
                 ("computer", "total", .int(4)), ("computer", "working", .int(3)), ("computer", "needed", .int(1)),
                 ("computer", "cost", .int(15_000_000)), ("internet", "state", .text("down")),
             ]
-            _ = try store.exchange(SyncRequest(node: node.node, commune: "bac-quynh", clock: 0, cursor: 0, changes: equipment.enumerated().map { index, item in
+            _ = try await store.exchange(SyncRequest(node: node.node, commune: "bac-quynh", clock: 0, cursor: 0, changes: equipment.enumerated().map { index, item in
                 PushedChange(seq: Int64(index + 1), collection: "equipment", record: "bac-quynh/\(item.0)", field: item.1, value: item.2,
                              hlc: HLC(wall: 2_000), actor: "Hoàng Văn C")
             } + [PushedChange(seq: 6, collection: "progress", record: "long-dong/4.3", field: "note", value: .text("Ghi đè"),
                               hlc: HLC(wall: 1), actor: "Kẻ lạ")]), from: identity)
+        }) { browser in
             try signIn(browser)
             #expect(try browser.get("/equipment").status == 200)
             #expect(browser.lastPage.contains("15.000.000 đ"))
@@ -268,8 +272,8 @@ struct DashboardAdminTests {
     @Test("an admin's forms without the session's CSRF token are refused and store nothing")
     func formsNeedTheToken() async throws {
         try await withRunningHub { url, store in
-            try DashboardTests().seed(store)
-            try store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
+            try await DashboardTests().seed(store)
+            try await store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
             let session = try await store.createSession(user: "truong-phong")
             let headers = ["Cookie: hub_session=\(session.token)", "Content-Type: application/x-www-form-urlencoded"]
             let task = "mode=create&id=9.1&title=X&communes=%2A", review = "commune=long-dong&task=4.3&decision=accepted"
@@ -279,8 +283,8 @@ struct DashboardAdminTests {
                 try forged.map { path, body in try CurlHTTPClient().post(url: url + path, body: Data(body.utf8), headers: headers).status }
             }
             #expect(statuses == Array(repeating: 403, count: forged.count))
-            #expect(try store.tasks().contains { $0.id == "9.1" } == false)
-            #expect(try store.fields(of: .progress, record: "long-dong/4.3")["review"] == nil)
+            #expect(try await store.tasks().contains { $0.id == "9.1" } == false)
+            #expect(try await store.fields(of: .progress, record: "long-dong/4.3")["review"] == nil)
             // The same forms with the token go through, so the session was not the reason.
             let accepted = try await runBlocking {
                 try CurlHTTPClient().post(url: url + "/tasks", body: Data("\(task)&csrf=\(session.csrf)".utf8), headers: headers).status
@@ -293,8 +297,8 @@ struct DashboardAdminTests {
     @Test("a viewer cannot reach admin actions; an admin's task and review are stored, stamped and audited")
     func adminOnly() async throws {
         try await withRunningHub { url, store in
-            try DashboardTests().seed(store)
-            try store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
+            try await DashboardTests().seed(store)
+            try await store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
             let port = Int(url.split(separator: ":").last!)!
             try await runBlocking {
                 let viewer = Browser(port: port)
@@ -331,15 +335,15 @@ struct DashboardAdminTests {
                 #expect(try admin.post("/review", ["task": "4.3", "decision": "accepted"]).status == 400)
                 #expect(try admin.get("/").status == 200)
             }
-            #expect(try store.records(of: .progress).keys.allSatisfy { !$0.hasPrefix("/") })
-            let task = try #require(try store.tasks().first { $0.id == "9.1" })
+            #expect(try await store.records(of: .progress).keys.allSatisfy { !$0.hasPrefix("/") })
+            let task = try #require(try await store.tasks().first { $0.id == "9.1" })
             #expect(task.assignment == .communes(["long-dong"]))
             #expect(task.deadline == "2026-12-31")
             #expect(task.detail == "Gửi báo cáo <b>trước</b> ngày 31/12")
-            let review = try store.fields(of: .progress, record: "long-dong/4.3")
+            let review = try await store.fields(of: .progress, record: "long-dong/4.3")
             #expect(review["review"] == .text("returned") && review["review_note"] == .text("Bổ sung số quyết định"))
             #expect(review["reviewed_by"] == .text("truong-phong"))
-            #expect(try store.audit().contains { $0.record == "9.1" && $0.actor == "truong-phong" && $0.outcome == .applied })
+            #expect(try await store.audit().contains { $0.record == "9.1" && $0.actor == "truong-phong" && $0.outcome == .applied })
         }
     }
 }

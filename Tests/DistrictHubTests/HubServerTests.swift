@@ -14,7 +14,7 @@ func withRunningHub(clock: PhysicalClock = .system,
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock))
-    try store.recordDistrict([
+    try await store.recordDistrict([
         FieldWrite(collection: "tasks", record: "4.1", field: "communes", value: .text("*")),
         FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Ban hành quyết định")),
     ], actor: "test")
@@ -49,7 +49,7 @@ struct HubServerTests {
     @Test("a node's exchange through libcurl: tasks come down, changes go up, the hub's clock is in the reply")
     func exchange() async throws {
         try await withRunningHub { url, store in
-            let enrollment = try store.enroll(commune: "long-dong", name: "Xã Long Đống", label: nil)
+            let enrollment = try await store.enroll(commune: "long-dong", name: "Xã Long Đống", label: nil)
             let transport = CurlSyncTransport(hubURL: url)
             let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "status",
                                       value: .text("done"), hlc: HLC(wall: Int64(Date().timeIntervalSince1970 * 1000)), actor: "Nguyễn Văn A")
@@ -60,14 +60,14 @@ struct HubServerTests {
             #expect(response.rejected.isEmpty)
             #expect(Set(response.changes.map(\.collection)) == ["tasks", "communes"])
             #expect(abs(response.clock - Int64(Date().timeIntervalSince1970 * 1000)) < 60_000)
-            #expect(try store.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
+            #expect(try await store.fields(of: .progress, record: "long-dong/4.1")["status"] == .text("done"))
         }
     }
 
     @Test("a write to another commune's record over HTTP is refused in the reply and audited")
     func outOfScope() async throws {
         try await withRunningHub { url, store in
-            let enrollment = try store.enroll(commune: "bac-quynh", name: nil, label: nil)
+            let enrollment = try await store.enroll(commune: "bac-quynh", name: nil, label: nil)
             let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "status",
                                       value: .text("done"), hlc: HLC(wall: 1), actor: "Kẻ lạ")
             let response = try await CurlSyncTransport(hubURL: url).exchange(
@@ -75,19 +75,19 @@ struct HubServerTests {
                 token: enrollment.token)
             #expect(response.acked == 1)
             #expect(response.rejected.map(\.code) == ["out_of_scope"])
-            #expect(try store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
-            #expect(try store.audit().last?.outcome == .rejected)
+            #expect(try await store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+            #expect(try await store.audit().last?.outcome == .rejected)
         }
     }
 
     @Test("bad requests get their 4xx with a JSON error code and change nothing")
     func badRequests() async throws {
         try await withRunningHub { url, store in
-            let enrollment = try store.enroll(commune: "long-dong", name: nil, label: nil)
+            let enrollment = try await store.enroll(commune: "long-dong", name: nil, label: nil)
             let auth = "Authorization: Bearer \(enrollment.token)"
             let endpoint = url + SyncProtocol.path
             let valid = SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: [])
-            let auditBefore = try store.audit().count
+            let auditBefore = try await store.audit().count
 
             let client = client
             func post(_ body: Data, _ headers: [String]) async throws -> CurlHTTPClient.Reply {
@@ -131,8 +131,8 @@ struct HubServerTests {
             let misordered = try await post(try syncBody(unordered), gzipped + [auth])
             #expect(misordered.status == 400 && errorCode(misordered) == "invalid_input")
 
-            #expect(try store.audit().count == auditBefore)
-            #expect(try store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+            #expect(try await store.audit().count == auditBefore)
+            #expect(try await store.fields(of: .progress, record: "long-dong/4.1").isEmpty)
         }
     }
 
@@ -164,7 +164,7 @@ struct HubServerTests {
                 }
                 return samples
             }
-            let enrollment = try store.enroll(commune: "long-dong", name: nil, label: nil)
+            let enrollment = try await store.enroll(commune: "long-dong", name: nil, label: nil)
             let changes = (1...3).map { seq in
                 PushedChange(seq: Int64(seq), collection: "progress", record: "long-dong/4.1", field: "percent",
                              value: .int(Int64(seq * 10)), hlc: HLC(wall: Int64(seq)), actor: "A")
@@ -185,19 +185,19 @@ struct HubServerTests {
     }
 
     @Test("a restarted hub's metrics still say when each commune was last heard from, and 0 for never")
-    func metricsRestoredAtStart() throws {
+    func metricsRestoredAtStart() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path,
                               clock: HybridLogicalClock(physical: PhysicalClock { 1_800_000_000_000 }))
-        let heard = try store.enroll(commune: "long-dong", name: nil, label: nil)
-        _ = try store.enroll(commune: "bac-son", name: nil, label: nil)
-        _ = try store.exchange(SyncRequest(node: heard.node, commune: "long-dong", clock: 1_799_999_997_000, cursor: 0, changes: []),
-                               from: try store.authenticate(token: heard.token))
+        let heard = try await store.enroll(commune: "long-dong", name: nil, label: nil)
+        _ = try await store.enroll(commune: "bac-son", name: nil, label: nil)
+        _ = try await store.exchange(SyncRequest(node: heard.node, commune: "long-dong", clock: 1_799_999_997_000, cursor: 0, changes: []),
+                               from: try await store.authenticate(token: heard.token))
 
         let metrics = HubMetrics()
-        metrics.restore(from: try store.nodes())
+        metrics.restore(from: try await store.nodes())
         let samples = Set(metrics.exposition().split(separator: "\n").filter { !$0.hasPrefix("#") })
         #expect(samples.contains(#"sync_commune_last_seen_timestamp_seconds{commune="long-dong"} 1800000000.0"#))
         #expect(samples.contains(#"sync_commune_clock_offset_seconds{commune="long-dong"} 3.0"#))
@@ -207,7 +207,7 @@ struct HubServerTests {
     @Test("repeated guessed tokens slow down to 429 with Retry-After; a valid token is still served; /metrics counts them")
     func guessingSlowsDown() async throws {
         try await withRunningHub { url, store in
-            let enrollment = try store.enroll(commune: "long-dong", name: nil, label: nil)
+            let enrollment = try await store.enroll(commune: "long-dong", name: nil, label: nil)
             let client = client
             let body = try syncBody(SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: []))
             func attempt(_ token: String) async throws -> CurlHTTPClient.Reply {

@@ -20,7 +20,7 @@ struct ClockSuiteTests {
     static let frozenEvents = ProcessInfo.processInfo.environment["CLOCK_FROZEN_EVENTS"].flatMap(Int.init) ?? 3_000
 
     @Test("clocks that jump and strobe, from milliseconds to minutes, while the daemons sync")
-    func jumpsAndStrobes() throws {
+    func jumpsAndStrobes() async throws {
         let district = try ClockDistrict(nodes: [("desk", "long-dong"), ("laptop", "long-dong"), ("other", "bac-quynh")])
         let hub = try HubProcess(workspace: district.workspace, db: district.hubDB)
         for agent in district.agents {
@@ -36,7 +36,8 @@ struct ClockSuiteTests {
         }
         let strobe = Strobe(clocks: district.agents.map(\.clock))
         strobe.start()
-        var highWater = try district.agents.map { try $0.clockHighWater() }
+        var highWater: [HLC] = []
+        for agent in district.agents { highWater.append(try await agent.clockHighWater()) }
         var random = SystemRandomNumberGenerator()
         for step in 0..<Self.iterations {
             let index = Int.random(in: 0..<district.agents.count, using: &random)
@@ -48,22 +49,25 @@ struct ClockSuiteTests {
                 try agent.cli(["progress", "4.\(step % 5 + 1)", "--db", agent.db, "--status", "in_progress", "--percent", "\(step % 100)",
                                "--note", "lần \(step) từ \(agent.name)", "--by", "Cán bộ \(agent.name)"])
             }
-            let now = try agent.clockHighWater()
+            let now = try await agent.clockHighWater()
             #expect(now > highWater[index], "the HLC of \(agent.name) went from \(highWater[index]) to \(now)")
             highWater[index] = now
-            try checkHubClock(district)
+            try await checkHubClock(district)
         }
         strobe.stop()
         // The daemons drain what is left under the last clocks the strobe set, then stop.
-        try waitUntil(timeout: 60) { try district.agents.allSatisfy { try $0.pending() == 0 } }
+        try await waitUntil(timeout: 60) {
+            for agent in district.agents where try await agent.pending() != 0 { return false }
+            return true
+        }
         for daemon in daemons { #expect(daemon.stop() == 0) }
         for agent in district.agents { try agent.cli(["sync", "--db", agent.db]) }
-        try checkInvariants(district)
+        try await checkInvariants(district)
         #expect(hub.stop() == 0)
     }
 
     @Test("a node three years ahead neither drags the hub's clock nor wins every later conflict")
-    func threeYearsAhead() throws {
+    func threeYearsAhead() async throws {
         let district = try ClockDistrict(nodes: [("fast", "long-dong"), ("honest", "long-dong")])
         let fast = district.agents[0], honest = district.agents[1]
         fast.clock.set(offsetMillis: 3 * year)
@@ -73,15 +77,15 @@ struct ClockSuiteTests {
 
         // Before its first contact the fast PC stamps three years ahead; the honest one writes later.
         try fast.cli(["equipment", "computer", "--db", fast.db, "--total", "5", "--working", "1", "--by", "Máy nhanh"])
-        Thread.sleep(forTimeInterval: 0.01)
+        try await Task.sleep(for: .seconds(0.01))
         try honest.cli(["equipment", "computer", "--db", honest.db, "--total", "5", "--working", "2", "--by", "Máy đúng giờ"])
         try honest.cli(["sync", "--db", honest.db])
         try fast.cli(["sync", "--db", fast.db])
         // The hub re-stamped the fast PC's writes at arrival: they order by when they reached it.
-        #expect(try district.hubField("equipment", "long-dong/computer", "working") == .int(1))
-        let fastAudit = try district.hub().audit().filter { $0.node == fast.node && $0.seq != nil }
+        #expect(try await district.hubField("equipment", "long-dong/computer", "working") == .int(1))
+        let fastAudit = try await district.hub().audit().filter { $0.node == fast.node && $0.seq != nil }
         #expect(!fastAudit.isEmpty && fastAudit.allSatisfy { $0.appliedHlc != nil && $0.appliedHlc != $0.hlc })
-        try checkHubClock(district)
+        try await checkHubClock(district)
         let status = try #require(try district.workspace.json(Binaries.agent, ["status", "--db", fast.db, "--json"]) as? [String: Any])
         #expect((status["clockOffsetMs"] as? Int).map { Int64($0) < -2 * year } == true)
         #expect((status["clockWarning"] as? String)?.contains("Hãy chỉnh lại ngày giờ") == true, "\(status)")
@@ -91,19 +95,19 @@ struct ClockSuiteTests {
             try honest.cli(["equipment", "computer", "--db", honest.db, "--total", "5", "--working", "\(2 + round)", "--by", "Máy đúng giờ"])
             try honest.cli(["sync", "--db", honest.db])
             try fast.cli(["sync", "--db", fast.db])
-            #expect(try district.hubField("equipment", "long-dong/computer", "working") == .int(Int64(2 + round)))
-            #expect(try fast.field("equipment", "long-dong/computer", "working") == .int(Int64(2 + round)))
+            #expect(try await district.hubField("equipment", "long-dong/computer", "working") == .int(Int64(2 + round)))
+            #expect(try await fast.field("equipment", "long-dong/computer", "working") == .int(Int64(2 + round)))
             try fast.cli(["equipment", "computer", "--db", fast.db, "--total", "5", "--working", "\(round)", "--by", "Máy nhanh"])
             try fast.cli(["sync", "--db", fast.db])
             try honest.cli(["sync", "--db", honest.db])
-            #expect(try honest.field("equipment", "long-dong/computer", "working") == .int(Int64(round)))
+            #expect(try await honest.field("equipment", "long-dong/computer", "working") == .int(Int64(round)))
         }
-        try checkInvariants(district)
+        try await checkInvariants(district)
         #expect(hub.stop() == 0)
     }
 
     @Test("a node reset to the year 2000 and restarted keeps its clock monotonic and wins once it has talked to the hub")
-    func resetToYear2000() throws {
+    func resetToYear2000() async throws {
         let district = try ClockDistrict(nodes: [("reset", "long-dong"), ("honest", "long-dong")])
         let reset = district.agents[0], honest = district.agents[1]
         let hub = try HubProcess(workspace: district.workspace, db: district.hubDB)
@@ -114,35 +118,38 @@ struct ClockSuiteTests {
         try reset.cli(["progress", "4.1", "--db", reset.db, "--status", "in_progress", "--percent", "10", "--by", "Trước khi đặt lại"])
         try reset.cli(["sync", "--db", reset.db])
         try honest.cli(["sync", "--db", honest.db])
-        let before = try reset.clockHighWater()
+        let before = try await reset.clockHighWater()
 
         // The CMOS battery dies: the PC boots in 2000-01-01 and the daemon restarts.
         let year2000: Int64 = 946_684_800_000
         reset.clock.set(offsetMillis: year2000 - realMillis())
         try reset.cli(["progress", "4.2", "--db", reset.db, "--status", "in_progress", "--percent", "20", "--by", "Máy năm 2000"])
-        #expect(try reset.clockHighWater() > before)
+        #expect(try await reset.clockHighWater() > before)
         let daemon = try DaemonProcess(workspace: district.workspace, binary: Binaries.agent,
                                        arguments: ["run", "--db", reset.db, "--web", "127.0.0.1:0"],
                                        environment: reset.clock.environment.merging(["AGENT_SYNC_INTERVAL": "3600"]) { _, new in new })
-        try waitUntil { try reset.pending() == 0 && (reset.clockOffset() ?? 0) > 25 * year }
+        try await waitUntil {
+            guard try await reset.pending() == 0 else { return false }
+            return try await (reset.clockOffset() ?? 0) > 25 * year
+        }
         #expect(daemon.stop() == 0)
 
         // The honest PC reports, then the reset one reports later: the later report wins.
         try honest.cli(["progress", "4.1", "--db", honest.db, "--status", "blocked", "--note", "Chờ kinh phí", "--by", "Máy đúng giờ"])
         try honest.cli(["sync", "--db", honest.db])
-        Thread.sleep(forTimeInterval: 0.01)
+        try await Task.sleep(for: .seconds(0.01))
         try reset.cli(["progress", "4.1", "--db", reset.db, "--status", "done", "--by", "Máy năm 2000"])
         try reset.cli(["sync", "--db", reset.db])
         try honest.cli(["sync", "--db", honest.db])
-        #expect(try district.hubField("progress", "long-dong/4.1", "status") == .text("done"))
-        #expect(try honest.field("progress", "long-dong/4.1", "status") == .text("done"))
-        #expect(try reset.clockHighWater() > before)
-        try checkInvariants(district)
+        #expect(try await district.hubField("progress", "long-dong/4.1", "status") == .text("done"))
+        #expect(try await honest.field("progress", "long-dong/4.1", "status") == .text("done"))
+        #expect(try await reset.clockHighWater() > before)
+        try await checkInvariants(district)
         #expect(hub.stop() == 0)
     }
 
     @Test("a hub whose clock stands still for more than 2^16 events keeps a total order")
-    func frozenHub() throws {
+    func frozenHub() async throws {
         let district = try ClockDistrict(nodes: [("desk", "long-dong")])
         let agent = district.agents[0]
         // Both clocks stand still, the agent's a minute ahead of the hub's: once it has measured
@@ -167,36 +174,36 @@ struct ClockSuiteTests {
                         FieldWrite(collection: "progress", record: "long-dong/4.\(task)", field: field, value: .text("\(field) \(written)"))
                     }
                 }
-                try store.record(writes, actor: "Nguyễn Văn An", node: agent.node)
+                try await store.record(writes, actor: "Nguyễn Văn An", node: agent.node)
                 written += writes.count
             }
         }
         try agent.cli(["progress", "4.1", "--db", agent.db, "--status", "in_progress", "--note", "cuối cùng", "--by", "Nguyễn Văn An"])
         try agent.cli(["sync", "--db", agent.db])
-        let hubClockNow = try district.hub().clockHighWater()
+        let hubClockNow = try await district.hub().clockHighWater()
         #expect(hubClockNow.wall <= frozenAt + maxDrift)
         if Self.frozenEvents > 1 << 16 { #expect(hubClockNow.counter > 1 << 16) }
         // The last write made is the one every replica keeps.
-        #expect(try district.hubField("progress", "long-dong/4.1", "note") == .text("cuối cùng"))
-        let applied = try district.hub().audit().filter { $0.node == agent.node && $0.outcome == .applied }
+        #expect(try await district.hubField("progress", "long-dong/4.1", "note") == .text("cuối cùng"))
+        let applied = try await district.hub().audit().filter { $0.node == agent.node && $0.outcome == .applied }
         #expect(applied.count >= Self.frozenEvents)
-        try checkInvariants(district)
+        try await checkInvariants(district)
         #expect(hub.stop() == 0)
     }
 
     /// The hub's clock is never ahead of real time by more than `maxDrift` (the hub runs on the real clock).
-    func checkHubClock(_ district: ClockDistrict, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func checkHubClock(_ district: ClockDistrict, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let limit = realMillis() + maxDrift
-        #expect(try district.hub().clockHighWater().wall <= limit, sourceLocation: sourceLocation)
+        #expect(try await district.hub().clockHighWater().wall <= limit, sourceLocation: sourceLocation)
     }
 
     /// Per-node monotonic stamps in the audit, stamps applied within the drift of their arrival,
     /// and every agent holding exactly the hub's fields and stamps for its commune.
-    func checkInvariants(_ district: ClockDistrict, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func checkInvariants(_ district: ClockDistrict, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let hub = try district.hub()
-        #expect(try hub.integrityCheck() == "ok", sourceLocation: sourceLocation)
-        try checkHubClock(district, sourceLocation: sourceLocation)
-        let audit = try hub.audit()
+        #expect(try await hub.integrityCheck() == "ok", sourceLocation: sourceLocation)
+        try await checkHubClock(district, sourceLocation: sourceLocation)
+        let audit = try await hub.audit()
         for entry in audit {
             let applied = try #require(HLC(audit: entry.appliedHlc ?? entry.hlc))
             if entry.appliedHlc != nil {
@@ -208,10 +215,10 @@ struct ClockSuiteTests {
             let stamps = sent.compactMap { HLC(audit: $0.hlc) }
             #expect(stamps.count == sent.count && !sent.isEmpty, sourceLocation: sourceLocation)
             #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 <= $1 }, "the stamps of \(agent.name) go back", sourceLocation: sourceLocation)
-            #expect(try agent.pending() == 0, sourceLocation: sourceLocation)
+            #expect(try await agent.pending() == 0, sourceLocation: sourceLocation)
 
-            let hubFields = try hub.allFields()
-            let agentFields = try AgentStore(path: agent.db, create: false).allFields()
+            let hubFields = try await hub.allFields()
+            let agentFields = try await AgentStore(path: agent.db, create: false).allFields()
             for (key, held) in agentFields {
                 #expect(hubFields[key]?.value == held.value && hubFields[key]?.stamp == held.stamp,
                         "\(agent.name) holds \(key) = \(held) unlike the hub", sourceLocation: sourceLocation)
@@ -251,8 +258,8 @@ struct ClockDistrict {
 
     func hub() throws -> HubStore { try HubStore(path: hubDB, create: false) }
 
-    func hubField(_ collection: String, _ record: String, _ field: String) throws -> FieldValue? {
-        try hub().fields(of: RecordCollection(rawValue: collection)!, record: record)[field]
+    func hubField(_ collection: String, _ record: String, _ field: String) async throws -> FieldValue? {
+        try await hub().fields(of: RecordCollection(rawValue: collection)!, record: record)[field]
     }
 }
 
@@ -275,12 +282,12 @@ struct ClockAgent {
         try workspace.succeed(Binaries.agent, arguments, environment: clock.environment, sourceLocation: sourceLocation)
     }
 
-    func clockHighWater() throws -> HLC { try AgentStore(path: db, create: false).clockHighWater() }
-    func pending() throws -> Int { try AgentStore(path: db, create: false).agentSyncState().pending }
-    func clockOffset() throws -> Int64? { try AgentStore(path: db, create: false).agentSyncState().clockOffsetMs }
+    func clockHighWater() async throws -> HLC { try await AgentStore(path: db, create: false).clockHighWater() }
+    func pending() async throws -> Int { try await AgentStore(path: db, create: false).agentSyncState().pending }
+    func clockOffset() async throws -> Int64? { try await AgentStore(path: db, create: false).agentSyncState().clockOffsetMs }
 
-    func field(_ collection: String, _ record: String, _ field: String) throws -> FieldValue? {
-        try AgentStore(path: db, create: false).fields(of: RecordCollection(rawValue: collection)!, record: record)[field]
+    func field(_ collection: String, _ record: String, _ field: String) async throws -> FieldValue? {
+        try await AgentStore(path: db, create: false).fields(of: RecordCollection(rawValue: collection)!, record: record)[field]
     }
 }
 

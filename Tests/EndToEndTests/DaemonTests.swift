@@ -28,7 +28,7 @@ struct DaemonTests {
     }
 
     @Test("the agent daemon tells systemd READY, WATCHDOG and STOPPING, syncs a local write soon, and stops on SIGTERM")
-    func agentNotifications() throws {
+    func agentNotifications() async throws {
         let setup = try Setup()
         let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
         try setup.initAgent(hub: hub)
@@ -39,9 +39,9 @@ struct DaemonTests {
         #expect(notify.wait(for: "READY=1"))
         #expect(notify.wait(for: "WATCHDOG=1"))
         // The first sync at start brings the tasks; a write by the CLI is synced without waiting an hour.
-        try waitUntil { try taskCount(setup) == 5 }
+        try await waitUntil { try taskCount(setup) == 5 }
         try setup.workspace.succeed(Binaries.agent, ["progress", "4.1", "--db", setup.agentDB, "--status", "done", "--by", "Nguyễn Văn An"])
-        try waitUntil {
+        try await waitUntil {
             let status = try setup.workspace.json(Binaries.hub, ["status", "--db", setup.hubDB, "--json"]) as? [String: Any]
             let communes = status?["communes"] as? [[String: Any]] ?? []
             let progress = communes.first { $0["code"] as? String == "long-dong" }?["progress"] as? [String: [String: Any]]
@@ -72,7 +72,7 @@ struct DaemonTests {
     }
 
     @Test("SIGTERM in the middle of a long sync loses nothing and duplicates nothing")
-    func sigtermMidSync() throws {
+    func sigtermMidSync() async throws {
         let setup = try Setup()
         let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
         try setup.initAgent(hub: hub)
@@ -81,14 +81,14 @@ struct DaemonTests {
         let backlog = 6_000
         do {
             let store = try AgentStore(path: setup.agentDB)
-            let node = try store.agentIdentity().node
+            let node = try await store.agentIdentity().node
             for index in 0..<backlog {
-                try store.record([FieldWrite(collection: "progress", record: "long-dong/4.\(index % 5 + 1)", field: "note",
-                                             value: .text("ghi chú \(index)"))], actor: "Nguyễn Văn An", node: node)
+                try await store.record([FieldWrite(collection: "progress", record: "long-dong/4.\(index % 5 + 1)", field: "note",
+                                                   value: .text("ghi chú \(index)"))], actor: "Nguyễn Văn An", node: node)
             }
         }
         let agent = try DaemonProcess(workspace: setup.workspace, binary: Binaries.agent, arguments: ["run", "--db", setup.agentDB])
-        try waitUntil(timeout: 30) { try auditCount(setup) > 0 }
+        try await waitUntil(timeout: 30) { try auditCount(setup) > 0 }
         let started = Date()
         #expect(agent.stop() == 0)
         #expect(Date().timeIntervalSince(started) < 10)
@@ -133,7 +133,7 @@ struct DaemonTests {
     }
 
     @Test("a daemon configured by its file and credential needs no init")
-    func configuredByFile() throws {
+    func configuredByFile() async throws {
         let setup = try Setup()
         let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
         let credentials = setup.workspace.directory.appendingPathComponent("credentials")
@@ -144,7 +144,7 @@ struct DaemonTests {
             .write(toFile: config, atomically: true, encoding: .utf8)
         let agent = try DaemonProcess(workspace: setup.workspace, binary: Binaries.agent, arguments: ["run", "--db", setup.agentDB, "--config", config],
                                       environment: ["CREDENTIALS_DIRECTORY": credentials.path])
-        try waitUntil { try taskCount(setup) == 5 }
+        try await waitUntil { try taskCount(setup) == 5 }
         #expect(agent.stop() == 0)
         #expect(hub.stop() == 0)
     }
@@ -172,7 +172,7 @@ struct DaemonTests {
     }
 
     @Test("a backup taken while the hub takes writes passes integrity_check and holds the data")
-    func backupUnderLoad() throws {
+    func backupUnderLoad() async throws {
         let setup = try Setup()
         let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
         try setup.initAgent(hub: hub)
@@ -185,20 +185,20 @@ struct DaemonTests {
             }
         }
         writer.start()
-        Thread.sleep(forTimeInterval: 0.5)
+        try await Task.sleep(for: .seconds(0.5))
         for index in 0..<3 {
             let copy = setup.workspace.path("hub-backup-\(index).sqlite")
             try setup.workspace.succeed(Binaries.hub, ["backup", "--db", setup.hubDB, "--to", copy])
             let restored = try HubStore(path: copy)
-            #expect(try restored.integrityCheck() == "ok")
-            #expect(try restored.tasks().count == 15)
+            #expect(try await restored.integrityCheck() == "ok")
+            #expect(try await restored.tasks().count == 15)
             let agentCopy = setup.workspace.path("agent-backup-\(index).sqlite")
             try setup.workspace.succeed(Binaries.agent, ["backup", "--db", setup.agentDB, "--to", agentCopy])
-            #expect(try AgentStore(path: agentCopy).integrityCheck() == "ok")
+            #expect(try await AgentStore(path: agentCopy).integrityCheck() == "ok")
         }
         let again = try setup.workspace.run(Binaries.hub, ["backup", "--db", setup.hubDB, "--to", setup.workspace.path("hub-backup-0.sqlite")])
         #expect(again.status != 0)
-        while writer.isExecuting { Thread.sleep(forTimeInterval: 0.1) }
+        while writer.isExecuting { try await Task.sleep(for: .seconds(0.1)) }
         #expect(hub.stop() == 0)
     }
 
@@ -235,11 +235,12 @@ private func auditCount(_ setup: DaemonTests.Setup) throws -> Int {
 }
 
 /// Polls `condition` until it holds; fails the test after `timeout` seconds.
-func waitUntil(timeout: TimeInterval = 20, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool) throws {
+func waitUntil(timeout: TimeInterval = 20, sourceLocation: SourceLocation = #_sourceLocation,
+               _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-        if try condition() { return }
-        Thread.sleep(forTimeInterval: 0.1)
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
     }
     Issue.record("condition not met within \(timeout) s", sourceLocation: sourceLocation)
 }

@@ -40,23 +40,23 @@ struct LegacyStoreTests {
     }
 
     @Test("the hub's store answers status, audit and nodes as before, and keeps no outbox")
-    func hubStore() throws {
+    func hubStore() async throws {
         try expectSameJSON(Binaries.hub, ["status", "--db", hubDB, "--json"], as: "hub-status.json")
         try expectSameText(Binaries.hub, ["status", "--db", hubDB, "--commune", "long-dong"], as: "hub-status-long-dong.txt")
         try expectSameJSON(Binaries.hub, ["audit", "--db", hubDB, "--json"], as: "hub-audit.json")
         try expectSameJSON(Binaries.hub, ["nodes", "--db", hubDB, "--json"], as: "hub-nodes.json")
-        let tables = try HubStore(path: hubDB, create: false).tableNames()
+        let tables = try await HubStore(path: hubDB, create: false).tableNames()
         #expect(tables.isSuperset(of: ["meta", "clock", "fields", "nodes", "hub_log", "audit", "users", "sessions"]))
         #expect(!tables.contains("outbox"))
     }
 
     @Test("the agent's store answers status and tasks as before, and drops the hub's empty tables")
-    func agentStore() throws {
+    func agentStore() async throws {
         try expectSameJSON(Binaries.agent, ["status", "--db", agentDB, "--json"], as: "agent-status.json")
         try expectSameText(Binaries.agent, ["status", "--db", agentDB], as: "agent-status.txt")
         try expectSameJSON(Binaries.agent, ["tasks", "--db", agentDB, "--json"], as: "agent-tasks.json")
         try expectSameText(Binaries.agent, ["tasks", "--db", agentDB], as: "agent-tasks.txt")
-        let tables = try AgentStore(path: agentDB, create: false).tableNames()
+        let tables = try await AgentStore(path: agentDB, create: false).tableNames()
         #expect(tables == ["grdb_migrations", "meta", "clock", "fields", "outbox"])
     }
 

@@ -13,7 +13,7 @@ struct LocalWebTests {
         let agent: DaemonProcess
         let browser: Browser
 
-        init() throws {
+        init() async throws {
             setup = try DaemonTests.Setup()
             hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
             try setup.initAgent(hub: hub)
@@ -23,14 +23,14 @@ struct LocalWebTests {
                                                          "AGENT_BACKOFF_INITIAL": "0.2", "AGENT_BACKOFF_MAX": "0.5"])
             agent = daemon
             var port = 0
-            try waitUntil {
+            try await waitUntil {
                 let line = ((try? String(contentsOfFile: daemon.stdoutPath, encoding: .utf8)) ?? "")
                     .split(separator: "\n").first { $0.contains("screen on") }
                 port = line.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
                 return port != 0
             }
             browser = Browser(port: port)
-            try waitUntil { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
+            try await waitUntil { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
         }
 
         func store() throws -> AgentStore { try AgentStore(path: setup.agentDB, create: false) }
@@ -42,8 +42,8 @@ struct LocalWebTests {
     }
 
     @Test("the progress form stores exactly what was posted, NFC, and it reaches the hub")
-    func progressForm() throws {
-        let office = try Office()
+    func progressForm() async throws {
+        let office = try await Office()
         #expect(try office.browser.get("/tasks/4.1").status == 200)
         let decomposed = "Đã ban hành quyết định <script>alert(1)</script>".decomposedStringWithCanonicalMapping
         let reply = try office.browser.post("/progress", [
@@ -52,7 +52,7 @@ struct LocalWebTests {
         ])
         #expect(reply.status == 303)
         #expect(reply.header("location") == "/?flash=progress")
-        let fields = try office.store().fields(of: .progress, record: "long-dong/4.1")
+        let fields = try await office.store().fields(of: .progress, record: "long-dong/4.1")
         #expect(fields["status"] == .text("in_progress"))
         #expect(fields["percent"] == .int(40))
         #expect(fields["note"]?.text?.isNFC == true)
@@ -67,7 +67,7 @@ struct LocalWebTests {
         try office.browser.get("/equipment")
         #expect(office.browser.lastPage.contains("value=\"Nguyễn Văn An\""))
 
-        try waitUntil {
+        try await waitUntil {
             let status = try office.setup.workspace.json(Binaries.hub, ["status", "--db", office.setup.hubDB, "--json"]) as? [String: Any]
             let communes = status?["communes"] as? [[String: Any]] ?? []
             let progress = communes.first { $0["code"] as? String == "long-dong" }?["progress"] as? [String: [String: Any]]
@@ -85,37 +85,37 @@ struct LocalWebTests {
         (["task": "9.9", "status": "done", "by": "A"], "Không có nhiệm vụ", 404),
         (["task": "4.1", "status": "done", "percent": "nhiều", "by": "A"], "số nguyên", 422),
     ])
-    func invalidProgress(fields: [String: String], message: String, status: Int) throws {
-        let office = try Office()
+    func invalidProgress(fields: [String: String], message: String, status: Int) async throws {
+        let office = try await Office()
         try office.browser.get("/tasks/4.1")
         let reply = try office.browser.post("/progress", fields)
         #expect(reply.status == status)
         #expect(office.browser.lastPage.contains(message))
-        #expect(try office.store().agentSyncState().pending == 0)
-        #expect(try office.store().fields(of: .progress, record: "long-dong/4.1").isEmpty)
+        #expect(try await office.store().agentSyncState().pending == 0)
+        #expect(try await office.store().fields(of: .progress, record: "long-dong/4.1").isEmpty)
     }
 
     @Test("the equipment form stores every kind filled in, and refuses the whole form if one is wrong")
-    func equipmentForm() throws {
-        let office = try Office()
+    func equipmentForm() async throws {
+        let office = try await Office()
         try office.browser.get("/equipment")
         let wrong = try office.browser.post("/equipment", [
             "computer.total": "5", "computer.working": "3", "printer.total": "1", "printer.working": "2", "by": "Lê Văn Cường",
         ])
         #expect(wrong.status == 422)
         #expect(office.browser.lastPage.contains("không được lớn hơn tổng số"))
-        #expect(try office.store().agentSyncState().pending == 0)
+        #expect(try await office.store().agentSyncState().pending == 0)
 
         let saved = try office.browser.post("/equipment", [
             "computer.total": "5", "computer.working": "3", "computer.needed": "2", "computer.cost": "30000000",
             "internet.state": "unstable", "internet.provider": "VNPT", "internet.mbps": "20", "by": "Lê Văn Cường",
         ])
         #expect(saved.status == 303)
-        let computer = try office.store().fields(of: .equipment, record: "long-dong/computer")
+        let computer = try await office.store().fields(of: .equipment, record: "long-dong/computer")
         #expect(computer["total"] == .int(5) && computer["working"] == .int(3) && computer["cost"] == .int(30_000_000))
-        let internet = try office.store().fields(of: .equipment, record: "long-dong/internet")
+        let internet = try await office.store().fields(of: .equipment, record: "long-dong/internet")
         #expect(internet["state"] == .text("unstable") && internet["provider"] == .text("VNPT") && internet["mbps"] == .int(20))
-        #expect(try office.store().fields(of: .equipment, record: "long-dong/printer").isEmpty)
+        #expect(try await office.store().fields(of: .equipment, record: "long-dong/printer").isEmpty)
 
         // The previous check is shown beside each field.
         try office.browser.get("/equipment")
@@ -125,8 +125,8 @@ struct LocalWebTests {
     }
 
     @Test("a form without its CSRF token, or from a foreign Host, is refused")
-    func guards() throws {
-        let office = try Office()
+    func guards() async throws {
+        let office = try await Office()
         try office.browser.get("/tasks/4.1")
         let forged = try office.browser.post("/progress", ["task": "4.1", "status": "done", "by": "A"], csrf: "0000")
         #expect(forged.status == 403)
@@ -139,14 +139,14 @@ struct LocalWebTests {
         let missing = try CurlHTTPClient().post(url: office.browser.base + "/progress", body: Data("task=4.1&status=done&by=A".utf8),
                                                 headers: ["Cookie: csrf=abc", "Content-Type: application/x-www-form-urlencoded"])
         #expect(missing.status == 403)
-        #expect(try office.store().agentSyncState().pending == 0)
+        #expect(try await office.store().agentSyncState().pending == 0)
         let rebound = try office.browser.get("/", host: "attacker.example:\(office.browser.base.split(separator: ":").last!)")
         #expect(rebound.status == 421)
     }
 
     @Test("every page of the screen carries the security headers")
-    func securityHeaders() throws {
-        let office = try Office()
+    func securityHeaders() async throws {
+        let office = try await Office()
         try office.browser.get("/")
         let invalid = try office.browser.post("/progress", ["task": "4.1", "status": "done", "percent": "50", "by": "A"])
         var replies = [("POST /progress", invalid)]
@@ -162,18 +162,18 @@ struct LocalWebTests {
     }
 
     @Test("the sync state shows the hub going down and coming back")
-    func syncState() throws {
-        let office = try Office()
+    func syncState() async throws {
+        let office = try await Office()
         try office.browser.get("/")
         #expect(office.browser.lastPage.contains("Đang kết nối với huyện"))
         let port = office.hub.port
         #expect(office.hub.stop() == 0)
         try office.browser.post("/sync", [:])
-        try waitUntil { try office.browser.get("/").status == 200 && office.browser.lastPage.contains("Mất kết nối với huyện") }
+        try await waitUntil { try office.browser.get("/").status == 200 && office.browser.lastPage.contains("Mất kết nối với huyện") }
         #expect(office.browser.lastPage.contains("Không kết nối được máy chủ huyện"))
 
         office.hub = try HubProcess(workspace: office.setup.workspace, db: office.setup.hubDB, port: port)
         try office.browser.post("/sync", [:])
-        try waitUntil { try office.browser.get("/").status == 200 && office.browser.lastPage.contains("Đang kết nối với huyện") }
+        try await waitUntil { try office.browser.get("/").status == 200 && office.browser.lastPage.contains("Đang kết nối với huyện") }
     }
 }

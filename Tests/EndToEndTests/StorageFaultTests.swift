@@ -17,7 +17,7 @@ struct StorageFaultTests {
     static let iterations = ProcessInfo.processInfo.environment["STORAGE_ITERATIONS"].flatMap(Int.init) ?? 2
 
     @Test("the hub on a full disk refuses the exchange whole, stays up, and takes it once space returns")
-    func hubDiskFull() throws {
+    func hubDiskFull() async throws {
         let setup = try DaemonTests.Setup()
         let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, ignoringFileSizeSignal: true)
         try setup.initAgent(hub: hub)
@@ -27,8 +27,8 @@ struct StorageFaultTests {
                 try setup.workspace.succeed(Binaries.agent, ["progress", "4.\(task)", "--db", setup.agentDB, "--status", "in_progress",
                                                              "--percent", "\((round * 5 + task) % 100)", "--by", "Nguyễn Văn An"])
             }
-            let auditBefore = try hubAudit(setup).count
-            let pending = try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending
+            let auditBefore = try await hubAudit(setup).count
+            let pending = try await AgentStore(path: setup.agentDB, create: false).agentSyncState().pending
             try limitFileSize(of: hub.process, to: 1)
             let refused = try setup.workspace.run(Binaries.agent, ["sync", "--db", setup.agentDB])
             #expect(refused.status == 1, "\(refused.stderr)")
@@ -36,18 +36,18 @@ struct StorageFaultTests {
             #expect(refused.stderr.contains("[hub_error]"), "\(refused.stderr)")
             #expect(hub.process.isRunning)
             try limitFileSize(of: hub.process, to: nil)
-            #expect(try hubAudit(setup).count == auditBefore, "nothing of the refused exchange was kept")
-            #expect(try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == pending)
+            #expect(try await hubAudit(setup).count == auditBefore, "nothing of the refused exchange was kept")
+            #expect(try await AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == pending)
 
             try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
         }
         #expect(hub.stop() == 0)
-        #expect(try HubStore(path: setup.hubDB, create: false).integrityCheck() == "ok")
-        try checkExactlyOnce(setup)
+        #expect(try await HubStore(path: setup.hubDB, create: false).integrityCheck() == "ok")
+        try await checkExactlyOnce(setup)
     }
 
     @Test("the officer's write on a full disk is refused whole with a Vietnamese message; the daemon rides it out")
-    func agentDiskFull() throws {
+    func agentDiskFull() async throws {
         let setup = try DaemonTests.Setup()
         let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
         try setup.initAgent(hub: hub)
@@ -57,9 +57,9 @@ struct StorageFaultTests {
                                       arguments: shellIgnoringFileSizeSignal(Binaries.agent, ["run", "--db", setup.agentDB, "--web", "127.0.0.1:0"]),
                                       environment: ["AGENT_SYNC_INTERVAL": "1", "AGENT_SYNC_AFTER_WRITE": "0.1", "AGENT_BACKOFF_INITIAL": "1",
                                                     "AGENT_BACKOFF_MAX": "2"])
-        try waitUntil { agent.stderr.contains("agent.started") }
+        try await waitUntil { agent.stderr.contains("agent.started") }
         for round in 0..<Self.iterations {
-            let before = try agentSnapshot(setup)
+            let before = try await agentSnapshot(setup)
             let refused = try setup.workspace.run("/bin/sh", shellIgnoringFileSizeSignal(Binaries.agent, [
                 "progress", "4.1", "--db", setup.agentDB, "--status", "done", "--note", "vòng \(round)", "--by", "Nguyễn Văn An",
             ], fileSizeLimit: 1))
@@ -67,7 +67,7 @@ struct StorageFaultTests {
             #expect(refused.stderr.contains("Không ghi được vào kho dữ liệu"), "\(refused.stderr)")
             #expect(refused.stderr.contains("không có gì bị ghi dở"))
             #expect(refused.stderr.contains("[storage]"))
-            #expect(try agentSnapshot(setup) == before, "the refused write left a trace")
+            #expect(try await agentSnapshot(setup) == before, "the refused write left a trace")
 
             // The daemon itself cannot write: its syncs fail and back off; it does not exit.
             try limitFileSize(of: agent.process, to: 1)
@@ -75,18 +75,18 @@ struct StorageFaultTests {
             let note = "xong vòng \(round)"
             try setup.workspace.succeed(Binaries.agent, ["progress", "4.3", "--db", setup.agentDB, "--status", "in_progress",
                                                          "--note", note, "--by", "Nguyễn Văn An"])
-            try waitUntil { try hubAudit(setup).contains { $0.value == .text(note) } }
-            Thread.sleep(forTimeInterval: 1.5)
-            #expect(try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending > 0)
+            try await waitUntil { try await hubAudit(setup).contains { $0.value == .text(note) } }
+            try await Task.sleep(for: .seconds(1.5))
+            #expect(try await AgentStore(path: setup.agentDB, create: false).agentSyncState().pending > 0)
             #expect(agent.process.isRunning)
             try limitFileSize(of: agent.process, to: nil)
-            try waitUntil(timeout: 30) { try AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == 0 }
+            try await waitUntil(timeout: 30) { try await AgentStore(path: setup.agentDB, create: false).agentSyncState().pending == 0 }
         }
         #expect(agent.stop() == 0)
         #expect(hub.stop() == 0)
-        #expect(try AgentStore(path: setup.agentDB, create: false).integrityCheck() == "ok")
-        try checkExactlyOnce(setup)
-        #expect(!(try hubAudit(setup)).contains { $0.value.text?.hasPrefix("vòng") == true }, "a refused note reached the hub")
+        #expect(try await AgentStore(path: setup.agentDB, create: false).integrityCheck() == "ok")
+        try await checkExactlyOnce(setup)
+        #expect(!(try await hubAudit(setup)).contains { $0.value.text?.hasPrefix("vòng") == true }, "a refused note reached the hub")
     }
 
     @Test("a store cut short (a torn copy, a failing disk) is refused at start by both daemons, and nothing restarts it")
@@ -104,24 +104,24 @@ struct StorageFaultTests {
     }
 
     /// Every outbox entry the agent made is at the hub exactly once, and none is pending.
-    private func checkExactlyOnce(_ setup: DaemonTests.Setup, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func checkExactlyOnce(_ setup: DaemonTests.Setup, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let agent = try AgentStore(path: setup.agentDB, create: false)
-        let made = try agent.latestOutboxSeq()
-        let firstTimes = try hubAudit(setup).filter { $0.outcome != .duplicate }
+        let made = try await agent.latestOutboxSeq()
+        let firstTimes = try await hubAudit(setup).filter { $0.outcome != .duplicate }
         #expect(firstTimes.count == Int(made), sourceLocation: sourceLocation)
         #expect(Set(firstTimes.compactMap(\.seq)) == Set(1...made), sourceLocation: sourceLocation)
-        #expect(try agent.agentSyncState().pending == 0, sourceLocation: sourceLocation)
+        #expect(try await agent.agentSyncState().pending == 0, sourceLocation: sourceLocation)
     }
 
     /// The agent's state that a refused write must not touch: pending outbox and fields.
-    private func agentSnapshot(_ setup: DaemonTests.Setup) throws -> [String] {
+    private func agentSnapshot(_ setup: DaemonTests.Setup) async throws -> [String] {
         let store = try AgentStore(path: setup.agentDB, create: false)
-        let fields = try store.allFields().map { "\($0.key)=\($0.value.value)@\($0.value.stamp)" }.sorted()
-        return fields + ["latest \(try store.latestOutboxSeq())"]
+        let fields = try await store.allFields().map { "\($0.key)=\($0.value.value)@\($0.value.stamp)" }.sorted()
+        return fields + ["latest \(try await store.latestOutboxSeq())"]
     }
 
-    private func hubAudit(_ setup: DaemonTests.Setup) throws -> [AuditEntry] {
-        try HubStore(path: setup.hubDB, create: false).audit().filter { $0.node.hasPrefix("n-") }
+    private func hubAudit(_ setup: DaemonTests.Setup) async throws -> [AuditEntry] {
+        try await HubStore(path: setup.hubDB, create: false).audit().filter { $0.node.hasPrefix("n-") }
     }
 }
 

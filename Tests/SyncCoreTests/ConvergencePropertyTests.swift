@@ -25,10 +25,11 @@ struct ConvergencePropertyTests {
           arguments: 0..<8)
     func converges(seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
-        let district = try District()
+        let district = try await District()
         let transport = RecordingTransport(district.transport)
-        let replicas = try (0..<Int.random(in: 2...6, using: &random)).map { index in
-            try district.node(index % 3 == 2 ? "bac-quynh" : "long-dong", skew: Int64.random(in: -800...800, using: &random))
+        var replicas: [Replica] = []
+        for index in 0..<Int.random(in: 2...6, using: &random) {
+            replicas.append(try await district.node(index % 3 == 2 ? "bac-quynh" : "long-dong", skew: Int64.random(in: -800...800, using: &random)))
         }
         var recorded: [FieldChange] = []
         let notes = ["", "Đang làm", "Đã xong", "Thiếu kinh phí", "Chờ huyện"]
@@ -42,7 +43,7 @@ struct ConvergencePropertyTests {
             switch Int.random(in: 0..<10, using: &random) {
             case 0..<5:
                 let write = randomWrite(for: replica.identity.commune, notes: notes, using: &random)
-                recorded += try replica.store.record([write], actor: "Cán bộ \(replica.identity.node)", node: replica.identity.node)
+                recorded += try await replica.store.record([write], actor: "Cán bộ \(replica.identity.node)", node: replica.identity.node)
             case 5, 6:
                 let client = replica.client(transport, batchSize: Int.random(in: 1...4, using: &random),
                                             pullLimit: Int.random(in: 1...6, using: &random))
@@ -55,9 +56,9 @@ struct ConvergencePropertyTests {
                 try await replica.client(transport).syncUntilDrained(token: replica.token)
             default:
                 guard let (old, token) = transport.sent.randomElement(using: &random) else { continue }
-                let before = try district.hub.allFields().mapValues(\.stamp)
+                let before = try await district.hub.allFields().mapValues(\.stamp)
                 _ = try await district.transport.exchange(old, token: token)
-                #expect(try district.hub.allFields().mapValues(\.stamp) == before)
+                #expect(try await district.hub.allFields().mapValues(\.stamp) == before)
             }
         }
         for _ in 0..<2 {
@@ -65,7 +66,7 @@ struct ConvergencePropertyTests {
         }
 
         // The hub holds, for every field written, the write with the greatest stamp.
-        let hubFields = try district.hub.allFields()
+        let hubFields = try await district.hub.allFields()
         for (key, writes) in Dictionary(grouping: recorded, by: \.key) {
             let winner = writes.max { $0.stamp < $1.stamp }!
             #expect(hubFields[key]?.stamp == winner.stamp, "seed \(seed) \(key)")
@@ -83,15 +84,15 @@ struct ConvergencePropertyTests {
                     return assignment?.value.text.flatMap(TaskAssignment.init(encoded:))?.includes(commune) == true
                 }
             }
-            let local = try replica.store.allFields()
+            let local = try await replica.store.allFields()
             #expect(local.count == mine.count, "seed \(seed) \(replica.identity.node)")
             for (key, field) in mine {
                 #expect(local[key]?.stamp == field.stamp && local[key]?.value == field.value, "seed \(seed) \(key)")
             }
-            #expect(try replica.store.agentSyncState().pending == 0)
+            #expect(try await replica.store.agentSyncState().pending == 0)
         }
         // No change applied twice, none missing, none re-stamped (the skews stay within the drift).
-        let audit = try district.hub.audit().filter { $0.node != districtNodeID }
+        let audit = try await district.hub.audit().filter { $0.node != districtNodeID }
         let firstTimes = audit.filter { $0.outcome != .duplicate }
         #expect(firstTimes.count == recorded.count)
         #expect(Set(firstTimes.map { "\($0.node)#\($0.seq ?? -1)" }).count == firstTimes.count)

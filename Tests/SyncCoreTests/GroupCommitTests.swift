@@ -19,9 +19,10 @@ struct GroupCommitTests {
 
     @Test("exchanges arriving together share transactions, each answered with its own result")
     func concurrentExchangesShareCommits() async throws {
-        let district = try District()
-        let identities = try (0..<120).map { _ in
-            try district.hub.authenticate(token: try district.hub.enroll(commune: "long-dong", name: nil, label: nil).token)
+        let district = try await District()
+        var identities: [NodeIdentity] = []
+        for _ in 0..<120 {
+            identities.append(try await district.hub.authenticate(token: try await district.hub.enroll(commune: "long-dong", name: nil, label: nil).token))
         }
         let hub = district.hub
         let results = try await withThrowingTaskGroup(of: (Int, ExchangeResult).self) { group in
@@ -37,7 +38,7 @@ struct GroupCommitTests {
         #expect(results.count == 120)
         #expect(results.values.allSatisfy { $0.response.acked == 10 && $0.applied + $0.lost == 10 })
         #expect(results.values.map(\.groupSize).max()! > 1, "120 simultaneous exchanges were committed one by one")
-        let audit = try district.hub.audit(AuditFilter(collection: "progress"))
+        let audit = try await district.hub.audit(AuditFilter(collection: "progress"))
         #expect(audit.count == 1_200)
 
         #expect(Set(audit.map { "\($0.node)#\($0.seq ?? 0)" }).count == 1_200)
@@ -45,11 +46,12 @@ struct GroupCommitTests {
 
     @Test("a request refused as a whole inside a group is undone alone; the others commit")
     func refusalIsolated() async throws {
-        let district = try District()
-        let restored = try district.node("bac-quynh")
+        let district = try await District()
+        let restored = try await district.node("bac-quynh")
         let restoredIdentity = try await district.hub.authenticate(token: restored.token)
-        let honest = try (0..<20).map { _ in
-            try district.hub.authenticate(token: try district.hub.enroll(commune: "long-dong", name: nil, label: nil).token)
+        var honest: [NodeIdentity] = []
+        for _ in 0..<20 {
+            honest.append(try await district.hub.authenticate(token: try await district.hub.enroll(commune: "long-dong", name: nil, label: nil).token))
         }
         _ = try await district.hub.exchange(SyncRequest(node: restoredIdentity.node, commune: "bac-quynh", clock: District.epoch,
                                                         cursor: 0, changes: Self.changes("bac-quynh")), from: restoredIdentity)
@@ -64,19 +66,19 @@ struct GroupCommitTests {
         #expect(outcomes.errors.map(\.code) == [.sequenceReused])
         #expect(outcomes.successes == 20)
         // Nothing of the refused request stayed, not even its new sequence numbers 11–20.
-        #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1")["percent"] == .int(10))
-        let nodes = try district.hub.nodes()
+        #expect(try await district.hub.fields(of: .progress, record: "bac-quynh/4.1")["percent"] == .int(10))
+        let nodes = try await district.hub.nodes()
         #expect(nodes.first { $0.node == restoredIdentity.node }?.lastSeq == 10)
         #expect(honest.allSatisfy { identity in nodes.first { $0.node == identity.node }?.lastSeq == 10 })
     }
 
     @Test("a token revoked while its exchange waited for the writer merges nothing")
     func revokedWhileQueued() async throws {
-        let district = try District()
-        let node = try district.node("long-dong")
+        let district = try await District()
+        let node = try await district.node("long-dong")
         // Authenticated, then revoked before the exchange reaches the writer.
         let identity = try await district.hub.authenticate(token: node.token)
-        try district.hub.revoke(node: identity.node)
+        try await district.hub.revoke(node: identity.node)
         let result = await outcome {
             try await district.hub.exchange(SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0,
                                                         changes: Self.changes("long-dong")), from: identity)
@@ -86,16 +88,17 @@ struct GroupCommitTests {
             return
         }
         #expect(error.code == .unauthorized)
-        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
-        #expect(try district.hub.audit().allSatisfy { $0.node == districtNodeID })
+        #expect(try await district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+        #expect(try await district.hub.audit().allSatisfy { $0.node == districtNodeID })
     }
 
     @Test("a database error in one exchange of a group fails that exchange only")
     func storageErrorIsolated() async throws {
-        let district = try District()
-        let failing = try await district.hub.authenticate(token: try district.node("bac-quynh").token)
-        let honest = try (0..<20).map { _ in
-            try district.hub.authenticate(token: try district.hub.enroll(commune: "long-dong", name: nil, label: nil).token)
+        let district = try await District()
+        let failing = try await district.hub.authenticate(token: try await district.node("bac-quynh").token)
+        var honest: [NodeIdentity] = []
+        for _ in 0..<20 {
+            honest.append(try await district.hub.authenticate(token: try await district.hub.enroll(commune: "long-dong", name: nil, label: nil).token))
         }
         // SQLite refuses every audit row of one node: its merge fails inside its savepoint.
         try await DatabaseQueue(path: district.scratch.path("hub.sqlite")).write { db in
@@ -109,8 +112,8 @@ struct GroupCommitTests {
         })
         #expect(outcomes.errors.map(\.code) == [.storage])
         #expect(outcomes.successes == 20)
-        #expect(try district.hub.fields(of: .progress, record: "bac-quynh/4.1").isEmpty)
-        #expect(try district.hub.nodes().first { $0.node == failing.node }?.lastSeq == 0)
+        #expect(try await district.hub.fields(of: .progress, record: "bac-quynh/4.1").isEmpty)
+        #expect(try await district.hub.nodes().first { $0.node == failing.node }?.lastSeq == 0)
     }
 }
 

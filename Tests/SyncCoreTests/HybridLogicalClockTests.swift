@@ -66,18 +66,18 @@ struct HybridLogicalClockTests {
     }
 
     @Test("the high-water mark persists: a restart with the clock set years back keeps stamping forward")
-    func persistedAcrossRestart() throws {
+    func persistedAcrossRestart() async throws {
         let scratch = Scratch()
         let manual = ManualClock(millis: District.epoch)
         let path = scratch.path("agent.sqlite")
         var store: AgentStore? = try AgentStore(path: path, clock: HybridLogicalClock(physical: manual.physical))
         let write = FieldWrite(collection: "progress", record: "long-dong/4.1", field: "note", value: .text("một"))
-        let first = try store!.record([write], actor: "A", node: "n-1")
+        let first = try await store!.record([write], actor: "A", node: "n-1")
         store = nil
         manual.set(946_684_800_000)  // the year 2000: a dead CMOS battery
         let reopened = try AgentStore(path: path, clock: HybridLogicalClock(physical: manual.physical))
-        let second = try reopened.record([write], actor: "A", node: "n-1")
+        let second = try await reopened.record([write], actor: "A", node: "n-1")
         #expect(second[0].stamp.hlc > first[0].stamp.hlc)
-        #expect(try reopened.clockHighWater() == second[0].stamp.hlc)
+        #expect(try await reopened.clockHighWater() == second[0].stamp.hlc)
     }
 }

@@ -25,13 +25,13 @@ struct PullCursorTests {
 
     @Test("a full pull brings back the node's own writes, page after page; a normal pull leaves them out")
     func fullPullIncludesOwnWrites() async throws {
-        let district = try District()
-        let node = try district.node("long-dong")
-        for task in ["4.1", "4.3", "9.1"] { try node.report(task, .inProgress, percent: 50) }
+        let district = try await District()
+        let node = try await district.node("long-dong")
+        for task in ["4.1", "4.3", "9.1"] { try await node.report(task, .inProgress, percent: 50) }
         try await node.client(district.transport).syncUntilDrained(token: node.token)
         let own = { (changes: [PulledChange]) in changes.filter { $0.change.stamp.node == node.identity.node }.count }
         let identity = try await district.hub.authenticate(token: node.token)
-        let written = try district.hub.allFields().values.filter { $0.stamp.node == node.identity.node }.count
+        let written = try await district.hub.allFields().values.filter { $0.stamp.node == node.identity.node }.count
 
         let normal = try await district.hub.exchange(
             SyncRequest(node: node.identity.node, commune: "long-dong", clock: 0, cursor: 0, changes: []),

@@ -10,32 +10,32 @@ struct StoreRoleTests {
     static let shared: Set<String> = ["grdb_migrations", "meta", "clock", "fields"]
 
     @Test("a new agent store has the shared tables and its outbox, nothing of the hub's")
-    func agentSchema() throws {
+    func agentSchema() async throws {
         let store = try AgentStore(writer: DatabaseQueue())
-        #expect(try store.tableNames() == Self.shared.union(["outbox"]))
+        #expect(try await store.tableNames() == Self.shared.union(["outbox"]))
     }
 
     @Test("a new hub store has the shared tables and its own, no outbox")
-    func hubSchema() throws {
+    func hubSchema() async throws {
         let store = try HubStore(writer: DatabaseQueue())
-        #expect(try store.tableNames() == Self.shared.union(["nodes", "hub_log", "audit", "users", "sessions"]))
+        #expect(try await store.tableNames() == Self.shared.union(["nodes", "hub_log", "audit", "users", "sessions"]))
     }
 
     @Test("an in-memory agent records and reads back like a file-backed one")
-    func inMemoryAgent() throws {
+    func inMemoryAgent() async throws {
         let store = try AgentStore(writer: DatabaseQueue(), clock: HybridLogicalClock(physical: PhysicalClock { 5_000 }))
-        try store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
-        try store.record([FieldWrite(collection: "progress", record: "long-dong/4.1", field: "note", value: .text("Đã họp"))],
-                         actor: "Nguyễn Văn A", node: "n-1")
-        #expect(try store.fields(of: .progress, record: "long-dong/4.1") == ["note": .text("Đã họp")])
-        #expect(try store.agentSyncState().pending == 1)
+        try await store.configureAgent(AgentIdentity(node: "n-1", commune: "long-dong", hubURL: "http://h", tokenFile: "/t"))
+        try await store.record([FieldWrite(collection: "progress", record: "long-dong/4.1", field: "note", value: .text("Đã họp"))],
+                               actor: "Nguyễn Văn A", node: "n-1")
+        #expect(try await store.fields(of: .progress, record: "long-dong/4.1") == ["note": .text("Đã họp")])
+        #expect(try await store.agentSyncState().pending == 1)
     }
 
     @Test("each role refuses the other's file and leaves its tables and rows as they were")
-    func roleRefused() throws {
+    func roleRefused() async throws {
         let agentPath = scratch.path("agent.sqlite"), hubPath = scratch.path("hub.sqlite")
-        try AgentStore(path: agentPath).checkpoint()
-        try HubStore(path: hubPath).checkpoint()
+        try await AgentStore(path: agentPath).checkpoint()
+        try await HubStore(path: hubPath).checkpoint()
         let agentContent = try content(agentPath), hubContent = try content(hubPath)
         let refusedByHub = #expect(throws: SyncError.self) { try HubStore(path: agentPath) }
         #expect(refusedByHub?.message.contains("commune agent") == true, "\(refusedByHub?.message ?? "")")
@@ -60,29 +60,29 @@ struct StoreRoleTests {
     }
 
     @Test("the district's writes are checked like a node's, and the status skips a malformed record instead of crashing")
-    func districtRecordIDs() throws {
+    func districtRecordIDs() async throws {
         let queue = try DatabaseQueue()
         let hub = try HubStore(writer: queue)
-        #expect(throws: SyncError.self) {
-            try hub.recordDistrict([FieldWrite(collection: "progress", record: "/4.1", field: "review", value: .text("accepted"))],
-                                   actor: "test")
+        await #expect(throws: SyncError.self) {
+            try await hub.recordDistrict([FieldWrite(collection: "progress", record: "/4.1", field: "review", value: .text("accepted"))],
+                                         actor: "test")
         }
-        #expect(throws: SyncError.self) {
-            try hub.recordDistrict([FieldWrite(collection: "votes", record: "x", field: "y", value: .text("z"))], actor: "test")
+        await #expect(throws: SyncError.self) {
+            try await hub.recordDistrict([FieldWrite(collection: "votes", record: "x", field: "y", value: .text("z"))], actor: "test")
         }
-        #expect(try hub.allFields().isEmpty)
-        #expect(try hub.audit().isEmpty)
-        try hub.recordDistrict([FieldWrite(collection: "progress", record: "long-dong/4.1", field: "review", value: .text("accepted"))],
-                               actor: "test")
+        #expect(try await hub.allFields().isEmpty)
+        #expect(try await hub.audit().isEmpty)
+        try await hub.recordDistrict([FieldWrite(collection: "progress", record: "long-dong/4.1", field: "review", value: .text("accepted"))],
+                                     actor: "test")
         // A row a store from before the check may hold.
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: """
                 INSERT INTO fields(collection, record, field, value, wall, counter, node, actor)
                 VALUES ('progress', '/4.1', 'review', 'accepted', 1, 0, 'district', 'old')
                 """)
         }
-        let status = try hub.hubStatus()
+        let status = try await hub.hubStatus()
         #expect(status.communes.isEmpty)
-        #expect(try hub.records(of: .progress).count == 2)
+        #expect(try await hub.records(of: .progress).count == 2)
     }
 }

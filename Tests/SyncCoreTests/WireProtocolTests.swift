@@ -49,9 +49,9 @@ struct WireProtocolTests {
     }
 
     @Test("the hub still answers a protocol 1 agent, in protocol 1")
-    func protocolOneAgent() throws {
-        let district = try District()
-        let node = try district.node("long-dong")
+    func protocolOneAgent() async throws {
+        let district = try await District()
+        let node = try await district.node("long-dong")
         let protocolOne = """
             {"protocol": 1, "node": "\(node.identity.node)", "commune": "long-dong", "clock": \(District.epoch), "cursor": 0,
              "changes": [{"s": 1, "c": "progress", "r": "long-dong/4.1", "f": "percent", "v": 30,
@@ -59,9 +59,9 @@ struct WireProtocolTests {
             """
         let request = try WireCoding.decode(SyncRequest.self, from: Data(protocolOne.utf8))
         #expect(request.protocolVersion == 1 && request.changes.count == 1)
-        let result = try district.hub.exchange(request, from: try district.hub.authenticate(token: node.token))
+        let result = try await district.hub.exchange(request, from: try district.hub.authenticate(token: node.token))
         #expect(result.applied == 1)
-        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1")["percent"] == .int(30))
+        #expect(try await district.hub.fields(of: .progress, record: "long-dong/4.1")["percent"] == .int(30))
 
         let answer = try #require(try JSONSerialization.jsonObject(with: try WireCoding.encode(result.response)) as? [String: Any])
         #expect(answer["protocol"] as? Int == 1)
@@ -70,7 +70,7 @@ struct WireProtocolTests {
     }
 
     @Test("columns of different lengths, or an unknown protocol, are refused before anything is merged")
-    func malformedColumns() throws {
+    func malformedColumns() async throws {
         let uneven = #"{"protocol": 2, "node": "n-1", "commune": "long-dong", "clock": 0, "cursor": 0, "changes": {"s": [1, 1], "c": ["progress"], "r": ["long-dong/4.1"], "f": ["percent"], "v": [1], "w": [0], "a": ["A"]}}"#
         #expect(throws: SyncError.self) { try WireCoding.decode(SyncRequest.self, from: Data(uneven.utf8)) }
         let anonymous = #"{"protocol": 2, "commune": "long-dong", "clock": 0, "acked": 0, "rejected": [], "restamped": [], "cursor": 1, "more": false, "changes": {"s": [1], "c": ["tasks"], "r": ["4.1"], "f": ["title"], "v": ["T"], "w": [0], "a": ["A"]}}"#
@@ -78,20 +78,20 @@ struct WireProtocolTests {
             try WireCoding.decode(SyncResponse.self, from: Data(anonymous.utf8))
         }
 
-        let district = try District()
-        let node = try district.node("long-dong")
+        let district = try await District()
+        let node = try await district.node("long-dong")
         let future = #"{"protocol": 3, "node": "\#(node.identity.node)", "commune": "long-dong", "clock": 0, "cursor": 0, "changes": "whatever comes next"}"#
         let request = try WireCoding.decode(SyncRequest.self, from: Data(future.utf8))
-        let error = #expect(throws: SyncError.self) {
-            try district.hub.exchange(request, from: try district.hub.authenticate(token: node.token))
+        let error = await #expect(throws: SyncError.self) {
+            try await district.hub.exchange(request, from: try district.hub.authenticate(token: node.token))
         }
         #expect(error?.code == .protocolVersion)
     }
 
     @Test("differences that overflow wrap instead of trapping, and the hub refuses the nonsense")
-    func overflowingDifferences() throws {
-        let district = try District()
-        let node = try district.node("long-dong")
+    func overflowingDifferences() async throws {
+        let district = try await District()
+        let node = try await district.node("long-dong")
         let hostile = """
             {"protocol": 2, "node": "\(node.identity.node)", "commune": "long-dong", "clock": 0, "cursor": 0,
              "changes": {"s": [\(Int64.max), \(Int64.max)], "c": ["progress", "progress"], "r": ["long-dong/4.1", "long-dong/4.1"],
@@ -99,17 +99,17 @@ struct WireProtocolTests {
             """
         let request = try WireCoding.decode(SyncRequest.self, from: Data(hostile.utf8))
         #expect(request.changes.map(\.seq) == [Int64.max, -2])
-        let error = #expect(throws: SyncError.self) {
-            try district.hub.exchange(request, from: try district.hub.authenticate(token: node.token))
+        let error = await #expect(throws: SyncError.self) {
+            try await district.hub.exchange(request, from: try district.hub.authenticate(token: node.token))
         }
         #expect(error?.code == .invalidInput)
-        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
+        #expect(try await district.hub.fields(of: .progress, record: "long-dong/4.1").isEmpty)
     }
 
     @Test("a NUL in a value or a name is refused at the hub, not cut short in the store")
-    func nulRefused() throws {
-        let district = try District()
-        let node = try district.node("long-dong")
+    func nulRefused() async throws {
+        let district = try await District()
+        let node = try await district.node("long-dong")
         let request = SyncRequest(node: node.identity.node, commune: "long-dong", clock: District.epoch, cursor: 0, changes: [
             PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note", value: .text("Đã xong\u{0}"),
                          hlc: HLC(wall: District.epoch), actor: "Nguyễn Văn An"),
@@ -119,9 +119,9 @@ struct WireProtocolTests {
                          hlc: HLC(wall: District.epoch + 1), actor: "Nguyễn Văn An"),
         ])
         let wire = try WireCoding.decode(SyncRequest.self, from: try WireCoding.encode(request))
-        let result = try district.hub.exchange(wire, from: try district.hub.authenticate(token: node.token))
+        let result = try await district.hub.exchange(wire, from: try district.hub.authenticate(token: node.token))
         #expect(result.response.rejected.map(\.seq) == [1, 2])
         #expect(result.response.rejected.allSatisfy { $0.code == "invalid_value" })
-        #expect(try district.hub.fields(of: .progress, record: "long-dong/4.1") == ["percent": .int(6)])
+        #expect(try await district.hub.fields(of: .progress, record: "long-dong/4.1") == ["percent": .int(6)])
     }
 }

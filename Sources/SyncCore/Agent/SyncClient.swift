@@ -39,13 +39,13 @@ public struct SyncClient: Sendable {
         do {
             return try await drain(token: token)
         } catch let error as SyncError {
-            try? store.recordSyncFailure(error.officerMessage)
+            try? await store.recordSyncFailure(error.officerMessage)
             throw error
         }
     }
 
     private func drain(token: String) async throws -> SyncSummary {
-        let identity = try store.agentIdentity()
+        let identity = try await store.agentIdentity()
         var summary = SyncSummary()
         var limit = batchSize
         while true {
@@ -54,7 +54,7 @@ public struct SyncClient: Sendable {
                 step = try await exchangeOnce(token: token, identity: identity, limit: limit)
             } catch let error as SyncError where error.code == .tooLarge && limit > 1 {
                 // The hub (or a proxy before it) takes less than we sent: halve and go on.
-                limit = max(1, min(limit, try store.agentSyncState().pending) / 2)
+                limit = max(1, min(limit, try await store.agentSyncState().pending) / 2)
                 logger.info("sync.batch.split", metadata: ["sync.batch.count": "\(limit)"])
                 continue
             }
@@ -77,14 +77,14 @@ public struct SyncClient: Sendable {
 
     /// One round trip: push the next batch, pull the next page. Tests drive partial syncs with it.
     public func exchangeOnce(token: String) async throws -> Step {
-        try await exchangeOnce(token: token, identity: try store.agentIdentity(), limit: batchSize)
+        try await exchangeOnce(token: token, identity: try await store.agentIdentity(), limit: batchSize)
     }
 
     private func exchangeOnce(token: String, identity: AgentIdentity, limit: Int) async throws -> Step {
-        let batch = try store.outboxBatch(limit: limit)
+        let batch = try await store.outboxBatch(limit: limit)
         let request = SyncRequest(
             node: identity.node, commune: identity.commune, clock: store.clock.physical.now(),
-            cursor: try store.pullCursor(), pullLimit: pullLimit,
+            cursor: try await store.pullCursor(), pullLimit: pullLimit,
             changes: batch.map { entry in
                 PushedChange(seq: entry.seq, collection: entry.change.collection, record: entry.change.record,
                              field: entry.change.field, value: entry.change.value,
@@ -99,12 +99,13 @@ public struct SyncClient: Sendable {
         if let last = batch.last, response.acked < last.seq {
             throw SyncError(.hubError, "the hub acknowledged up to \(response.acked) of a batch ending at \(last.seq)")
         }
-        let pullsAgain = try store.applyReply(response, sent: batch, sentAt: sentAt, receivedAt: receivedAt)
+        let pullsAgain = try await store.applyReply(response, sent: batch, sentAt: sentAt, receivedAt: receivedAt)
         logger.debug("sync.exchange", metadata: [
             "sync.push.count": "\(batch.count)", "sync.pull.count": "\(response.changes.count)",
             "sync.cursor": "\(response.cursor)",
         ])
-        let drained = try !response.more && !pullsAgain && (batch.isEmpty || !store.hasPending())
+        var drained = !response.more && !pullsAgain
+        if drained && !batch.isEmpty { drained = try await !store.hasPending() }
         return Step(pushed: batch.count, pulled: response.changes.count, rejected: response.rejected.count, drained: drained)
     }
 }

@@ -122,33 +122,33 @@ extension HubStore {
     /// Imports tasks, writing only what differs from the merged state, so importing the same
     /// file twice changes nothing and sends nothing. Returns how many fields changed.
     @discardableResult
-    public func importTasks(_ catalog: TaskCatalog, actor: String) throws -> Int {
+    public func importTasks(_ catalog: TaskCatalog, actor: String) async throws -> Int {
         var changed: [FieldWrite] = []
         for entry in catalog.tasks {
-            changed += try changedWrites(of: entry)
+            changed += try await changedWrites(of: entry)
         }
-        try recordDistrict(changed, actor: actor)
+        try await recordDistrict(changed, actor: actor)
         return changed.count
     }
 
     /// Creates or edits one task (the dashboard's form); returns how many fields changed.
     @discardableResult
-    public func saveTask(_ entry: TaskCatalog.Entry, actor: String) throws -> Int {
-        let changed = try changedWrites(of: entry)
-        try recordDistrict(changed, actor: actor)
+    public func saveTask(_ entry: TaskCatalog.Entry, actor: String) async throws -> Int {
+        let changed = try await changedWrites(of: entry)
+        try await recordDistrict(changed, actor: actor)
         return changed.count
     }
 
-    private func changedWrites(of entry: TaskCatalog.Entry) throws -> [FieldWrite] {
-        let current = try fields(of: .tasks, record: entry.id)
+    private func changedWrites(of entry: TaskCatalog.Entry) async throws -> [FieldWrite] {
+        let current = try await fields(of: .tasks, record: entry.id)
         return try entry.writes().filter { current[$0.field] != $0.value && !(current[$0.field] == nil && $0.value.isNull) }
     }
 
     @discardableResult
-    public func importCommunes(_ catalog: CommuneCatalog, actor: String) throws -> Int {
-        let current = try records(of: .communes)
+    public func importCommunes(_ catalog: CommuneCatalog, actor: String) async throws -> Int {
+        let current = try await records(of: .communes)
         let changed = try catalog.writes().filter { current[$0.record]?[$0.field] != $0.value }
-        try recordDistrict(changed, actor: actor)
+        try await recordDistrict(changed, actor: actor)
         return changed.count
     }
 }

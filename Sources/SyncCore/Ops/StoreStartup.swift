@@ -6,13 +6,13 @@ extension ReplicaStore {
     /// the check is refused: logged, shown in `systemctl status`, and thrown, so the daemon
     /// exits instead of syncing from damaged data.
     public static func openForDaemon(path: String, clock: HybridLogicalClock = HybridLogicalClock(),
-                                     notifier: SystemdNotifier, logger: Logger) throws -> Self {
+                                     notifier: SystemdNotifier, logger: Logger) async throws -> Self {
         do {
             let store = try Self(path: path, clock: clock)
-            let check = try store.integrityCheck(quick: true)
+            let check = try await store.integrityCheck(quick: true)
             guard check == "ok" else { throw SyncError(.storage, "quick_check failed: \(check)") }
-            let journalMode = try store.pragma("journal_mode")
-            let synchronous = try store.pragma("synchronous")
+            let journalMode = try await store.pragma("journal_mode")
+            let synchronous = try await store.pragma("synchronous")
             logger.info("store.opened", metadata: [
                 "store.path": "\(path)", "store.journal_mode": "\(journalMode)", "store.synchronous": "\(synchronous)",
             ])

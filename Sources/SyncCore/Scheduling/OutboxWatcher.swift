@@ -18,18 +18,18 @@ public final class OutboxWatcher: @unchecked Sendable {
     private let closes: FileCloseWatch?
     #endif
 
-    public init(store: AgentStore) throws {
+    public init(store: AgentStore) async throws {
         self.store = store
         #if canImport(Glibc)
         closes = FileCloseWatch(path: store.path + "-wal")
         #endif
-        seen = try store.latestOutboxSeq()
+        seen = try await store.latestOutboxSeq()
     }
 
     /// Whether the outbox grew since the last call; called before every sync too, so writes
     /// that sync sends do not make another one.
-    public func grew() -> Bool {
-        guard let latest = try? store.latestOutboxSeq() else { return false }
+    public func grew() async -> Bool {
+        guard let latest = try? await store.latestOutboxSeq() else { return false }
         return lock.withLock {
             defer { seen = max(seen, latest) }
             return latest > seen
@@ -43,10 +43,10 @@ public final class OutboxWatcher: @unchecked Sendable {
         #if canImport(Glibc)
         guard let closes else { return false }
         await withTaskCancellationHandler {
-            _ = try? await runBlocking {
-                while closes.next() {
-                    if self.grew() { triggers.yield(.localWrite) }
-                }
+            // Only the wait for inotify blocks, on a thread of its own; the store is read
+            // through its async API, on the pool.
+            while (try? await runBlocking { closes.next() }) == true {
+                if await grew() { triggers.yield(.localWrite) }
             }
         } onCancel: {
             closes.stop()
@@ -62,7 +62,7 @@ public final class OutboxWatcher: @unchecked Sendable {
     public func poll<C: Clock>(every interval: Duration, on clock: C, triggers: AsyncStream<SyncTrigger>.Continuation) async
     where C.Duration == Duration {
         while (try? await clock.sleep(for: interval)) != nil {
-            if grew() { triggers.yield(.localWrite) }
+            if await grew() { triggers.yield(.localWrite) }
         }
     }
 }

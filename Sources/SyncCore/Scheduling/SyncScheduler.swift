@@ -22,15 +22,17 @@ public struct SyncScheduler<C: Clock>: Sendable where C.Duration == Duration {
     private let start: SyncSchedule<C.Instant>
     private let random: any RandomNumberGenerator & Sendable
     private let sync: @Sendable () async throws -> SyncSummary
-    private let onEvent: @Sendable (Event) -> Void
+    private let onEvent: @Sendable (Event) async -> Void
 
     /// - Parameters:
     ///   - sync: one sync until drained; a `SyncError` with `retryAfter` is honoured.
     ///   - random: the backoff's jitter, seeded in tests.
+    ///   - onEvent: awaited before the scheduler goes on; async because the agent's report of
+    ///     an event reads the store.
     public init(interval: Duration, afterWrite: Duration, backoff: Backoff, clock: C,
                 random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
                 sync: @escaping @Sendable () async throws -> SyncSummary,
-                onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
+                onEvent: @escaping @Sendable (Event) async -> Void = { _ in }) {
         (stream, triggers) = AsyncStream.makeStream(of: SyncTrigger.self)
         self.clock = clock
         start = SyncSchedule(interval: interval, afterWrite: afterWrite, backoff: backoff, start: clock.now)
@@ -56,7 +58,7 @@ public struct SyncScheduler<C: Clock>: Sendable where C.Duration == Duration {
             // Re-armed when the due time moved, and after the timer went off (a sync may have
             // failed with no delay, leaving the same due time to wait for again).
             if trigger == .due || timer?.deadline != schedule.due {
-                if timer?.deadline != schedule.due { onEvent(.waiting(until: schedule.due)) }
+                if timer?.deadline != schedule.due { await onEvent(.waiting(until: schedule.due)) }
                 timer?.task.cancel()
                 timer = (arm(for: schedule.due), schedule.due)
             }
@@ -68,11 +70,11 @@ public struct SyncScheduler<C: Clock>: Sendable where C.Duration == Duration {
         do {
             let summary = try await sync()
             schedule.succeeded(at: clock.now)
-            onEvent(.synced(summary))
+            await onEvent(.synced(summary))
         } catch {
             let retryAfter = (error as? SyncError)?.retryAfter.map { Duration.seconds($0) }
             let delay = schedule.failed(retryAfter: retryAfter, at: clock.now, using: &random)
-            onEvent(.failed(error, retryIn: delay, failures: schedule.backoff.failures))
+            await onEvent(.failed(error, retryIn: delay, failures: schedule.backoff.failures))
         }
     }
 

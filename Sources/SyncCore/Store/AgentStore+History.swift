@@ -27,8 +27,8 @@ public struct LocalReport: Sendable, Hashable {
 extension AgentStore {
     /// This office's own reports and checks, newest first, with what became of each: the
     /// history an officer checks to see whether the district has what they typed.
-    public func localHistory(limit: Int = 200) throws -> [LocalReport] {
-        try read { db in
+    public func localHistory(limit: Int = 200) async throws -> [LocalReport] {
+        try await read { [self] db in
             let node = try meta(AgentMeta.node, db) ?? ""
             // Newest first; a report's fields are consecutive, so reading stops at the first
             // field of the report after the `limit`-th.

@@ -69,8 +69,8 @@ extension AgentStore {
     /// writes included (`PullCursor.fullPull`). Its pending writes will reach the hub stamped
     /// with the new node, so the fields they hold here take the new node too: the stamps
     /// replicas compare, and the ones the hub's restamps name, are then the same everywhere.
-    public func configureAgent(_ identity: AgentIdentity, rebind: Bool = false) throws {
-        try write { db in
+    public func configureAgent(_ identity: AgentIdentity, rebind: Bool = false) async throws {
+        try await write { [self] db in
             let previous = try meta(AgentMeta.node, db)
             if let node = previous, node != identity.node, !rebind {
                 throw SyncError(.invalidInput, "this store already belongs to node \(node); use a new --db for another node, or --rebind after a restore")
@@ -95,8 +95,8 @@ extension AgentStore {
         }
     }
 
-    public func agentIdentity() throws -> AgentIdentity {
-        try read { db in
+    public func agentIdentity() async throws -> AgentIdentity {
+        try await read { [self] db in
             guard let node = try meta(AgentMeta.node, db), let commune = try meta(AgentMeta.commune, db),
                 let hubURL = try meta(AgentMeta.hubURL, db), let tokenFile = try meta(AgentMeta.tokenFile, db)
             else {
@@ -109,20 +109,21 @@ extension AgentStore {
     /// Records local writes made by `actor`: one transaction stamps them with one clock tick,
     /// stores them and appends them to the outbox, so none is ever stored without being sent.
     @discardableResult
-    public func record(_ writes: [FieldWrite], actor: String, node: String) throws -> [FieldChange] {
-        try write { db in try record(writes, actor: actor, node: node, db) }
+    public func record(_ writes: [FieldWrite], actor: String, node: String) async throws -> [FieldChange] {
+        try await write { [self] db in try record(writes, actor: actor, node: node, db) }
     }
 
     /// Records the writes `build` makes from the current values of the records it reads
     /// (`current(collection, record)`), read in the same transaction: a report carries over the
     /// fields it does not change, and a sync merging a newer value between the read and the
-    /// write would otherwise be overwritten with the stale one.
+    /// write would otherwise be overwritten with the stale one. `build` runs inside the write
+    /// transaction, on GRDB's writer queue, hence `@Sendable`.
     @discardableResult
     public func record(actor: String, node: String,
-                       _ build: (_ current: (RecordCollection, String) throws -> [String: FieldValue]) throws -> [FieldWrite])
-        throws -> [FieldChange]
+                       _ build: @escaping @Sendable (_ current: (RecordCollection, String) throws -> [String: FieldValue]) throws -> [FieldWrite])
+        async throws -> [FieldChange]
     {
-        try write { db in
+        try await write { [self] db in
             let writes = try build { collection, record in try fields(of: collection, record: record, db) }
             return try record(writes, actor: actor, node: node, db)
         }
@@ -162,8 +163,8 @@ extension AgentStore {
     /// A batch ends between two reports, not inside one (unless one report alone is larger
     /// than the batch): the hub restamps a report from a runaway clock with one stamp only when
     /// it sees all of its fields together.
-    public func outboxBatch(limit: Int, maxBytes: Int = SyncProtocol.maxRequestBytes) throws -> [OutboxEntry] {
-        try read { db in
+    public func outboxBatch(limit: Int, maxBytes: Int = SyncProtocol.maxRequestBytes) async throws -> [OutboxEntry] {
+        try await read { [self] db in
             let node = try meta(AgentMeta.node, db) ?? ""
             // One row more than the batch holds, to see whether the last report goes on.
             let rows = try Row.fetchCursor(db, sql: """
@@ -199,12 +200,12 @@ extension AgentStore {
 
     /// The newest outbox sequence: the daemon polls it to sync soon after a local write made
     /// by another process (the CLI, the local web form).
-    public func latestOutboxSeq() throws -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM outbox") ?? 0 }
+    public func latestOutboxSeq() async throws -> Int64 {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM outbox") ?? 0 }
     }
 
-    public func pullCursor() throws -> Int64 {
-        try read { db in try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0 }
+    public func pullCursor() async throws -> Int64 {
+        try await read { [self] db in try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0 }
     }
 
     /// Applies the hub's answer to `sent` in one transaction: acknowledged entries leave the
@@ -215,8 +216,8 @@ extension AgentStore {
     /// Returns whether the pull starts again (a refused write was dropped): the sync is not
     /// drained until that pull is done.
     @discardableResult
-    public func applyReply(_ response: SyncResponse, sent: [OutboxEntry], sentAt: Int64, receivedAt: Int64) throws -> Bool {
-        try write { db in
+    public func applyReply(_ response: SyncResponse, sent: [OutboxEntry], sentAt: Int64, receivedAt: Int64) async throws -> Bool {
+        try await write { [self] db in
             var clockState = try clockState(db)
             clockState.offset = response.clock - (sentAt + receivedAt) / 2
             let sentBySeq = Dictionary(uniqueKeysWithValues: sent.map { ($0.seq, $0.change) })
@@ -280,17 +281,17 @@ extension AgentStore {
     }
 
     /// Remembers why the last sync failed, for `status` and the officer's screen.
-    public func recordSyncFailure(_ message: String) throws {
-        try write { db in try setMeta(AgentMeta.lastError, message, db) }
+    public func recordSyncFailure(_ message: String) async throws {
+        try await write { [self] db in try setMeta(AgentMeta.lastError, message, db) }
     }
 
     /// Whether anything waits in the outbox: what the sync loop asks after every exchange.
-    public func hasPending() throws -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')") ?? false }
+    public func hasPending() async throws -> Bool {
+        try await read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')") ?? false }
     }
 
-    public func agentSyncState() throws -> AgentSyncState {
-        try read { db in
+    public func agentSyncState() async throws -> AgentSyncState {
+        try await read { [self] db in
             let counts = try Row.fetchOne(db, sql: """
                 SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'),
                        (SELECT count(*) FROM outbox WHERE state = 'rejected'),
@@ -307,8 +308,8 @@ extension AgentStore {
     }
 
     /// The writes the hub refused, newest first.
-    public func rejectedWrites(limit: Int = 100) throws -> [RejectedWrite] {
-        try read { db in
+    public func rejectedWrites(limit: Int = 100) async throws -> [RejectedWrite] {
+        try await read { [self] db in
             let node = try meta(AgentMeta.node, db) ?? ""
             return try Row.fetchAll(db, sql: """
                 SELECT seq, collection, record, field, value, wall, counter, actor, reason_code, reason
@@ -327,8 +328,8 @@ extension AgentStore {
     }
 
     /// Today in Vietnam by this agent's hub-corrected clock.
-    public func today() throws -> CalendarDay {
-        let offset = try read { db in try clockState(db).offset }
+    public func today() async throws -> CalendarDay {
+        let offset = try await read { [self] db in try clockState(db).offset }
         return CalendarDay(millis: clock.physical.now() + offset)
     }
 }

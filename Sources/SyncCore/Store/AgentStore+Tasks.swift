@@ -3,8 +3,8 @@ import GRDB
 
 extension AgentStore {
     /// The tasks assigned to this agent's commune with the commune's own progress on each.
-    public func agentTasks(commune: String) throws -> [AgentTask] {
-        try read { db in
+    public func agentTasks(commune: String) async throws -> [AgentTask] {
+        try await read { [self] db in
             let progress = try records(of: .progress, db)
             return try records(of: .tasks, db)
                 .filter { $0.value[deletedField]?.int != 1 }

@@ -58,7 +58,7 @@ extension HubStore {
         while let group = exchangeQueue.nextGroup() {
             let outcomes: [Result<MergedBatch, SyncError>]
             do {
-                outcomes = try await asyncWrite { db in
+                outcomes = try await write { db in
                     try group.map { exchange in
                         var merged: MergedBatch?
                         do {

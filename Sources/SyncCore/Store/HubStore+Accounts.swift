@@ -22,10 +22,10 @@ extension HubStore {
 
     /// Adds (or replaces the password and role of) a district account. The caller hashes the
     /// password with a slow KDF; the store never sees it.
-    public func addUser(name: String, passwordHash: String, role: DashboardRole) throws {
+    public func addUser(name: String, passwordHash: String, role: DashboardRole) async throws {
         let name = name.cleanedInput
         guard !name.isEmpty, name.count <= 100 else { throw SyncError(.invalidInput, "a user name is 1 to 100 characters") }
-        try write { db in
+        try await write { [self] db in
             try db.execute(sql: """
                 INSERT INTO users(name, password_hash, role, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role
@@ -38,7 +38,7 @@ extension HubStore {
     /// The stored password hash and role of an account.
     public func account(named name: String) async throws -> (passwordHash: String, role: DashboardRole)? {
         let name = name.cleanedInput
-        return try await asyncRead { db in
+        return try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT password_hash, role FROM users WHERE name = ?", arguments: [name]),
                 let role = DashboardRole(rawValue: row[1])
             else { return nil }
@@ -52,7 +52,7 @@ extension HubStore {
         let csrf = Self.randomHex(32)
         let hash = Self.tokenHash(token)
         let now = clock.physical.now()
-        try await asyncWrite { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [now])
             try db.execute(sql: "INSERT INTO sessions(token_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [hash, user.cleanedInput, csrf, now, now + Self.sessionLifetimeMs])
@@ -65,7 +65,7 @@ extension HubStore {
         guard token.utf8.count == 64 else { return nil }
         let hash = Self.tokenHash(token)
         let now = clock.physical.now()
-        return try await asyncRead { db in
+        return try await read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT s.user, u.role, s.csrf FROM sessions s JOIN users u ON u.name = s.user
                 WHERE s.token_hash = ? AND s.expires_at >= ?
@@ -77,7 +77,7 @@ extension HubStore {
 
     public func endSession(token: String) async throws {
         let hash = Self.tokenHash(token)
-        try await asyncWrite { db in try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [hash]) }
+        try await write { db in try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [hash]) }
     }
 
     /// A random token for a browser cookie (a pre-session CSRF token).

@@ -48,18 +48,10 @@ extension ExchangeResult {
 extension HubStore {
     /// One exchange with a node: in one transaction, merge its batch (deduplicated by
     /// `(node, seq)`), audit every change and record what the node told us of its clock; once
-    /// that is committed, read the next page of changes for it.
-    public func exchange(_ request: SyncRequest, from identity: NodeIdentity) throws -> ExchangeResult {
-        let pullLimit = try check(request, from: identity)
-        let merged = try write { db in try merge(request, from: identity, db) }
-        let page = try read { db in try pullPage(for: identity, after: request.cursor, limit: pullLimit, db) }
-        return ExchangeResult(request, identity, merged, page, clock: clock.physical.now())
-    }
-
-    /// The same exchange for the hub's request handlers, without blocking a server thread.
-    /// Exchanges that arrive together are committed together (`ExchangeQueue`); their pages
-    /// are read afterwards on reader connections, in parallel, so the hub's one writer only
-    /// merges. A reader sees every commit made before it began, so no page skips a change.
+    /// that is committed, read the next page of changes for it. Exchanges that arrive together
+    /// are committed together (`ExchangeQueue`), each in its own savepoint; their pages are
+    /// read afterwards on reader connections, in parallel, so the hub's one writer only merges.
+    /// A reader sees every commit made before it began, so no page skips a change.
     public func exchange(_ request: SyncRequest, from identity: NodeIdentity) async throws -> ExchangeResult {
         let pullLimit = try check(request, from: identity)
         let merged = try await withCheckedThrowingContinuation { continuation in
@@ -67,7 +59,7 @@ extension HubStore {
                 Task { await self.commitWaitingExchanges() }
             }
         }
-        let page = try await asyncRead { db in try self.pullPage(for: identity, after: request.cursor, limit: pullLimit, db) }
+        let page = try await read { db in try self.pullPage(for: identity, after: request.cursor, limit: pullLimit, db) }
         return ExchangeResult(request, identity, merged, page, clock: clock.physical.now())
     }
 

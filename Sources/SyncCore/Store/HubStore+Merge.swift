@@ -32,7 +32,7 @@ extension HubStore {
     /// merged, logged for the nodes that should hear of them, and audited. Their record ids are
     /// checked as a node's are: a malformed one (a review form without its commune) is refused
     /// whole, before anything is written.
-    public func recordDistrict(_ writes: [FieldWrite], actor: String) throws {
+    public func recordDistrict(_ writes: [FieldWrite], actor: String) async throws {
         guard !writes.isEmpty else { return }
         for write in writes {
             guard let collection = RecordCollection(rawValue: write.collection) else {
@@ -42,7 +42,7 @@ extension HubStore {
         }
         // A task's assignment goes first, so its other fields reach the right communes.
         let ordered = writes.filter { $0.field == "communes" } + writes.filter { $0.field != "communes" }
-        try write { db in
+        try await write { [self] db in
             let statements = try MergeStatements(db)
             var clockState = try clockState(db)
             let now = clock.physical.now()

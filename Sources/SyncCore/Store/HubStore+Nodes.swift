@@ -36,7 +36,7 @@ public struct NodeInfo: Encodable, Sendable, Hashable {
 }
 extension HubStore {
     /// Creates a node bound to `commune` (creating the commune when unknown) and its token.
-    public func enroll(commune: String, name: String?, label: String?) throws -> Enrollment {
+    public func enroll(commune: String, name: String?, label: String?) async throws -> Enrollment {
         guard Identifiers.isCommuneCode(commune) else {
             throw SyncError(.invalidInput, "commune code must be lowercase ASCII letters, digits and '-', at most 32: \(commune)")
         }
@@ -44,15 +44,15 @@ extension HubStore {
         let node = "n-" + Self.hex((0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let secret = Self.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let token = "\(node).\(commune).\(secret)"
-        let known = try read { db in try currentField(FieldKey(collection: RecordCollection.communes.rawValue, record: commune, field: "name"), db) }
+        let known = try await read { [self] db in try currentField(FieldKey(collection: RecordCollection.communes.rawValue, record: commune, field: "name"), db) }
         if known == nil || name != nil {
             let displayName = name?.cleanedInput ?? commune
             if known?.value != .text(displayName) {
-                try recordDistrict([FieldWrite(collection: RecordCollection.communes.rawValue, record: commune,
-                                               field: "name", value: .text(displayName))], actor: "district-hub enroll")
+                try await recordDistrict([FieldWrite(collection: RecordCollection.communes.rawValue, record: commune,
+                                                     field: "name", value: .text(displayName))], actor: "district-hub enroll")
             }
         }
-        try write { db in
+        try await write { [self] db in
             try db.execute(sql: """
                 INSERT INTO nodes(id, commune, token_hash, label, created_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [node, commune, Self.tokenHash(token), label?.cleanedInput, clock.physical.now()])
@@ -62,14 +62,14 @@ extension HubStore {
 
     /// Remembers why a node's last request was refused as a whole (bad body, wrong commune…).
     public func recordNodeError(node: String, _ message: String) async throws {
-        try await asyncWrite { db in
+        try await write { db in
             try db.execute(sql: "UPDATE nodes SET last_error = ? WHERE id = ?", arguments: [message, node])
         }
     }
 
     /// Every enrolled node, by commune.
-    public func nodes() throws -> [NodeInfo] {
-        try read { db in
+    public func nodes() async throws -> [NodeInfo] {
+        try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, commune, label, created_at, revoked_at, last_seen, last_seq, clock_offset_ms, last_error
                 FROM nodes ORDER BY commune, created_at
@@ -83,8 +83,8 @@ extension HubStore {
     }
 
     /// Marks a node's token revoked: its next request gets 401.
-    public func revoke(node: String) throws {
-        let changed = try write { db in
+    public func revoke(node: String) async throws {
+        let changed = try await write { [self] db in
             try db.execute(sql: "UPDATE nodes SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [clock.physical.now(), node])
             return db.changesCount
@@ -94,22 +94,10 @@ extension HubStore {
 
     /// The node a bearer token belongs to. The lookup is by SHA-256 of the token, so the
     /// comparison never touches the secret itself and takes the same time for every guess.
-    public func authenticate(token: String) throws -> NodeIdentity {
-        guard token.utf8.count < 200 else { throw SyncError(.unauthorized, "unknown token") }
-        let row = try read { db in
-            try Row.fetchOne(db, sql: "SELECT id, commune, revoked_at FROM nodes WHERE token_hash = ?",
-                             arguments: [Self.tokenHash(token)])
-        }
-        guard let row else { throw SyncError(.unauthorized, "unknown token") }
-        if (row[2] as Int64?) != nil { throw SyncError(.unauthorized, "token revoked") }
-        return NodeIdentity(node: row[0], commune: row[1])
-    }
-
-    /// The same check for the hub's request handlers.
     public func authenticate(token: String) async throws -> NodeIdentity {
         guard token.utf8.count < 200 else { throw SyncError(.unauthorized, "unknown token") }
         let hash = Self.tokenHash(token)
-        let found = try await asyncRead { db -> (node: String, commune: String, revoked: Bool)? in
+        let found = try await read { db -> (node: String, commune: String, revoked: Bool)? in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, commune, revoked_at FROM nodes WHERE token_hash = ?"),
                                              arguments: [hash]) else { return nil }
             return (row[0], row[1], (row[2] as Int64?) != nil)

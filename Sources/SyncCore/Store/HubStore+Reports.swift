@@ -6,8 +6,8 @@ extension HubStore {
     /// The merged state of every commune: what the district reviews. Total: a record whose id
     /// is not `<commune>/<item>` (none can be written today; a store from before that check
     /// may hold one) is left out and logged, never a crash of every status page.
-    public func hubStatus() throws -> HubStatus {
-        try read { db in
+    public func hubStatus() async throws -> HubStatus {
+        try await read { [self] db in
             let communes = try records(of: .communes, db).filter { $0.value[deletedField]?.int != 1 }
             let progress = try byCommune(.progress, db)
             let equipment = try byCommune(.equipment, db)
@@ -38,13 +38,13 @@ extension HubStore {
     }
 
     /// The audit trail, oldest first, optionally only what concerns one commune.
-    public func audit(commune: String? = nil, limit: Int = 100_000) throws -> [AuditEntry] {
-        try audit(AuditFilter(commune: commune, limit: limit))
+    public func audit(commune: String? = nil, limit: Int = 100_000) async throws -> [AuditEntry] {
+        try await audit(AuditFilter(commune: commune, limit: limit))
     }
 
     /// The audit trail filtered as the dashboard asks; oldest first, or newest first.
-    public func audit(_ filter: AuditFilter) throws -> [AuditEntry] {
-        try read { db in
+    public func audit(_ filter: AuditFilter) async throws -> [AuditEntry] {
+        try await read { db in
             var sql = """
                 SELECT id, received_at, commune, collection, record, field, value, old_value, node, seq, actor,
                        wall, counter, applied_wall, applied_counter, outcome, reason_code, reason

@@ -7,15 +7,19 @@ extension ReplicaStore {
     /// copy gets a new log id) and checks it. Refuses to overwrite a file. Returns the copy's
     /// `integrity_check` ("ok").
     @discardableResult
-    public func backup(to destination: String) throws -> String {
+    public func backup(to destination: String) async throws -> String {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw SyncError(.invalidInput, "\(destination) exists; back up to a new file")
         }
         do {
             let copy = try DatabaseQueue(path: destination)
-            try database.writer.backup(to: copy, pagesPerStep: 256)
-            try copy.write { db in try Self.prepareCopy(db) }
-            let check = try copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+            // What `DatabaseReader.backup(to:pagesPerStep:)` does, through GRDB's async read so
+            // the copy's disk writes do not hold a thread of the async pool.
+            try await database.writer.read { source in
+                try copy.writeWithoutTransaction { destination in try source.backup(to: destination, pagesPerStep: 256) }
+            }
+            try await copy.write { db in try Self.prepareCopy(db) }
+            let check = try await copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
             try copy.close()
             guard check == "ok" else { throw SyncError(.storage, "the backup at \(destination) fails integrity_check: \(check)") }
             return check

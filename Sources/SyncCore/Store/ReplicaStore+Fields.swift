@@ -78,8 +78,8 @@ extension ReplicaStore {
     }
 
     /// The merged fields of one record.
-    public func fields(of collection: RecordCollection, record: String) throws -> [String: FieldValue] {
-        try read { db in try fields(of: collection, record: record, db) }
+    public func fields(of collection: RecordCollection, record: String) async throws -> [String: FieldValue] {
+        try await read { [self] db in try fields(of: collection, record: record, db) }
     }
 
     func fields(of collection: RecordCollection, record: String, _ db: Database) throws -> [String: FieldValue] {
@@ -94,8 +94,8 @@ extension ReplicaStore {
     }
 
     /// Every record of a collection with its merged fields, tombstoned records included.
-    public func records(of collection: RecordCollection) throws -> [String: [String: FieldValue]] {
-        try read { db in try records(of: collection, db) }
+    public func records(of collection: RecordCollection) async throws -> [String: [String: FieldValue]] {
+        try await read { [self] db in try records(of: collection, db) }
     }
 
     func records(of collection: RecordCollection, _ db: Database) throws -> [String: [String: FieldValue]] {
@@ -110,8 +110,8 @@ extension ReplicaStore {
     }
 
     /// Every field with its stamp: what convergence tests compare across replicas.
-    public func allFields() throws -> [FieldKey: (value: FieldValue, stamp: Stamp)] {
-        try read { db in
+    public func allFields() async throws -> [FieldKey: (value: FieldValue, stamp: Stamp)] {
+        try await read { db in
             var result: [FieldKey: (value: FieldValue, stamp: Stamp)] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT collection, record, field, value, wall, counter, node FROM fields")
             while let row = try rows.next() {
@@ -126,7 +126,7 @@ extension ReplicaStore {
     }
 
     /// The clock's high-water mark: what the clock suites check stays monotonic.
-    public func clockHighWater() throws -> HLC {
-        try read { db in try clockState(db).last }
+    public func clockHighWater() async throws -> HLC {
+        try await read { [self] db in try clockState(db).last }
     }
 }

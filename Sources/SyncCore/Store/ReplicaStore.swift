@@ -119,17 +119,10 @@ extension ReplicaStore {
 
     var clock: HybridLogicalClock { database.clock }
 
-    /// Runs `body` in one write transaction, turning SQLite errors into `SyncError`s.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.writer.write(body)
-        } catch let error as DatabaseError {
-            throw ReplicaDatabase.storageError(error, "store write failed")
-        }
-    }
-
-    /// The async form of `write`, for server handlers.
-    func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` in one write transaction, turning SQLite errors into `SyncError`s. Async so
+    /// that no caller holds one of Swift concurrency's few threads while SQLite waits for the
+    /// writer lock or a disk sync: GRDB runs `body` on its own serial queue.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await database.writer.write(body)
         } catch let error as DatabaseError {
@@ -137,17 +130,10 @@ extension ReplicaStore {
         }
     }
 
-    func asyncRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` in one read transaction (a reader connection of a pool), off the async pool.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await database.writer.read(body)
-        } catch let error as DatabaseError {
-            throw ReplicaDatabase.storageError(error, "store read failed")
-        }
-    }
-
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.writer.read(body)
         } catch let error as DatabaseError {
             throw ReplicaDatabase.storageError(error, "store read failed")
         }
@@ -158,14 +144,14 @@ extension ReplicaStore {
     /// thousand communes writing at once, the index pages of their audit and log rows went
     /// back and forth to the OS on every exchange (`Benchmarks/README.md`, run 7). The cache
     /// grows only as pages are used.
-    public func setWriterCacheSize(megabytes: Int) throws {
-        try database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(-megabytes * 1024)") }
+    public func setWriterCacheSize(megabytes: Int) async throws {
+        try await database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(-megabytes * 1024)") }
     }
 
     /// Checkpoints the WAL into the main file; called on shutdown so the store is one file.
-    public func checkpoint() throws {
+    public func checkpoint() async throws {
         do {
-            _ = try database.writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try await database.writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         } catch let error as DatabaseError {
             throw ReplicaDatabase.storageError(error, "checkpoint failed")
         }
@@ -173,27 +159,27 @@ extension ReplicaStore {
 
     /// A trivial statement through the writer: answers quickly unless the store is wedged or
     /// gone, which is what health checks and the watchdog want to know.
-    public func ping() throws {
-        _ = try write { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    public func ping() async throws {
+        _ = try await write { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     /// The value of a read-only pragma on the store's connection (`journal_mode`,
     /// `synchronous`…), for the start-up log and the tests that hold us to WAL + FULL.
-    public func pragma(_ name: String) throws -> String {
+    public func pragma(_ name: String) async throws -> String {
         precondition(name.allSatisfy { $0.isLetter || $0 == "_" }, "pragma names are plain words")
-        return try write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
+        return try await write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") ?? "" }
     }
 
     /// `PRAGMA integrity_check` (or the faster `quick_check`): "ok" or the problems found.
-    public func integrityCheck(quick: Bool = false) throws -> String {
-        try read { db in
+    public func integrityCheck(quick: Bool = false) async throws -> String {
+        try await read { db in
             try String.fetchAll(db, sql: quick ? "PRAGMA quick_check" : "PRAGMA integrity_check").joined(separator: "\n")
         }
     }
 
     /// The names of the store's tables, for the tests that hold each role to its own schema.
-    public func tableNames() throws -> Set<String> {
-        try read { db in
+    public func tableNames() async throws -> Set<String> {
+        try await read { db in
             Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
         }
     }

@@ -166,8 +166,8 @@ func isoTimestamp(millis: Int64) -> String {
 
 extension ReplicaStore {
     /// Every task that is not deleted, in notice order.
-    public func tasks() throws -> [TaskInfo] {
-        try records(of: .tasks)
+    public func tasks() async throws -> [TaskInfo] {
+        try await records(of: .tasks)
             .filter { $0.value[deletedField]?.int != 1 }
             .map { TaskInfo(id: $0.key, fields: $0.value) }
             .sorted(by: TaskInfo.order)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import SyncCore
 
-struct Backup: ParsableCommand {
+struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the store to a new file while the daemon runs (SQLite online backup).",
         discussion: "Restore: stop the daemon, replace the store file with the copy (remove any -wal/-shm files beside it), start it again.")
@@ -11,9 +11,9 @@ struct Backup: ParsableCommand {
     @Option(help: "The new file to write.")
     var to: String
 
-    func run() throws {
-        try reportingErrors {
-            try store.open().backup(to: to)
+    func run() async throws {
+        try await reportingErrors {
+            try await store.open().backup(to: to)
             print("backup written to \(to) (integrity_check ok)")
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SyncCore
 
-struct Init: ParsableCommand {
+struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Set up this office's store: which hub, which commune, where the node token is.")
 
@@ -29,13 +29,13 @@ struct Init: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let token = try NodeToken.read(tokenFile)
             try token.check(commune: commune)
             let path = URL(fileURLWithPath: tokenFile).standardizedFileURL.path
             let identity = AgentIdentity(node: token.node, commune: commune, hubURL: hub, tokenFile: path)
-            try AgentStore(path: store.db).configureAgent(identity, rebind: rebind)
+            try await AgentStore(path: store.db).configureAgent(identity, rebind: rebind)
             print("Đã khởi tạo máy \(identity.node) cho đơn vị mã \(commune), máy chủ huyện \(hub).")
             print("Chạy `commune-agent sync --db \(store.db)` để nhận nhiệm vụ.")
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import SyncCore
 
-struct Progress: ParsableCommand {
+struct Progress: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Report progress on a task (stored at once, sent at the next sync).")
 
@@ -26,18 +26,18 @@ struct Progress: ParsableCommand {
     @Option(help: "Who reports (full name).")
     var by: String
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let store = try store.open()
-            let identity = try store.agentIdentity()
+            let identity = try await store.agentIdentity()
             let task = task.cleanedInput
-            let known = try store.agentTasks(commune: identity.commune).contains { $0.id == task }
+            let known = try await store.agentTasks(commune: identity.commune).contains { $0.id == task }
             guard known else {
                 throw SyncError(.unknownTask, "Không có nhiệm vụ \"\(task)\" giao cho xã \(identity.commune). Xem `commune-agent tasks`; chạy `commune-agent sync` để nhận nhiệm vụ mới.")
             }
             let report = ProgressReport(task: task, status: try ProgressReport.status(from: status), percent: percent,
                                         note: note, evidence: evidence, by: by)
-            try store.record(actor: by.cleanedInput, node: identity.node) { current in
+            try await store.record(actor: by.cleanedInput, node: identity.node) { current in
                 try report.writes(commune: identity.commune, current: current(.progress, "\(identity.commune)/\(task)"))
             }
             print("Đã ghi tiến độ nhiệm vụ \(task): \(report.status.label); sẽ gửi lên huyện khi đồng bộ.")
@@ -45,7 +45,7 @@ struct Progress: ParsableCommand {
     }
 }
 
-struct Equipment: ParsableCommand {
+struct Equipment: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record an equipment check: computer, printer, scanner (counts, cost) or internet (state).")
 
@@ -66,10 +66,10 @@ struct Equipment: ParsableCommand {
     @Option(help: "Day of the check, yyyy-MM-dd (default: today).") var date: String?
     @Option(help: "Who checked (full name).") var by: String
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let store = try store.open()
-            let identity = try store.agentIdentity()
+            let identity = try await store.agentIdentity()
             let kind = try EquipmentCheck.kind(from: kind)
             var checkedOn: CalendarDay?
             if let date {
@@ -82,8 +82,8 @@ struct Equipment: ParsableCommand {
                 kind: kind, total: total, working: working, broken: broken, needed: needed, cost: cost,
                 state: try state.map(EquipmentCheck.state(from:)), provider: provider, mbps: mbps, note: note,
                 checkedOn: checkedOn, by: by)
-            let today = try store.today()
-            try store.record(actor: by.cleanedInput, node: identity.node) { current in
+            let today = try await store.today()
+            try await store.record(actor: by.cleanedInput, node: identity.node) { current in
                 try check.writes(commune: identity.commune, current: current(.equipment, "\(identity.commune)/\(kind.rawValue)"), today: today)
             }
             print("Đã ghi kết quả kiểm tra \(kind.lowercasedFirstWord); sẽ gửi lên huyện khi đồng bộ.")

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SyncCore
 
-struct TasksCommand: ParsableCommand {
+struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks", abstract: "List the tasks assigned to this commune and their progress.")
 
@@ -11,11 +11,11 @@ struct TasksCommand: ParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let store = try store.open()
-            let identity = try store.agentIdentity()
-            let tasks = try store.agentTasks(commune: identity.commune)
+            let identity = try await store.agentIdentity()
+            let tasks = try await store.agentTasks(commune: identity.commune)
             if json {
                 try printJSON(tasks)
                 return
@@ -24,7 +24,7 @@ struct TasksCommand: ParsableCommand {
                 print("Chưa có nhiệm vụ nào. Chạy `commune-agent sync` để nhận nhiệm vụ từ huyện.")
                 return
             }
-            let today = try store.today()
+            let today = try await store.today()
             for task in tasks {
                 let status = ProgressStatus(rawValue: task.status)?.label ?? task.status
                 let percent = task.percent.map { " \($0)%" } ?? ""
@@ -90,7 +90,7 @@ struct AgentStatusReport: Encodable {
     }
 }
 
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show this node's sync state: pending changes, last sync, last error, clock offset.")
 
@@ -101,17 +101,17 @@ struct StatusCommand: ParsableCommand {
 
     static let rejectionsShown = 20
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let store = try store.open()
-            let identity = try store.agentIdentity()
-            let state = try store.agentSyncState()
+            let identity = try await store.agentIdentity()
+            let state = try await store.agentSyncState()
             var warning: String?
             if let offset = state.clockOffsetMs, ClockWarning.applies(toOffset: offset) {
                 warning = "Đồng hồ máy tính \(VietnameseFormat.offset(millis: offset)) so với máy chủ huyện. Hãy chỉnh lại ngày giờ."
             }
             let formatter = ISO8601DateFormatter()
-            let refused = try store.rejectedWrites(limit: Self.rejectionsShown)
+            let refused = try await store.rejectedWrites(limit: Self.rejectionsShown)
             let report = AgentStatusReport(
                 node: identity.node, commune: identity.commune, hub: identity.hubURL,
                 pending: state.pending, rejected: state.rejected,

@@ -30,12 +30,12 @@ struct Run: AsyncParsableCommand {
         let notifier = SystemdNotifier()
         let store: AgentStore
         do {
-            store = try AgentStore.openForDaemon(path: self.store.db, notifier: notifier, logger: logger)
-            try adoptConfiguredIdentity(store: store, settings: settings)
+            store = try await AgentStore.openForDaemon(path: self.store.db, notifier: notifier, logger: logger)
+            try await adoptConfiguredIdentity(store: store, settings: settings)
         } catch let error as SyncError {
             ExitStatus.dataError.exit(saying: "commune-agent: \(error.message)")
         }
-        let sync = try SyncService(store: store, settings: settings, notifier: notifier, logger: logger)
+        let sync = try await SyncService(store: store, settings: settings, notifier: notifier, logger: logger)
         let hosts = HostAllowList()
         let address = web.flatMap(HostAndPort.init) ?? settings.web
         let screen = Application(
@@ -61,8 +61,8 @@ struct Run: AsyncParsableCommand {
 
 /// A daemon whose config names the hub and the commune sets up (or updates) its store from
 /// them, taking the node id from its token; otherwise the store must have been `init`ed.
-private func adoptConfiguredIdentity(store: AgentStore, settings: AgentSettings) throws {
-    let existing = try? store.agentIdentity()
+private func adoptConfiguredIdentity(store: AgentStore, settings: AgentSettings) async throws {
+    let existing = try? await store.agentIdentity()
     guard let hubURL = settings.hubURL ?? existing?.hubURL, let commune = settings.commune ?? existing?.commune else {
         throw SyncError(.notInitialized, "the store is not initialised: set hub.url and commune in the config, or run `commune-agent init`")
     }
@@ -72,5 +72,5 @@ private func adoptConfiguredIdentity(store: AgentStore, settings: AgentSettings)
     try token.check(commune: commune)
     let node = existing?.node ?? token.node
     let identity = AgentIdentity(node: node, commune: commune, hubURL: hubURL, tokenFile: existing?.tokenFile ?? tokenPath)
-    if identity != existing { try store.configureAgent(identity) }
+    if identity != existing { try await store.configureAgent(identity) }
 }

@@ -20,7 +20,7 @@ struct Sync: AsyncParsableCommand {
         let settings = try await AgentSettings.loadOrExit(file: config)
         try await reportingErrors {
             let store = try store.open()
-            let identity = try store.agentIdentity()
+            let identity = try await store.agentIdentity()
             let token = try NodeToken.read(NodeToken.path(configured: settings.tokenFile, identity: identity))
             try token.check(commune: identity.commune)
             let client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL),
@@ -29,7 +29,7 @@ struct Sync: AsyncParsableCommand {
             print("Đã đồng bộ với huyện: gửi \(summary.pushed), nhận \(summary.pulled) thay đổi.")
             if summary.rejected > 0 {
                 print("Cảnh báo: huyện từ chối \(summary.rejected) thay đổi:")
-                for rejected in try store.rejectedWrites(limit: summary.rejected) {
+                for rejected in try await store.rejectedWrites(limit: summary.rejected) {
                     print("  - \(StatusCommand.describe(rejected.change)) = \(rejected.change.value): "
                           + SyncError.officerRefusal(code: rejected.code, reason: rejected.reason))
                 }

@@ -21,22 +21,22 @@ struct SyncService: Service {
     let logger: Logger
 
     /// The service and the scheduler whose `triggers` the officer's screen sends to.
-    init(store: AgentStore, settings: AgentSettings, notifier: SystemdNotifier, logger: Logger) throws {
-        let identity = try store.agentIdentity()
+    init(store: AgentStore, settings: AgentSettings, notifier: SystemdNotifier, logger: Logger) async throws {
+        let identity = try await store.agentIdentity()
         let abort = AbortSignal()
         let client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL, abort: abort), logger: logger)
-        let watcher = try OutboxWatcher(store: store)
+        let watcher = try await OutboxWatcher(store: store)
         let tokenFile = settings.tokenFile
         scheduler = SyncScheduler(
             interval: settings.interval, afterWrite: settings.afterWrite,
             backoff: Backoff(initial: settings.backoffInitial, cap: settings.backoffMax), clock: ContinuousClock(),
             sync: {
-                _ = watcher.grew()  // what this sync sends needs no other
+                _ = await watcher.grew()  // what this sync sends needs no other
                 let token = try NodeToken.read(NodeToken.path(configured: tokenFile, identity: identity))
                 try token.check(commune: identity.commune)
                 return try await client.syncUntilDrained(token: token.text)
             },
-            onEvent: { [notifier, logger] event in Self.report(event, store: store, notifier: notifier, logger: logger) })
+            onEvent: { [notifier, logger] event in await Self.report(event, store: store, notifier: notifier, logger: logger) })
         self.store = store
         self.watcher = watcher
         self.abort = abort
@@ -45,8 +45,8 @@ struct SyncService: Service {
     }
 
     func run() async throws {
-        let identity = try store.agentIdentity()
-        notifier.ready(status: try Self.statusLine(store))
+        let identity = try await store.agentIdentity()
+        notifier.ready(status: try await Self.statusLine(store))
         logger.info("agent.started", metadata: ["node.id": "\(identity.node)", "commune": "\(identity.commune)", "hub": "\(identity.hubURL)"])
         let (scheduler, watcher, notifier) = (scheduler, watcher, notifier)
         await withGracefulShutdownHandler {
@@ -69,11 +69,11 @@ struct SyncService: Service {
             notifier.stopping()
             abort.raise()
         }
-        try store.checkpoint()
+        try await store.checkpoint()
         logger.info("agent.stopped")
     }
 
-    private static func report(_ event: SyncScheduler<ContinuousClock>.Event, store: AgentStore, notifier: SystemdNotifier, logger: Logger) {
+    private static func report(_ event: SyncScheduler<ContinuousClock>.Event, store: AgentStore, notifier: SystemdNotifier, logger: Logger) async {
         switch event {
         case .waiting:
             return
@@ -89,12 +89,12 @@ struct SyncService: Service {
                 "sync.retry_in_ms": "\(delay.milliseconds)", "sync.failures": "\(failures)",
             ])
         }
-        notifier.status((try? statusLine(store)) ?? "status unavailable")
+        notifier.status((try? await statusLine(store)) ?? "status unavailable")
     }
 
     /// What `systemctl status` shows under the unit.
-    private static func statusLine(_ store: AgentStore) throws -> String {
-        let state = try store.agentSyncState()
+    private static func statusLine(_ store: AgentStore) async throws -> String {
+        let state = try await store.agentSyncState()
         var parts = ["pending \(state.pending)"]
         parts.append("last sync " + (state.lastSync.map { isoMinute($0) } ?? "never"))
         if state.rejected > 0 { parts.append("rejected \(state.rejected)") }

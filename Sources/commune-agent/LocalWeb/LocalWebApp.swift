@@ -19,14 +19,14 @@ struct LocalWeb: Sendable {
         router.add(middleware: ContentSecurityMiddleware<BasicRequestContext>.screens)
         router.add(middleware: ScreenHeadersMiddleware(overTLS: false))
         router.get("/assets/style.css") { _, _ in Stylesheet.officer }
-        router.get("/") { request, _ in try self.tasksPage(request) }
+        router.get("/") { request, _ in try await self.tasksPage(request) }
         router.get("/tasks/:id") { request, context in
-            try self.progressPage(request, task: context.parameters.get("id") ?? "", values: nil, errors: [])
+            try await self.progressPage(request, task: context.parameters.get("id") ?? "", values: nil, errors: [])
         }
         router.post("/progress") { request, context in try await self.postProgress(request, context) }
-        router.get("/equipment") { request, _ in try self.equipmentPage(request, values: [:], errors: []) }
+        router.get("/equipment") { request, _ in try await self.equipmentPage(request, values: [:], errors: []) }
         router.post("/equipment") { request, context in try await self.postEquipment(request, context) }
-        router.get("/history") { request, _ in try self.historyPage(request) }
+        router.get("/history") { request, _ in try await self.historyPage(request) }
         router.post("/sync") { request, _ in
             _ = try await CSRF.form(request)
             trigger.yield(.syncNow)
@@ -37,11 +37,11 @@ struct LocalWeb: Sendable {
 
     // MARK: Pages
 
-    private func layout(_ request: Request) throws -> (Layout, String) {
+    private func layout(_ request: Request) async throws -> (Layout, String) {
         let csrf = CSRF.token(in: request) ?? CSRF.newToken()
-        let identity = try store.agentIdentity()
-        let name = try store.fields(of: .communes, record: identity.commune)["name"]?.text ?? identity.commune
-        return (Layout(communeName: name, sync: SyncPanel(state: try store.agentSyncState(), csrf: csrf)), csrf)
+        let identity = try await store.agentIdentity()
+        let name = try await store.fields(of: .communes, record: identity.commune)["name"]?.text ?? identity.commune
+        return (Layout(communeName: name, sync: SyncPanel(state: try await store.agentSyncState(), csrf: csrf)), csrf)
     }
 
     /// A page, with the CSRF cookie its forms repeat.
@@ -55,24 +55,24 @@ struct LocalWeb: Sendable {
         "sync": "Đang đồng bộ với huyện; tải lại trang sau ít giây để xem kết quả.",
     ]
 
-    private func tasksPage(_ request: Request) throws -> EditedResponse<HTML> {
-        let (layout, csrf) = try layout(request)
-        let identity = try store.agentIdentity()
+    private func tasksPage(_ request: Request) async throws -> EditedResponse<HTML> {
+        let (layout, csrf) = try await layout(request)
+        let identity = try await store.agentIdentity()
         let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
-        let body = Pages.tasks(try store.agentTasks(commune: identity.commune), today: try store.today())
+        let body = Pages.tasks(try await store.agentTasks(commune: identity.commune), today: try await store.today())
         return answer(layout.page(title: "Nhiệm vụ của xã", current: "/", flash: flash, body: body), csrf: csrf)
     }
 
-    private func progressPage(_ request: Request, task id: String, values: [String: String]?, errors: [String]) throws -> EditedResponse<HTML> {
-        let (layout, csrf) = try layout(request)
-        let identity = try store.agentIdentity()
-        guard let task = try store.tasks().first(where: { $0.id == id && $0.assignment.includes(identity.commune) }) else {
+    private func progressPage(_ request: Request, task id: String, values: [String: String]?, errors: [String]) async throws -> EditedResponse<HTML> {
+        let (layout, csrf) = try await layout(request)
+        let identity = try await store.agentIdentity()
+        guard let task = try await store.tasks().first(where: { $0.id == id && $0.assignment.includes(identity.commune) }) else {
             return answer(layout.page(title: "Không có nhiệm vụ này", current: "/", body: "<p><a href=\"/\">Về danh sách nhiệm vụ</a></p>"),
                           csrf: csrf, status: .notFound)
         }
         var shown = values ?? [:]
         if values == nil {
-            for (field, value) in try store.fields(of: .progress, record: "\(identity.commune)/\(task.id)") where !value.isNull {
+            for (field, value) in try await store.fields(of: .progress, record: "\(identity.commune)/\(task.id)") where !value.isNull {
                 shown[field] = value.description
             }
             shown["by"] = CSRF.rememberedName(in: request) ?? shown["by"]
@@ -82,12 +82,12 @@ struct LocalWeb: Sendable {
                       status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    private func equipmentPage(_ request: Request, values: [String: String], errors: [String]) throws -> EditedResponse<HTML> {
-        let (layout, csrf) = try layout(request)
-        let identity = try store.agentIdentity()
+    private func equipmentPage(_ request: Request, values: [String: String], errors: [String]) async throws -> EditedResponse<HTML> {
+        let (layout, csrf) = try await layout(request)
+        let identity = try await store.agentIdentity()
         var previous: [EquipmentKind: [String: FieldValue]] = [:]
         for kind in EquipmentKind.allCases {
-            previous[kind] = try store.fields(of: .equipment, record: "\(identity.commune)/\(kind.rawValue)")
+            previous[kind] = try await store.fields(of: .equipment, record: "\(identity.commune)/\(kind.rawValue)")
         }
         let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
         let body = Pages.equipmentForm(previous: previous, values: values, by: CSRF.rememberedName(in: request) ?? "",
@@ -96,10 +96,10 @@ struct LocalWeb: Sendable {
                       status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    private func historyPage(_ request: Request) throws -> EditedResponse<HTML> {
-        let (layout, csrf) = try layout(request)
-        let titles = Dictionary(try store.tasks().map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
-        let body = Pages.history(try store.localHistory(), taskTitles: titles)
+    private func historyPage(_ request: Request) async throws -> EditedResponse<HTML> {
+        let (layout, csrf) = try await layout(request)
+        let titles = Dictionary(try await store.tasks().map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        let body = Pages.history(try await store.localHistory(), taskTitles: titles)
         return answer(layout.page(title: "Lịch sử thay đổi của máy này", current: "/history", body: body), csrf: csrf)
     }
 
@@ -109,11 +109,11 @@ struct LocalWeb: Sendable {
     /// `commune-agent progress`.
     private func postProgress(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let form = try await CSRF.form(request)
-        let identity = try store.agentIdentity()
+        let identity = try await store.agentIdentity()
         let task = form["task"] ?? ""
         var errors: [String] = []
         do {
-            guard try store.agentTasks(commune: identity.commune).contains(where: { $0.id == task }) else {
+            guard try await store.agentTasks(commune: identity.commune).contains(where: { $0.id == task }) else {
                 throw SyncError(.unknownTask, "Không có nhiệm vụ \"\(task)\" giao cho xã.")
             }
             var percent: Int?
@@ -123,7 +123,7 @@ struct LocalWeb: Sendable {
             }
             let report = ProgressReport(task: task, status: try ProgressReport.status(from: form["status"] ?? ""), percent: percent,
                                         note: form["note"], evidence: form["evidence"], by: form["by"] ?? "")
-            try store.record(actor: report.by.cleanedInput, node: identity.node) { current in
+            try await store.record(actor: report.by.cleanedInput, node: identity.node) { current in
                 try report.writes(commune: identity.commune, current: current(.progress, "\(identity.commune)/\(task)"))
             }
             trigger.yield(.localWrite)
@@ -133,18 +133,18 @@ struct LocalWeb: Sendable {
         } catch let error as SyncError {
             errors.append(error.message)
         }
-        return try progressPage(request, task: task, values: form.values, errors: errors).response(from: request, context: context)
+        return try await progressPage(request, task: task, values: form.values, errors: errors).response(from: request, context: context)
     }
 
     /// One form for the four kinds (`computer.total`, …, `internet.state`, `note`, `by`): every
     /// kind filled in is checked, and all are stored in one transaction or none.
     private func postEquipment(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let form = try await CSRF.form(request)
-        let identity = try store.agentIdentity()
+        let identity = try await store.agentIdentity()
         let by = form["by"] ?? ""
         var errors: [String] = []
         var writes: [FieldWrite] = []
-        let today = try store.today()
+        let today = try await store.today()
         for kind in EquipmentKind.allCases {
             func given(_ field: String) -> String? {
                 form["\(kind.rawValue).\(field)"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
@@ -171,7 +171,7 @@ struct LocalWeb: Sendable {
                     kind: kind, total: count("total"), working: count("working"), broken: count("broken"), needed: count("needed"),
                     cost: count("cost").map(Int64.init), state: try given("state").map(EquipmentCheck.state(from:)),
                     provider: given("provider"), mbps: mbps, note: form["note"].flatMap { $0.isEmpty ? nil : $0 }, by: by)
-                let current = try store.fields(of: .equipment, record: "\(identity.commune)/\(kind.rawValue)")
+                let current = try await store.fields(of: .equipment, record: "\(identity.commune)/\(kind.rawValue)")
                 writes += try check.writes(commune: identity.commune, current: current, today: today)
             } catch let error as SyncError {
                 errors.append(error.message)
@@ -179,9 +179,9 @@ struct LocalWeb: Sendable {
         }
         if writes.isEmpty && errors.isEmpty { errors.append("Chưa nhập kết quả kiểm tra nào.") }
         guard errors.isEmpty else {
-            return try equipmentPage(request, values: form.values, errors: errors).response(from: request, context: context)
+            return try await equipmentPage(request, values: form.values, errors: errors).response(from: request, context: context)
         }
-        try store.record(writes, actor: by.cleanedInput, node: identity.node)
+        try await store.record(writes, actor: by.cleanedInput, node: identity.node)
         trigger.yield(.localWrite)
         var response = Response.redirect(to: "/equipment?flash=equipment")
         response.setCookie(CSRF.nameCookie(by.cleanedInput))

@@ -9,7 +9,7 @@ func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = 
                  secureCookies: Bool = false, metricsAccess: MetricsAccess = MetricsAccess()) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     router.get("/healthz") { _, _ -> Response in
-        let healthy = (try? await runBlocking { try store.ping() }) != nil
+        let healthy = (try? await store.ping()) != nil
         let body = healthy ? #"{"status":"ok"}"# : #"{"status":"store_failing"}"#
         return Response(status: healthy ? .ok : .serviceUnavailable,
                         headers: [.contentType: "application/json"],

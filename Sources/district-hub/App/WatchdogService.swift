@@ -17,7 +17,7 @@ struct WatchdogService: Service {
                 return
             }
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                if (try? await runBlocking { try store.ping() }) != nil {
+                if (try? await store.ping()) != nil {
                     notifier.watchdog()
                 } else {
                     logger.error("watchdog.store_failing")

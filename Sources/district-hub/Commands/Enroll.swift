@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SyncCore
 
-struct Enroll: ParsableCommand {
+struct Enroll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a node credential for a commune and print its token once (the last line).")
 
@@ -26,13 +26,13 @@ struct Enroll: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         if let tokenFile, FileManager.default.fileExists(atPath: tokenFile) {
             throw ValidationError("--token-file \(tokenFile) exists; choose a new file")
         }
         let hub = try HubStore(path: store.db)
-        let known = try hub.records(of: .communes)[commune] != nil
-        let enrollment = try hub.enroll(commune: commune, name: name, label: label)
+        let known = try await hub.records(of: .communes)[commune] != nil
+        let enrollment = try await hub.enroll(commune: commune, name: name, label: label)
         if !known {
             // Enrolling creates the commune; a typo would create a stray one, so say so.
             try? FileHandle.standardError.write(contentsOf: Data("note: commune \(commune) was not known and has been created (name: \(name ?? commune)); check the code if that is a surprise\n".utf8))
@@ -50,7 +50,7 @@ struct Enroll: ParsableCommand {
     }
 }
 
-struct Revoke: ParsableCommand {
+struct Revoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Revoke a node's token.")
 
     @OptionGroup var store: StoreOptions
@@ -58,8 +58,8 @@ struct Revoke: ParsableCommand {
     @Option(help: "The node id, e.g. n-1a2b3c4d5e6f7a8b.")
     var node: String
 
-    func run() throws {
-        try store.existing().revoke(node: node)
+    func run() async throws {
+        try await store.existing().revoke(node: node)
         print("revoked \(node)")
     }
 }

@@ -6,7 +6,7 @@ struct Tasks: ParsableCommand {
         abstract: "Manage the district's tasks.", subcommands: [ImportTasks.self])
 }
 
-struct ImportTasks: ParsableCommand {
+struct ImportTasks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import tasks from a JSON file such as config/tasks.json.")
 
@@ -15,9 +15,9 @@ struct ImportTasks: ParsableCommand {
     @Argument(help: "The tasks file.")
     var path: String
 
-    func run() throws {
+    func run() async throws {
         let catalog = try TaskCatalog.load(path: path)
-        let changed = try HubStore(path: store.db).importTasks(catalog, actor: "district-hub tasks import")
+        let changed = try await HubStore(path: store.db).importTasks(catalog, actor: "district-hub tasks import")
         print("imported \(catalog.tasks.count) tasks (\(changed) fields changed)")
     }
 }
@@ -27,7 +27,7 @@ struct Communes: ParsableCommand {
         abstract: "Manage the district's communes.", subcommands: [ImportCommunes.self])
 }
 
-struct ImportCommunes: ParsableCommand {
+struct ImportCommunes: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import communes from a JSON file such as config/communes.json.")
 
@@ -36,9 +36,9 @@ struct ImportCommunes: ParsableCommand {
     @Argument(help: "The communes file.")
     var path: String
 
-    func run() throws {
+    func run() async throws {
         let catalog = try CommuneCatalog.load(path: path)
-        let changed = try HubStore(path: store.db).importCommunes(catalog, actor: "district-hub communes import")
+        let changed = try await HubStore(path: store.db).importCommunes(catalog, actor: "district-hub communes import")
         print("imported \(catalog.communes.count) communes (\(changed) fields changed)")
     }
 }

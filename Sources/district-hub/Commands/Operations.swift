@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SyncCore
 
-struct Nodes: ParsableCommand {
+struct Nodes: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every node: commune, last seen, last error, clock offset; flag the silent ones.")
 
@@ -30,10 +30,10 @@ struct Nodes: ParsableCommand {
         enum Keys: String, CodingKey { case silent, clockWarning }
     }
 
-    func run() throws {
+    func run() async throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let threshold = Int64(silentAfter * 3_600_000)
-        let listed = try store.existing().nodes().map { node in
+        let listed = try await store.existing().nodes().map { node in
             Listed(node: node,
                    silent: node.revokedAt == nil && (node.lastSeenMillis.map { now - $0 > threshold } ?? true),
                    clockWarning: node.clockOffsetMs.map(ClockWarning.applies(toOffset:)) ?? false)
@@ -59,7 +59,7 @@ struct Nodes: ParsableCommand {
     }
 }
 
-struct Backup: ParsableCommand {
+struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the store to a new file while the hub runs (SQLite online backup).",
         discussion: "Restore with `district-hub restore`, the hub stopped.")
@@ -69,8 +69,8 @@ struct Backup: ParsableCommand {
     @Option(help: "The new file to write.")
     var to: String
 
-    func run() throws {
-        try store.existing().backup(to: to)
+    func run() async throws {
+        try await store.existing().backup(to: to)
         print("backup written to \(to) (integrity_check ok)")
     }
 }

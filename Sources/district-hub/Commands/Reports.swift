@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SyncCore
 
-struct Status: ParsableCommand {
+struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the merged status: communes, their progress on each task, their equipment.")
 
@@ -14,8 +14,8 @@ struct Status: ParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
-    func run() throws {
-        var status = try store.existing().hubStatus()
+    func run() async throws {
+        var status = try await store.existing().hubStatus()
         if let commune {
             status.communes = status.communes.filter { $0.code == commune }
             guard !status.communes.isEmpty else { throw ValidationError("no commune \(commune) at this hub") }
@@ -60,7 +60,7 @@ struct Status: ParsableCommand {
     }
 }
 
-struct Audit: ParsableCommand {
+struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the audit trail: every change received, with its outcome.")
 
@@ -72,8 +72,8 @@ struct Audit: ParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
-    func run() throws {
-        let entries = try store.existing().audit(commune: commune)
+    func run() async throws {
+        let entries = try await store.existing().audit(commune: commune)
         if json {
             print(String(decoding: try WireCoding.encode(entries, pretty: true), as: UTF8.self))
             return

@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         let address = listen.flatMap(HostAndPort.init) ?? settings.listen
         let store: HubStore
         do {
-            store = try HubStore.openForDaemon(path: self.store.db, clock: HybridLogicalClock(maxDrift: settings.maxClockDrift.milliseconds),
+            store = try await HubStore.openForDaemon(path: self.store.db, clock: HybridLogicalClock(maxDrift: settings.maxClockDrift.milliseconds),
                                             notifier: notifier, logger: logger)
         } catch let error as SyncError {
             ExitStatus.dataError.exit(saying: "district-hub: \(error.message)")
@@ -50,9 +50,9 @@ struct Serve: AsyncParsableCommand {
                 ExitStatus.config.exit(saying: "district-hub: \(error)")
             }
         }
-        try store.setWriterCacheSize(megabytes: 32)
+        try await store.setWriterCacheSize(megabytes: 32)
         let metrics = HubMetrics()
-        metrics.restore(from: try store.nodes())
+        metrics.restore(from: try await store.nodes())
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, metrics: metrics, server: server,
                                    secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess) { port in
@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-        try store.checkpoint()
+        try await store.checkpoint()
         logger.info("hub.stopped")
     }
 }

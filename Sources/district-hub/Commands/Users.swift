@@ -7,7 +7,7 @@ struct Users: ParsableCommand {
         commandName: "user", abstract: "Manage the district staff who sign in to the dashboard.", subcommands: [AddUser.self])
 }
 
-struct AddUser: ParsableCommand {
+struct AddUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Create an account (or reset its password and role); the password is read from a file.")
 
@@ -26,13 +26,13 @@ struct AddUser: ParsableCommand {
         guard DashboardRole(rawValue: role) != nil else { throw ValidationError("--role must be viewer or admin") }
     }
 
-    func run() throws {
+    func run() async throws {
         guard let data = FileManager.default.contents(atPath: passwordFile) else {
             throw ValidationError("cannot read --password-file \(passwordFile)")
         }
         let password = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         if let refusal = DashboardPassword.refusal(password) { throw ValidationError(refusal) }
-        try store.open().addUser(name: user, passwordHash: DashboardPassword.hash(password), role: DashboardRole(rawValue: role)!)
+        try await store.open().addUser(name: user, passwordHash: DashboardPassword.hash(password), role: DashboardRole(rawValue: role)!)
         print("user \(user.cleanedInput) (\(role)) saved")
     }
 }

@@ -10,19 +10,19 @@ struct AdminActions {
     let store: HubStore
 
     func addRoutes(to admin: RouterGroup<AdminContext>) {
-        admin.get("/tasks/new") { _, context in try taskForm(context, task: nil, values: [:], errors: []) }
+        admin.get("/tasks/new") { _, context in try await taskForm(context, task: nil, values: [:], errors: []) }
         admin.get("/tasks/:id/edit") { _, context in
             let id = context.parameters.get("id") ?? ""
-            guard let task = try store.tasks().first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
-            return try taskForm(context, task: task, values: [:], errors: [])
+            guard let task = try await store.tasks().first(where: { $0.id == id }) else { throw HTTPError(.notFound) }
+            return try await taskForm(context, task: task, values: [:], errors: [])
         }
         admin.post("/tasks") { request, context in try await saveTask(request, context) }
         admin.post("/review") { request, context in try await review(request, context) }
     }
 
-    private func taskForm(_ context: AdminContext, task: TaskInfo?, values: [String: String], errors: [String]) throws -> EditedResponse<HTML> {
+    private func taskForm(_ context: AdminContext, task: TaskInfo?, values: [String: String], errors: [String]) async throws -> EditedResponse<HTML> {
         let session = context.session
-        let body = TaskPages.form(task: task, values: values, communes: try store.hubStatus().communes, errors: errors, csrf: session.csrf)
+        let body = TaskPages.form(task: task, values: values, communes: try await store.hubStatus().communes, errors: errors, csrf: session.csrf)
         return EditedResponse(status: errors.isEmpty ? .ok : .unprocessableContent,
                               response: DashboardPages.layout(title: task.map { "Sửa nhiệm vụ \($0.id)" } ?? "Thêm nhiệm vụ", session: session, body: body))
     }
@@ -31,11 +31,11 @@ struct AdminActions {
         let session = context.session
         let form = try await context.form(request)
         let id = (form["id"] ?? "").cleanedInput
-        let existing = try store.tasks().first { $0.id == id }
+        let existing = try await store.tasks().first { $0.id == id }
         var errors: [String] = []
         if form["mode"] == "create" && existing != nil { errors.append("Mã nhiệm vụ \(id) đã có; hãy chọn mã khác.") }
         if form["mode"] == "edit" && existing == nil { errors.append("Không có nhiệm vụ \(id) để sửa.") }
-        let communes = try store.hubStatus().communes.map(\.code).filter { form["commune.\($0)"] != nil }
+        let communes = try await store.hubStatus().communes.map(\.code).filter { form["commune.\($0)"] != nil }
         let assignment: TaskAssignment = form["communes"] == "*" ? .everyCommune : .communes(communes)
         if assignment == .communes([]) { errors.append("Hãy chọn ít nhất một xã, hoặc giao cho tất cả.") }
         let deadline = (form["deadline"] ?? "").cleanedInput
@@ -45,13 +45,13 @@ struct AdminActions {
             index: form["index"], detail: form["detail"].flatMap { $0.isEmpty ? nil : $0 })
         if errors.isEmpty {
             do {
-                try store.saveTask(entry, actor: session.user)
+                try await store.saveTask(entry, actor: session.user)
                 return Response.redirect(to: "/tasks/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)")
             } catch let error as SyncError {
                 errors.append(error.message)
             }
         }
-        return try taskForm(context, task: existing, values: form.values, errors: errors).response(from: request, context: context)
+        return try await taskForm(context, task: existing, values: form.values, errors: errors).response(from: request, context: context)
     }
 
     /// Accept a commune's report, or send it back with a comment.
@@ -60,7 +60,7 @@ struct AdminActions {
         let form = try await context.form(request)
         let commune = form["commune"] ?? "", task = form["task"] ?? ""
         guard let decision = form["decision"].flatMap(ReviewDecision.init(rawValue:)), Identifiers.isCommuneCode(commune),
-            try store.tasks().contains(where: { $0.id == task && $0.assignment.includes(commune) })
+            try await store.tasks().contains(where: { $0.id == task && $0.assignment.includes(commune) })
         else { throw HTTPError(.badRequest, message: "Yêu cầu xem xét không hợp lệ.") }
         let comment = (form["comment"] ?? "").cleanedInput
         if decision == .returned && comment.isEmpty {
@@ -71,8 +71,8 @@ struct AdminActions {
             ("review", .text(decision.rawValue)), ("review_note", comment.isEmpty ? .null : .text(comment)), ("reviewed_by", .text(session.user)),
         ]
         for (field, value) in writes { try Schema.validate(value, field: field, in: .progress) }
-        try store.recordDistrict(writes.map { FieldWrite(collection: RecordCollection.progress.rawValue, record: record, field: $0.0, value: $0.1) },
-                                 actor: session.user)
+        try await store.recordDistrict(writes.map { FieldWrite(collection: RecordCollection.progress.rawValue, record: record, field: $0.0, value: $0.1) },
+                                       actor: session.user)
         return Response.redirect(to: "/tasks/\(task)")
     }
 }

@@ -29,12 +29,12 @@ struct DashboardController {
 
         let pages = web.group().add(middleware: SessionMiddleware(store: store)).add(middleware: PrivatePagesMiddleware())
             .group(context: DashboardContext.self)
-        pages.get("/") { request, context in try overview(request, context) }
-        pages.get("/communes/:code") { request, context in try communePage(context) }
+        pages.get("/") { request, context in try await overview(request, context) }
+        pages.get("/communes/:code") { request, context in try await communePage(context) }
         AdminActions(store: store).addRoutes(to: pages.group(context: AdminContext.self))
         ReadinessAndAudit(store: store).addRoutes(to: pages)
-        pages.get("/tasks/:id") { _, context in try taskPage(context) }
-        pages.get("/export/overview.csv") { request, context in try exportOverview(request) }
+        pages.get("/tasks/:id") { _, context in try await taskPage(context) }
+        pages.get("/export/overview.csv") { request, context in try await exportOverview(request) }
         pages.post("/logout") { request, context in
             _ = try await context.form(request)
             if let token = request.cookies[SessionMiddleware.cookieName]?.value { try await store.endSession(token: token) }
@@ -109,48 +109,48 @@ struct DashboardController {
         return filters
     }
 
-    private func overviewModel(_ request: Request) throws -> (Overview, [String: String]) {
+    private func overviewModel(_ request: Request) async throws -> (Overview, [String: String]) {
         let filters = filters(request)
-        let overview = Overview(status: try store.hubStatus(), today: CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)),
+        let overview = Overview(status: try await store.hubStatus(), today: CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)),
                                 task: filters["task"], index: filters["index"], statusFilter: filters["status"])
         return (overview, filters)
     }
 
-    private func overview(_ request: Request, _ context: DashboardContext) throws -> HTML {
-        let (overview, filters) = try overviewModel(request)
+    private func overview(_ request: Request, _ context: DashboardContext) async throws -> HTML {
+        let (overview, filters) = try await overviewModel(request)
         return DashboardPages.layout(title: "Tổng hợp tiến độ các xã", session: context.session,
                                      body: DashboardPages.overview(overview, filters: filters, admin: context.session.role == .admin))
     }
 
-    private func exportOverview(_ request: Request) throws -> Response {
-        let (overview, _) = try overviewModel(request)
+    private func exportOverview(_ request: Request) async throws -> Response {
+        let (overview, _) = try await overviewModel(request)
         return Response(status: .ok, headers: [
             .contentType: "text/csv; charset=utf-8",
             .contentDisposition: "attachment; filename=\"tong-hop-cchc.csv\"",
         ], body: .init(byteBuffer: ByteBuffer(string: overview.csv())))
     }
 
-    private func taskPage(_ context: DashboardContext) throws -> EditedResponse<HTML> {
+    private func taskPage(_ context: DashboardContext) async throws -> EditedResponse<HTML> {
         let id = context.parameters.get("id") ?? ""
-        guard let task = try store.tasks().first(where: { $0.id == id }) else {
+        guard let task = try await store.tasks().first(where: { $0.id == id }) else {
             return EditedResponse(status: .notFound, response: DashboardPages.layout(
                 title: "Không có nhiệm vụ này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"))
         }
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         return EditedResponse(response: DashboardPages.layout(
             title: "Nhiệm vụ \(task.id): \(task.title)", session: context.session,
-            body: TaskPages.task(task, communes: try store.hubStatus().communes, session: context.session, today: today)))
+            body: TaskPages.task(task, communes: try await store.hubStatus().communes, session: context.session, today: today)))
     }
 
-    private func communePage(_ context: DashboardContext) throws -> EditedResponse<HTML> {
+    private func communePage(_ context: DashboardContext) async throws -> EditedResponse<HTML> {
         let code = context.parameters.get("code") ?? ""
-        guard let status = try store.hubStatus().communes.first(where: { $0.code == code }) else {
+        guard let status = try await store.hubStatus().communes.first(where: { $0.code == code }) else {
             return EditedResponse(status: .notFound, response: DashboardPages.layout(
                 title: "Không có xã này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"))
         }
-        let tasks = try store.tasks().filter { $0.assignment.includes(code) }
-        let nodes = try store.nodes().filter { $0.commune == code }
-        let history = Array(try store.audit(commune: code).suffix(50).reversed())
+        let tasks = try await store.tasks().filter { $0.assignment.includes(code) }
+        let nodes = try await store.nodes().filter { $0.commune == code }
+        let history = Array(try await store.audit(commune: code).suffix(50).reversed())
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         return EditedResponse(response: DashboardPages.layout(
             title: status.name, session: context.session,

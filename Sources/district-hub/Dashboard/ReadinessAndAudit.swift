@@ -9,19 +9,19 @@ struct ReadinessAndAudit {
 
     func addRoutes(to pages: RouterGroup<DashboardContext>) {
         pages.get("/equipment") { _, context in
-            let communes = try store.hubStatus().communes
+            let communes = try await store.hubStatus().communes
                 .sorted { $0.name.compare($1.name, locale: Locale(identifier: "vi")) == .orderedAscending }
             let body = Self.readiness(communes)
             return DashboardPages.layout(title: "Sẵn sàng thiết bị", session: context.session, body: body)
         }
-        pages.get("/export/equipment.csv") { _, _ in Self.csvResponse(Self.readinessCSV(try store.hubStatus().communes), name: "thiet-bi.csv") }
+        pages.get("/export/equipment.csv") { _, _ in Self.csvResponse(Self.readinessCSV(try await store.hubStatus().communes), name: "thiet-bi.csv") }
         pages.get("/audit") { request, context in
             let (filter, values) = Self.filter(request)
-            let body = Self.auditPage(try store.audit(filter), values: values)
+            let body = Self.auditPage(try await store.audit(filter), values: values)
             return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
         pages.get("/export/audit.csv") { request, _ in
-            Self.csvResponse(Self.auditCSV(try store.audit(Self.filter(request).0)), name: "nhat-ky.csv")
+            Self.csvResponse(Self.auditCSV(try await store.audit(Self.filter(request).0)), name: "nhat-ky.csv")
         }
     }
 

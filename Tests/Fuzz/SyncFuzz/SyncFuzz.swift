@@ -24,16 +24,29 @@ enum SyncFuzz {
             expectClientError(error, "decoding")
             return
         }
-        merge(request)
+        waitFor { await merge(request) }
+    }
+
+    /// Runs `body` to completion, blocking the calling thread. libFuzzer calls
+    /// `LLVMFuzzerTestOneInput` synchronously and takes the input as checked when it returns,
+    /// so the store's async API is awaited here; the fuzzer's thread is its own, not one of
+    /// Swift concurrency's, so blocking it starves no task.
+    private static func waitFor(_ body: @escaping @Sendable () async -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await body()
+            done.signal()
+        }
+        done.wait()
     }
 
     /// Merges `request` as if an enrolled node of its commune (or long-dong) had sent it.
-    private static func merge(_ request: SyncRequest) {
-        let store = hubStore()
+    private static func merge(_ request: SyncRequest) async {
+        let store = await hubStore()
         let commune = Identifiers.isCommuneCode(request.commune) ? request.commune : "long-dong"
         let enrollment: Enrollment
         do {
-            enrollment = try store.enroll(commune: commune, name: nil, label: "fuzz")
+            enrollment = try await store.enroll(commune: commune, name: nil, label: "fuzz")
         } catch {
             fail("enrolling \(commune): \(error)")
         }
@@ -42,13 +55,13 @@ enum SyncFuzz {
         request.commune = enrollment.commune
         let identity: NodeIdentity
         do {
-            identity = try store.authenticate(token: enrollment.token)
+            identity = try await store.authenticate(token: enrollment.token)
         } catch {
             fail("authenticating a fresh token: \(error)")
         }
         let result: ExchangeResult
         do {
-            result = try store.exchange(request, from: identity)
+            result = try await store.exchange(request, from: identity)
         } catch {
             expectClientError(error, "merging")
             return
@@ -58,15 +71,15 @@ enum SyncFuzz {
             fail("acknowledged \(result.response.acked) of a batch ending at \(lastSeq)")
         }
         do {
-            let before = try store.allFields().mapValues { "\($0.value)@\($0.stamp)" }
-            let replay = try store.exchange(request, from: identity)
+            let before = try await store.allFields().mapValues { "\($0.value)@\($0.stamp)" }
+            let replay = try await store.exchange(request, from: identity)
             if replay.applied != 0 || replay.response.acked != lastSeq {
                 fail("a replayed batch applied \(replay.applied) changes, acknowledged \(replay.response.acked)")
             }
-            if try store.allFields().mapValues({ "\($0.value)@\($0.stamp)" }) != before {
+            if try await store.allFields().mapValues({ "\($0.value)@\($0.stamp)" }) != before {
                 fail("a replayed batch changed the hub's fields")
             }
-            let clock = try store.clockHighWater()
+            let clock = try await store.clockHighWater()
             let limit = PhysicalClock.system.now() + HybridLogicalClock().maxDrift
             if clock.wall > limit {
                 fail("the hub's clock \(clock) ran ahead of its physical clock")
@@ -77,7 +90,7 @@ enum SyncFuzz {
     }
 
     /// The throwaway hub store: tasks assigned to every commune, so progress writes can land.
-    private static func hubStore() -> HubStore {
+    private static func hubStore() async -> HubStore {
         inputs += 1
         if let hub, inputs % renewEvery != 0 { return hub.store }
         if let old = hub { try? FileManager.default.removeItem(at: old.directory) }
@@ -89,7 +102,7 @@ enum SyncFuzz {
                 [FieldWrite(collection: "tasks", record: "4.\(task)", field: "communes", value: .text("*")),
                  FieldWrite(collection: "tasks", record: "4.\(task)", field: "title", value: .text("Nhiệm vụ 4.\(task)"))]
             }
-            try store.recordDistrict(writes, actor: "sync-fuzz")
+            try await store.recordDistrict(writes, actor: "sync-fuzz")
             hub = (store, directory)
             return store
         } catch {

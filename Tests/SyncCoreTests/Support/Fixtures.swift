@@ -38,11 +38,11 @@ struct Replica {
     /// Records an officer's progress report on this node.
     @discardableResult
     func report(_ task: String, _ status: ProgressStatus, percent: Int? = nil, note: String? = nil, by: String = "Cán bộ")
-        throws -> [FieldChange]
+        async throws -> [FieldChange]
     {
         let report = ProgressReport(task: task, status: status, percent: percent, note: note, by: by)
-        let current = try store.fields(of: .progress, record: "\(identity.commune)/\(task)")
-        return try store.record(try report.writes(commune: identity.commune, current: current), actor: by, node: identity.node)
+        let current = try await store.fields(of: .progress, record: "\(identity.commune)/\(task)")
+        return try await store.record(try report.writes(commune: identity.commune, current: current), actor: by, node: identity.node)
     }
 }
 
@@ -57,7 +57,7 @@ struct District {
     /// 2026-01-01T00:00:00Z, a fixed "now" for clocks that tests move by hand.
     static let epoch: Int64 = 1_767_225_600_000
 
-    init(scratch: Scratch = Scratch(), maxDrift: Int64 = 2_000) throws {
+    init(scratch: Scratch = Scratch(), maxDrift: Int64 = 2_000) async throws {
         self.scratch = scratch
         hubClock = ManualClock(millis: Self.epoch)
         hub = try HubStore(path: scratch.path("hub.sqlite"), clock: HybridLogicalClock(physical: hubClock.physical, maxDrift: maxDrift))
@@ -72,20 +72,20 @@ struct District {
             """
         let tasksPath = scratch.path("tasks.json")
         try tasks.write(toFile: tasksPath, atomically: true, encoding: .utf8)
-        try hub.importTasks(try TaskCatalog.load(path: tasksPath), actor: "test")
+        try await hub.importTasks(try TaskCatalog.load(path: tasksPath), actor: "test")
         let communesPath = scratch.path("communes.json")
         try #"{"communes": [{"code": "long-dong", "name": "Xã Long Đống"}, {"code": "bac-quynh", "name": "Xã Bắc Quỳnh"}]}"#
             .write(toFile: communesPath, atomically: true, encoding: .utf8)
-        try hub.importCommunes(try CommuneCatalog.load(path: communesPath), actor: "test")
+        try await hub.importCommunes(try CommuneCatalog.load(path: communesPath), actor: "test")
     }
 
     /// Enrolls a node of `commune` and opens its store with its own clock, `skew` ms off the hub's.
-    func node(_ commune: String, skew: Int64 = 0, name: String? = nil) throws -> Replica {
-        let enrollment = try hub.enroll(commune: commune, name: nil, label: name)
+    func node(_ commune: String, skew: Int64 = 0, name: String? = nil) async throws -> Replica {
+        let enrollment = try await hub.enroll(commune: commune, name: nil, label: name)
         let clock = ManualClock(millis: hubClock.physical.now() + skew)
         let store = try AgentStore(path: scratch.path("\(enrollment.node).sqlite"), clock: HybridLogicalClock(physical: clock.physical))
         let identity = AgentIdentity(node: enrollment.node, commune: commune, hubURL: "memory://hub", tokenFile: "/dev/null")
-        try store.configureAgent(identity)
+        try await store.configureAgent(identity)
         return Replica(store: store, identity: identity, token: enrollment.token, clock: clock)
     }
 
