@@ -54,6 +54,20 @@ struct DaemonTests {
         #expect(hub.stop() == 0)
     }
 
+    @Test("notifications never wait for a manager that is not reading: past a full queue they are dropped", .timeLimit(.minutes(1)))
+    func notificationsNeverBlock() async throws {
+        let workspace = try Workspace()
+        let notify = try NotifySocket(abstract: false, directory: workspace.directory)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": notify.address])
+        // Linux queues about ten datagrams for a socket nobody reads; a blocking send would hang here.
+        let sent = try await runBlocking {
+            for _ in 0..<200 { notifier.watchdog() }
+            return true
+        }
+        #expect(sent)
+        #expect(notify.wait(for: "WATCHDOG=1", timeout: 2))
+    }
+
     @Test("the hub daemon tells systemd READY once listening, WATCHDOG, STOPPING; logs without timestamps under journald")
     func hubNotifications() throws {
         let setup = try Setup()

@@ -48,7 +48,10 @@ public struct SystemdNotifier: Sendable {
         send(["STOPPING=1"])
     }
 
-    /// Sends one notification datagram; failures are ignored, as with `sd_notify`.
+    /// Sends one notification datagram; failures are ignored, as with `sd_notify`. Never waits:
+    /// when the receiver's queue is full (a manager that is not reading) the datagram is
+    /// dropped, since a blocked send held both of Swift concurrency's threads here and the
+    /// daemon could no longer even handle SIGTERM. systemd reads as they come.
     public func send(_ assignments: [String]) {
         guard let socketPath else { return }
         let message = assignments.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
@@ -70,7 +73,7 @@ public struct SystemdNotifier: Sendable {
         _ = message.withCString { text in
             withUnsafePointer(to: &address) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    sendto(fd, text, strlen(text), Int32(MSG_NOSIGNAL), socketAddress, length)
+                    sendto(fd, text, strlen(text), Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), socketAddress, length)
                 }
             }
         }
