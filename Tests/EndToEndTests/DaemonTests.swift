@@ -57,7 +57,7 @@ struct DaemonTests {
     @Test("notifications never wait for a manager that is not reading: past a full queue they are dropped", .timeLimit(.minutes(1)))
     func notificationsNeverBlock() async throws {
         let workspace = try Workspace()
-        let notify = try NotifySocket(abstract: false, directory: workspace.directory)
+        let notify = try NotifySocket(abstract: false, directory: workspace.directory, readsContinuously: false)
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": notify.address])
         // Linux queues about ten datagrams for a socket nobody reads; a blocking send would hang here.
         let sent = try await runBlocking {
