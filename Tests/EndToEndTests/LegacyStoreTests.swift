@@ -33,10 +33,16 @@ struct LegacyStoreTests {
         #expect(sameJSON(now, then), "\(arguments.joined(separator: " ")) differs from \(recorded)", sourceLocation: sourceLocation)
     }
 
+    /// The text a command printed then against what it prints now, day counts aside: "quá hạn
+    /// 1313 ngày" (days late) grows by one every day, in Vietnam's time.
     private func expectSameText(_ binary: String, _ arguments: [String], as recorded: String,
                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func dayCountsAside(_ text: String) -> String {
+            text.replacingOccurrences(of: #"(quá hạn|còn) \d+ ngày"#, with: "$1 N ngày", options: .regularExpression)
+        }
         let now = try workspace.succeed(binary, arguments)
-        #expect(now == (try String(contentsOfFile: Self.fixture(recorded), encoding: .utf8)), sourceLocation: sourceLocation)
+        let then = try String(contentsOfFile: Self.fixture(recorded), encoding: .utf8)
+        #expect(dayCountsAside(now) == dayCountsAside(then), sourceLocation: sourceLocation)
     }
 
     @Test("the hub's store answers status, audit and nodes as before, and keeps no outbox")

@@ -108,9 +108,9 @@ extension HubStore {
         var restamped: [Restamp] = []
         var tally = (applied: 0, lost: 0, duplicate: 0)
         var checks = RefusalChecks()
-        // The fields of one report share a stamp; restamped, they share the hub's one too, so a
-        // report always wins or loses whole.
-        var hubStampFor: [HLC: HLC] = [:]
+        // The fields of one report share a stamp and come one after another; restamped, they
+        // share the hub's one too, so a report always wins or loses whole.
+        var lastRestamp: (sent: HLC, hub: HLC)?
 
         for pushed in request.changes {
             // Stamped as sent; restamped below if the hub stamps it itself (the audit keeps both).
@@ -145,16 +145,16 @@ extension HubStore {
                                 outcome: .rejected, reason: refusal, receivedAt: receivedAt, statements.audit)
                 continue
             }
-            if let hubStamp = hubStampFor[pushed.hlc] {
-                change.stamp.hlc = hubStamp
-                restamped.append(Restamp(seq: pushed.seq, hlc: hubStamp))
+            if let last = lastRestamp, last.sent == pushed.hlc {
+                change.stamp.hlc = last.hub
+                restamped.append(Restamp(seq: pushed.seq, hlc: last.hub))
             } else if let adopted = clock.receive(pushed.hlc, after: clockState.last, now: receivedAt) {
                 clockState.last = adopted
             } else {
                 // Too far ahead of the hub's clock: the hub stamps it now, so a runaway PC
                 // clock neither drags the hub forward nor wins every later conflict.
                 clockState.last = clock.tick(after: clockState.last, now: receivedAt)
-                hubStampFor[pushed.hlc] = clockState.last
+                lastRestamp = (pushed.hlc, clockState.last)
                 change.stamp.hlc = clockState.last
                 restamped.append(Restamp(seq: pushed.seq, hlc: change.stamp.hlc))
             }

@@ -47,7 +47,7 @@ extension HubStore {
             let queue = try DatabaseQueue(path: staging)
             // Opening it as a hub store refuses an agent's file and migrates an older one.
             _ = try HubStore(writer: queue)
-            let check = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+            let check = try queue.read { db in try ReplicaDatabase.integrityCheck(db) }
             guard check == "ok" else { throw SyncError(.storage, "the backup \(backup) fails integrity_check: \(check)") }
             try queue.write { db in try HubLog.renew(db) }
             try queue.close()

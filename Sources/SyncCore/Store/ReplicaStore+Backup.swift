@@ -19,7 +19,7 @@ extension ReplicaStore {
                 try copy.writeWithoutTransaction { destination in try source.backup(to: destination, pagesPerStep: 256) }
             }
             try await copy.write { db in try Self.prepareCopy(db) }
-            let check = try await copy.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+            let check = try await copy.read { db in try ReplicaDatabase.integrityCheck(db) }
             try copy.close()
             guard check == "ok" else { throw SyncError(.storage, "the backup at \(destination) fails integrity_check: \(check)") }
             return check

@@ -86,6 +86,11 @@ public final class ReplicaDatabase: Sendable {
         }
     }
 
+    /// `PRAGMA integrity_check` (or `quick_check`) on a connection: "ok" or the problems found.
+    static func integrityCheck(_ db: Database, quick: Bool = false) throws -> String {
+        try String.fetchAll(db, sql: quick ? "PRAGMA quick_check" : "PRAGMA integrity_check").joined(separator: "\n")
+    }
+
     /// A `DatabasePool` on `path`; with `create`, made when missing. Commands that only read
     /// or add to a store open it without `create`, so a mistyped `--db` is an error rather than
     /// a new empty store.
@@ -173,7 +178,7 @@ extension ReplicaStore {
     /// `PRAGMA integrity_check` (or the faster `quick_check`): "ok" or the problems found.
     public func integrityCheck(quick: Bool = false) async throws -> String {
         try await read { db in
-            try String.fetchAll(db, sql: quick ? "PRAGMA quick_check" : "PRAGMA integrity_check").joined(separator: "\n")
+            try ReplicaDatabase.integrityCheck(db, quick: quick)
         }
     }
 
