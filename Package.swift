@@ -71,7 +71,11 @@ let package = Package(
         /// CSRF-checked form decoder and the security headers.
         .target(
             name: "WebSupport",
-            dependencies: ["SyncCore", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "SyncCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         /// In-process benchmarks (merge, agent write, wire bytes), driven by Benchmarks/run.
         .executableTarget(

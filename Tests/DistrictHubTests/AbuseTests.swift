@@ -133,6 +133,34 @@ struct AbuseTests {
         }
     }
 
+    @Test("a session left unused for the idle limit ends; one in use lives on, up to its 12 hours")
+    func idleSession() async throws {
+        try await withAbuseHub { hub in
+            try await hub.store.addUser(name: "truong-phong", passwordHash: Bcrypt.hash("mật khẩu quản trị", cost: 4), role: .admin)
+            let session = try await hub.store.createSession(user: "truong-phong")
+            let cookie = ["Cookie: \(SessionMiddleware.cookieName)=\(session.token)"]
+            let almostIdle = HubStore.sessionIdleMs - 60_000
+            // Used every 29 minutes for two hours: each use keeps it alive.
+            for _ in 0..<4 {
+                hub.clock.advance(by: almostIdle)
+                #expect(try await hub.get("/", cookie).status == 200)
+            }
+            hub.clock.advance(by: HubStore.sessionIdleMs + 1_000)
+            #expect(try await hub.get("/", cookie).status == 303)
+            #expect(try await hub.store.session(token: session.token) == nil)
+
+            // In use all along, it still ends at 12 hours.
+            let busy = try await hub.store.createSession(user: "truong-phong")
+            var elapsed: Int64 = 0
+            while elapsed <= HubStore.sessionLifetimeMs {
+                #expect(try await hub.store.session(token: busy.token) != nil)
+                hub.clock.advance(by: almostIdle)
+                elapsed += almostIdle
+            }
+            #expect(try await hub.store.session(token: busy.token) == nil)
+        }
+    }
+
     @Test("admin endpoints without a live session (none, forged, expired) change nothing")
     func adminWithoutSession() async throws {
         try await withAbuseHub { hub in

@@ -13,12 +13,13 @@ struct LocalWebTests {
         let agent: DaemonProcess
         let browser: Browser
 
-        init() async throws {
+        /// `web` is the screen's address with port 0; `host` is how the browser writes it.
+        init(web: String = "127.0.0.1:0", host: String = "127.0.0.1", arguments: [String] = []) async throws {
             setup = try DaemonTests.Setup()
             hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
             try setup.initAgent(hub: hub)
             let daemon = try DaemonProcess(workspace: setup.workspace, binary: Binaries.agent,
-                                           arguments: ["run", "--db", setup.agentDB, "--web", "127.0.0.1:0"],
+                                           arguments: ["run", "--db", setup.agentDB, "--web", web] + arguments,
                                            environment: ["AGENT_SYNC_AFTER_WRITE": "0.2", "AGENT_SYNC_INTERVAL": "3600",
                                                          "AGENT_BACKOFF_INITIAL": "0.2", "AGENT_BACKOFF_MAX": "0.5"])
             agent = daemon
@@ -29,7 +30,7 @@ struct LocalWebTests {
                 port = line.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
                 return port != 0
             }
-            browser = Browser(port: port)
+            browser = Browser(host: host, port: port)
             try await waitUntil { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
         }
 
@@ -142,6 +143,51 @@ struct LocalWebTests {
         #expect(try await office.store().agentSyncState().pending == 0)
         let rebound = try office.browser.get("/", host: "attacker.example:\(office.browser.base.split(separator: ":").last!)")
         #expect(rebound.status == 421)
+    }
+
+    @Test("a token the screen did not sign is refused even when cookie and form agree (a planted cookie)")
+    func plantedToken() async throws {
+        let office = try await Office()
+        let genuine = try #require({ try office.browser.get("/"); return office.browser.csrfToken }())
+        #expect(genuine.contains("."), "the screen's token is nonce.signature")
+        let forged = genuine.split(separator: ".")[0] + "." + String(repeating: "0", count: 64)
+        for planted in ["abc", String(forged)] {
+            let reply = try CurlHTTPClient().post(url: office.browser.base + "/progress",
+                                                  body: Data("task=4.1&status=done&by=A&csrf=\(planted)".utf8),
+                                                  headers: ["Cookie: csrf=\(planted)", "Content-Type: application/x-www-form-urlencoded"])
+            #expect(reply.status == 403, "\(planted)")
+        }
+        #expect(try await office.store().agentSyncState().pending == 0)
+        // A page answered to a planted cookie replaces it with a signed token.
+        let page = try CurlHTTPClient().get(url: office.browser.base + "/", headers: ["Cookie: csrf=abc"])
+        #expect(page.headers.contains { $0.0 == "set-cookie" && $0.1.hasPrefix("csrf=") && !$0.1.hasPrefix("csrf=abc") })
+        // The genuine token still works.
+        #expect(try office.browser.post("/sync", [:]).status == 303)
+    }
+
+    @Test("the screen on IPv6 loopback answers the browser's Host [::1]:PORT")
+    func ipv6Loopback() async throws {
+        let office = try await Office(web: "[::1]:0", host: "[::1]")
+        #expect(try office.browser.get("/").status == 200)
+        #expect(office.browser.lastPage.contains("4.1"))
+        #expect(try office.browser.get("/", host: "attacker.example:\(office.browser.base.split(separator: ":").last!)").status == 421)
+    }
+
+    @Test("a screen beyond loopback needs saying so: refused without it, warned about with it")
+    func remoteScreen() async throws {
+        let setup = try DaemonTests.Setup()
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        defer { hub.stop() }
+        try setup.initAgent(hub: hub)
+        let refused = try setup.workspace.run(Binaries.agent, ["run", "--db", setup.agentDB, "--web", "0.0.0.0:0"])
+        #expect(refused.status == 78, "\(refused.stderr)")
+        #expect(refused.stderr.contains("--allow-remote-screen"))
+        let office = try await Office(web: "0.0.0.0:0", arguments: ["--allow-remote-screen"])
+        #expect(try office.browser.get("/").status == 200)
+        // A name other than localhost is still refused: DNS rebinding comes through a name.
+        #expect(try office.browser.get("/", host: "attacker.example:\(office.browser.base.split(separator: ":").last!)").status == 421)
+        let log = (try? String(contentsOfFile: office.agent.stderrPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("listens beyond this machine"))
     }
 
     @Test("every page of the screen carries the security headers")

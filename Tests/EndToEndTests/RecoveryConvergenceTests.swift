@@ -154,19 +154,29 @@ struct RecoveryConvergenceTests {
         #expect(try agentView(desk) == (try hubView()))
     }
 
-    @Test("a hub restored from its backup logs anew; an agent whose cursor points past the backup still gets every change")
-    func hubRestored() throws {
+    @Test("a hub restored from its backup logs anew; agents send again what it lost, and end with exactly its state")
+    func hubRestored() async throws {
         var hub = try HubProcess(workspace: workspace, db: hubDB)
         let desk = try agent("desk", hub: hub, token: try enroll("desk"))
         let laptop = try agent("laptop", hub: hub, token: try enroll("laptop"))
         let backup = workspace.path("hub-backup.sqlite")
         try workspace.succeed(Binaries.hub, ["backup", "--db", hubDB, "--to", backup])
-        // After the backup the desk reports and syncs: its cursor moves past the backup's log.
+        // After the backup the desk reports and syncs: its cursor moves past the backup's log,
+        // and the hub acknowledges three reports that the backup does not hold.
         for note in ["Một", "Hai", "Ba"] {
             try report(desk, "in_progress", percent: 20, note: note, by: "Nguyễn Văn An")
             try workspace.succeed(Binaries.agent, ["sync", "--db", desk])
         }
+        // The district renames the task after the backup too; the desk pulls the new title.
+        try String(try String(contentsOfFile: tasksFile, encoding: .utf8)
+            .replacingOccurrences(of: "Báo cáo kết quả", with: "Tên mới: báo cáo kết quả"))
+            .write(toFile: tasksFile, atomically: true, encoding: .utf8)
+        try workspace.succeed(Binaries.hub, ["tasks", "import", "--db", hubDB, tasksFile])
+        try workspace.succeed(Binaries.agent, ["sync", "--db", desk])
+        #expect(try title(desk).hasPrefix("Tên mới"))
         #expect(hub.stop() == 0)
+        let deskNode = try await AgentStore(path: desk, create: false).agentIdentity().node
+        let acknowledged = try await AgentStore(path: desk, create: false).latestOutboxSeq()
 
         // The hub's disk fails; the operator restores the backup.
         let restored = try workspace.succeed(Binaries.hub, ["restore", "--db", hubDB, "--from", backup])
@@ -181,5 +191,16 @@ struct RecoveryConvergenceTests {
         #expect(hub.stop() == 0)
         #expect(try hubView() == ["in_progress", "50", "Máy xách tay 50", "Trần Thị Bình"])
         #expect(try agentView(desk) == (try hubView()))
+        // The rename the restored hub lost is gone from the desk too: it shows what the hub holds.
+        #expect(try title(desk).hasPrefix("Báo cáo kết quả"))
+        // Every change the old hub acknowledged from the desk is at the restored hub, once.
+        let audit = try await HubStore(path: hubDB, create: false).audit().filter { $0.node == deskNode && $0.outcome != .duplicate }
+        #expect(audit.compactMap(\.seq).sorted() == Array(1...acknowledged))
+        #expect(try await AgentStore(path: desk, create: false).agentSyncState().pending == 0)
+    }
+
+    func title(_ db: String) throws -> String {
+        let tasks = try #require(try workspace.json(Binaries.agent, ["tasks", "--db", db, "--json"]) as? [[String: Any]])
+        return try #require(tasks.first { $0["id"] as? String == "9.1" }?["title"] as? String)
     }
 }

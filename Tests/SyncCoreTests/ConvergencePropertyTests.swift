@@ -75,15 +75,7 @@ struct ConvergencePropertyTests {
         // Every replica holds exactly the hub's version of what concerns its commune.
         for replica in replicas {
             let commune = replica.identity.commune
-            let mine = hubFields.filter { key, _ in
-                switch key.collection {
-                case "progress", "equipment": return key.record.hasPrefix(commune + "/")
-                case "communes": return key.record == commune
-                default:
-                    let assignment = hubFields[FieldKey(collection: "tasks", record: key.record, field: "communes")]
-                    return assignment?.value.text.flatMap(TaskAssignment.init(encoded:))?.includes(commune) == true
-                }
-            }
+            let mine = hubFields.filter { key, _ in District.concerns(key, commune: commune, hubFields: hubFields) }
             let local = try await replica.store.allFields()
             #expect(local.count == mine.count, "seed \(seed) \(replica.identity.node)")
             for (key, field) in mine {

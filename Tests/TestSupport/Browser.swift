@@ -9,8 +9,9 @@ public final class Browser {
     private var cookies: [String: String] = [:]
     public private(set) var lastPage = ""
 
-    public init(port: Int) {
-        base = "http://127.0.0.1:\(port)"
+    /// A browser of `http://host:port`; an IPv6 host in brackets, as in a URL (`[::1]`).
+    public init(host: String = "127.0.0.1", port: Int) {
+        base = "http://\(host):\(port)"
     }
 
     private var cookieHeader: [String] {

@@ -96,10 +96,12 @@ public struct SyncClient: Sendable {
         guard response.commune == identity.commune else {
             throw SyncError(.forbidden, "the hub says this token belongs to commune \(response.commune), not \(identity.commune)")
         }
-        if let last = batch.last, response.acked < last.seq {
+        // A restored hub acknowledges nothing of the batch: it says how far it holds this node's
+        // changes, and the store sends again what follows (`AgentStore.applyReply`).
+        if let last = batch.last, response.acked < last.seq, !PullCursor.logChanged(sent: request.cursor, answered: response.cursor) {
             throw SyncError(.hubError, "the hub acknowledged up to \(response.acked) of a batch ending at \(last.seq)")
         }
-        let pullsAgain = try await store.applyReply(response, sent: batch, sentAt: sentAt, receivedAt: receivedAt)
+        let pullsAgain = try await store.applyReply(response, sent: batch, cursor: request.cursor, sentAt: sentAt, receivedAt: receivedAt)
         logger.debug("sync.exchange", metadata: [
             "sync.push.count": "\(batch.count)", "sync.pull.count": "\(response.changes.count)",
             "sync.cursor": "\(response.cursor)",

@@ -32,6 +32,12 @@ public struct PullCursor: Sendable, Hashable {
     /// The cursor to send to pull everything again, own writes included.
     public static let fullPull: Int64 = -1
 
+    /// A full pull from the start of the log `cursor` is in: keeping the log id, a restore of
+    /// the hub that happens meanwhile is still noticed (`logChanged`).
+    public static func fullPull(keepingLogOf cursor: Int64) -> Int64 {
+        PullCursor(logID: PullCursor(cursor).logID, position: 0, full: true).encoded
+    }
+
     public init(logID: Int64 = 0, position: Int64, full: Bool) {
         precondition((0..<Self.logIDLimit).contains(logID) && (0..<(1 << Self.positionBits)).contains(position),
                      "a log id or a position out of range")
@@ -45,6 +51,13 @@ public struct PullCursor: Sendable, Hashable {
         // -(cursor + 1) cannot overflow: for Int64.min it is Int64.max.
         let magnitude = cursor < 0 ? -(cursor + 1) : cursor
         self.init(logID: magnitude >> Self.positionBits, position: magnitude & ((1 << Self.positionBits) - 1), full: cursor < 0)
+    }
+
+    /// Whether the hub answered a cursor `sent` with one of another log: it was restored from
+    /// a backup since (never for a cursor from before log ids, or a node's first pull).
+    public static func logChanged(sent: Int64, answered: Int64) -> Bool {
+        let before = PullCursor(sent)
+        return before.logID != 0 && PullCursor(answered).logID != before.logID
     }
 
     /// The cursor as it travels.

@@ -56,6 +56,11 @@ enum AgentMeta {
     static let lastSync = "agent.last_sync"
     static let lastError = "agent.last_error"
     static let offsetMeasured = "agent.offset_measured"
+    /// The last outbox entry a previous node settled with the hub; what follows is this node's.
+    static let previousNodeSeq = "agent.previous_node_seq"
+    /// Set while changes a restored hub lost are sent again: pulls include this node's own
+    /// writes until they are all back (see `startOverAfterHubRestore`).
+    static let pullOwnWrites = "agent.pull_own_writes"
 }
 
 extension AgentStore {
@@ -66,9 +71,11 @@ extension AgentStore {
     ///
     /// A rebound store is behind the hub in ways its cursor cannot tell (its writes made after
     /// the backup are at the hub under the old node), so it pulls everything again, its own
-    /// writes included (`PullCursor.fullPull`). Its pending writes will reach the hub stamped
-    /// with the new node, so the fields they hold here take the new node too: the stamps
-    /// replicas compare, and the ones the hub's restamps name, are then the same everywhere.
+    /// writes included (`PullCursor.fullPull(keepingLogOf:)`, so a hub restored meanwhile is
+    /// still noticed). Its pending writes will reach the hub stamped with the new node, so the
+    /// fields they hold here take the new node too: the stamps replicas compare, and the ones
+    /// the hub's restamps name, are then the same everywhere. What the old node had settled
+    /// stays its own (`previousNodeSeq`).
     public func configureAgent(_ identity: AgentIdentity, rebind: Bool = false) async throws {
         try await write { [self] db in
             let previous = try meta(AgentMeta.node, db)
@@ -86,7 +93,10 @@ extension AgentStore {
                         AND o.record = fields.record AND o.field = fields.field
                         AND o.wall = fields.wall AND o.counter = fields.counter)
                     """, arguments: [identity.node, previous])
-                try setMeta(AgentMeta.cursor, String(PullCursor.fullPull), db)
+                let cursor = try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0
+                try setMeta(AgentMeta.cursor, String(PullCursor.fullPull(keepingLogOf: cursor)), db)
+                let settled = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM outbox WHERE state <> 'pending'") ?? 0
+                try setMeta(AgentMeta.previousNodeSeq, String(settled), db)
             }
             try setMeta(AgentMeta.node, identity.node, db)
             try setMeta(AgentMeta.commune, identity.commune, db)
@@ -204,23 +214,46 @@ extension AgentStore {
         try await read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM outbox") ?? 0 }
     }
 
+    /// The cursor to send: the hub's, asking for this node's own writes too while a restored
+    /// hub is given back what it lost.
     public func pullCursor() async throws -> Int64 {
-        try await read { [self] db in try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0 }
+        try await read { [self] db in try cursorToSend(db) }
+    }
+
+    private func cursorToSend(_ db: Database) throws -> Int64 {
+        let cursor = try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0
+        guard try meta(AgentMeta.pullOwnWrites, db) != nil else { return cursor }
+        var position = PullCursor(cursor)
+        position.full = true
+        return position.encoded
     }
 
     /// Applies the hub's answer to `sent` in one transaction: acknowledged entries leave the
     /// pending outbox, refused ones are marked with their reason, re-stamped ones adopt the
     /// hub's stamp, pulled changes merge (without entering the outbox) and the cursor advances.
     ///
-    /// `sentAt` and `receivedAt` are this PC's clock around the exchange, for the offset.
-    /// Returns whether the pull starts again (a refused write was dropped): the sync is not
-    /// drained until that pull is done.
+    /// `sentAt` and `receivedAt` are this PC's clock around the exchange, for the offset;
+    /// `cursor` is the cursor the exchange sent (`pullCursor()`).
+    /// Returns whether the sync must go on although this page was the last: the pull starts
+    /// again (a refused write was dropped), or a restored hub needs changes sent again.
+    ///
+    /// Two syncs may run at once (the CLI beside the daemon). The reply's cursor is taken only
+    /// if no other reply moved the cursor since this exchange read it: a late reply to an older
+    /// cursor would otherwise undo a pull started again, and the writes it was to bring back
+    /// would never come. Its changes merge either way; a pull is at worst repeated.
     @discardableResult
-    public func applyReply(_ response: SyncResponse, sent: [OutboxEntry], sentAt: Int64, receivedAt: Int64) async throws -> Bool {
+    public func applyReply(_ response: SyncResponse, sent: [OutboxEntry], cursor sentCursor: Int64, sentAt: Int64, receivedAt: Int64)
+        async throws -> Bool
+    {
         try await write { [self] db in
             var clockState = try clockState(db)
             clockState.offset = response.clock - (sentAt + receivedAt) / 2
             let sentBySeq = Dictionary(uniqueKeysWithValues: sent.map { ($0.seq, $0.change) })
+            let cursorUnmoved = try cursorToSend(db) == sentCursor
+            var sendAgain = false
+            if cursorUnmoved, PullCursor.logChanged(sent: sentCursor, answered: response.cursor) {
+                sendAgain = try startOverAfterHubRestore(holding: response.acked, db)
+            }
 
             // The hub's stamp replaces ours only where our write still holds the field.
             for restamp in response.restamped {
@@ -272,12 +305,53 @@ extension AgentStore {
             // Our clock is never behind the hub's once we have heard from it.
             clockState.last = clock.observe(HLC(wall: response.clock), after: clockState.last, offset: clockState.offset)
             try saveClock(clockState, db)
-            try setMeta(AgentMeta.cursor, String(pullAgain ? PullCursor.fullPull : response.cursor), db)
+            if pullAgain {
+                // Starting again is right whatever else moved the cursor.
+                try setMeta(AgentMeta.cursor, String(PullCursor.fullPull(keepingLogOf: response.cursor)), db)
+            } else if cursorUnmoved {
+                try setMeta(AgentMeta.cursor, String(response.cursor), db)
+            }
+            if sendAgain {
+                try setMeta(AgentMeta.pullOwnWrites, "1", db)
+            } else if cursorUnmoved, !response.more,
+                try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending')")!
+            {
+                try setMeta(AgentMeta.pullOwnWrites, nil, db)
+            }
             try setMeta(AgentMeta.lastSync, String(receivedAt), db)
             try setMeta(AgentMeta.offsetMeasured, "1", db)
             try setMeta(AgentMeta.lastError, nil, db)
-            return pullAgain
+            return pullAgain || sendAgain
         }
+    }
+
+    /// The hub was restored from a backup (its log changed) and holds this node's changes up to
+    /// `acked` only. What it acknowledged after that is pending again, to be sent in order
+    /// before anything new; and this replica sets aside every value but those pending writes,
+    /// so the full pull that began with this reply leaves it with exactly the hub's state
+    /// (writes the district made after the backup are gone there, so they go here too).
+    ///
+    /// A change sent again may come back stamped otherwise than the field held it (the old
+    /// hub's restamp is gone with it, the new one restamps anew), so its field is set aside
+    /// too, and pulls include this node's own writes until every change is back: the hub's
+    /// answer for each is then what this replica takes.
+    ///
+    /// Returns whether anything is to be sent again.
+    private func startOverAfterHubRestore(holding acked: Int64, _ db: Database) throws -> Bool {
+        // Entries an earlier node of this store settled are not this node's to send.
+        let previousNode = try meta(AgentMeta.previousNodeSeq, db).flatMap { Int64($0) } ?? 0
+        try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'acked' AND seq > ?",
+                       arguments: [max(acked, previousNode)])
+        let sendAgain = db.changesCount > 0
+        let node = try meta(AgentMeta.node, db) ?? ""
+        try db.execute(sql: """
+            DELETE FROM fields
+            WHERE node <> ? OR NOT EXISTS (
+              SELECT 1 FROM outbox o WHERE o.state = 'pending' AND o.collection = fields.collection
+                AND o.record = fields.record AND o.field = fields.field
+                AND o.wall = fields.wall AND o.counter = fields.counter)
+            """, arguments: [node])
+        return sendAgain
     }
 
     /// Remembers why the last sync failed, for `status` and the officer's screen.

@@ -19,6 +19,10 @@ public struct DashboardSession: Sendable, Hashable {
 extension HubStore {
     /// How long a sign-in lasts.
     public static let sessionLifetimeMs: Int64 = 12 * 3_600_000
+    /// How long a sign-in lasts unused: a browser left open on a shared office PC.
+    public static let sessionIdleMs: Int64 = 30 * 60_000
+    /// A session's last use is written at most this often, not on every page.
+    static let sessionTouchMs: Int64 = 60_000
 
     /// Adds (or replaces the password and role of) a district account. The caller hashes the
     /// password with a slow KDF; the store never sees it.
@@ -53,26 +57,35 @@ extension HubStore {
         let hash = Self.tokenHash(token)
         let now = clock.physical.now()
         try await write { db in
-            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?", arguments: [now])
-            try db.execute(sql: "INSERT INTO sessions(token_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [hash, user.cleanedInput, csrf, now, now + Self.sessionLifetimeMs])
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ?1 OR coalesce(last_seen, created_at) < ?1 - ?2",
+                           arguments: [now, Self.sessionIdleMs])
+            try db.execute(sql: "INSERT INTO sessions(token_hash, user, csrf, created_at, expires_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [hash, user.cleanedInput, csrf, now, now + Self.sessionLifetimeMs, now])
         }
         return (token, csrf)
     }
 
-    /// The live session behind a cookie token, if any.
+    /// The live session behind a cookie token, if any: not past its 12 hours, and used within
+    /// the idle limit. Using it keeps it alive (its last use is written once a minute at most).
     public func session(token: String) async throws -> DashboardSession? {
         guard token.utf8.count == 64 else { return nil }
         let hash = Self.tokenHash(token)
         let now = clock.physical.now()
-        return try await read { db in
+        let found = try await read { db -> (DashboardSession, lastSeen: Int64)? in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT s.user, u.role, s.csrf FROM sessions s JOIN users u ON u.name = s.user
-                WHERE s.token_hash = ? AND s.expires_at >= ?
-                """, arguments: [hash, now]), let role = DashboardRole(rawValue: row[1])
+                SELECT s.user, u.role, s.csrf, coalesce(s.last_seen, s.created_at) FROM sessions s JOIN users u ON u.name = s.user
+                WHERE s.token_hash = ? AND s.expires_at >= ? AND coalesce(s.last_seen, s.created_at) >= ?
+                """, arguments: [hash, now, now - Self.sessionIdleMs]), let role = DashboardRole(rawValue: row[1])
             else { return nil }
-            return DashboardSession(user: row[0], role: role, csrf: row[2])
+            return (DashboardSession(user: row[0], role: role, csrf: row[2]), row[3])
         }
+        guard let (session, lastSeen) = found else { return nil }
+        if now - lastSeen >= Self.sessionTouchMs {
+            try await write { db in
+                try db.execute(sql: "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", arguments: [now, hash])
+            }
+        }
+        return session
     }
 
     public func endSession(token: String) async throws {

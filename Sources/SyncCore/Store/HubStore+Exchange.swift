@@ -104,6 +104,13 @@ extension HubStore {
             (node[1] as Int64?) == nil
         else { throw SyncError(.unauthorized, "token revoked") }
         var lastSeq: Int64 = node[0]
+        // A cursor of another log: this hub was restored from a backup since the node last
+        // heard from it, and may have lost changes it had acknowledged. Merging what follows
+        // `lastSeq` would acknowledge past them, so only what this hub already holds is answered
+        // (with its restamps and refusals): `acked` then says how far that goes, and the node
+        // sends again, in order, what came after.
+        let cursor = PullCursor(request.cursor)
+        let logChanged = try cursor.logID != 0 && cursor.logID != hubLogID(db)
         var rejected: [Rejection] = []
         var restamped: [Restamp] = []
         var tally = (applied: 0, lost: 0, duplicate: 0)
@@ -137,6 +144,7 @@ extension HubStore {
                 tally.duplicate += 1
                 continue
             }
+            if logChanged { break }
             lastSeq = pushed.seq
             let collection = RecordCollection(rawValue: pushed.collection)
             if let refusal = try refusal(of: change, in: collection, from: identity, &checks, statements) {

@@ -60,7 +60,14 @@ extension HubStore {
         if FileManager.default.fileExists(atPath: path) {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime]
-            let name = path + ".before-restore-" + formatter.string(from: now)
+            // A second restore in the same second keeps the first one's store too.
+            let stem = path + ".before-restore-" + formatter.string(from: now)
+            var name = stem
+            var attempt = 1
+            while ["", "-wal", "-shm"].contains(where: { FileManager.default.fileExists(atPath: name + $0) }) {
+                attempt += 1
+                name = "\(stem)-\(attempt)"
+            }
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 try FileManager.default.moveItem(atPath: path + suffix, toPath: name + suffix)
             }

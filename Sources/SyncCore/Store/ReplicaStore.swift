@@ -162,6 +162,14 @@ extension ReplicaStore {
         }
     }
 
+    /// Closes the store's connections, as a process's exit would: before its file is replaced
+    /// (a restore), since SQLite removes a closing connection's WAL by name. Any later call
+    /// on this store fails.
+    public func close() throws {
+        if let pool = database.writer as? DatabasePool { try pool.close() }
+        if let queue = database.writer as? DatabaseQueue { try queue.close() }
+    }
+
     /// A trivial statement through the writer: answers quickly unless the store is wedged or
     /// gone, which is what health checks and the watchdog want to know.
     public func ping() async throws {

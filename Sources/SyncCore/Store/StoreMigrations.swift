@@ -111,6 +111,10 @@ enum Migrations {
         migrator.registerMigration("v5-hub-log-id") { db in
             try HubLog.renew(db)
         }
+        migrator.registerMigration("v6-session-last-seen") { db in
+            // The idle limit; sessions opened before it count from their sign-in.
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN last_seen INTEGER")
+        }
         return migrator
     }
 

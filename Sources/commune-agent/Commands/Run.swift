@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import SyncCore
+import WebSupport
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,9 @@ struct Run: AsyncParsableCommand {
     @Option(help: "HOST:PORT of the officer's screen (default 127.0.0.1:8181; port 0 picks a free one).")
     var web: String?
 
+    @Flag(help: "Let the officer's screen listen beyond this machine (it has no sign-in: anyone who reaches it can report). Also web.allowRemote.")
+    var allowRemoteScreen = false
+
     func validate() throws {
         if let web, HostAndPort(web) == nil {
             throw ValidationError("--web takes HOST:PORT, e.g. 127.0.0.1:8181, not \(web)")
@@ -27,6 +31,13 @@ struct Run: AsyncParsableCommand {
         let settings = try await AgentSettings.loadOrExit(file: config)
         KeyValueLogHandler.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "commune-agent")
+        let address = web.flatMap(HostAndPort.init) ?? settings.web
+        if !address.isLoopback {
+            guard allowRemoteScreen || settings.webAllowRemote else {
+                ExitStatus.config.exit(saying: "commune-agent: the officer's screen would listen on \(address), beyond this machine, and it has no sign-in; use a loopback address such as 127.0.0.1:8181, or say so with --allow-remote-screen (web.allowRemote in the config)")
+            }
+            logger.warning("the officer's screen listens beyond this machine, without sign-in", metadata: ["address": "\(address)"])
+        }
         let notifier = SystemdNotifier()
         let store: AgentStore
         do {
@@ -37,15 +48,16 @@ struct Run: AsyncParsableCommand {
         }
         let sync = try await SyncService(store: store, settings: settings, notifier: notifier, logger: logger)
         let hosts = HostAllowList()
-        let address = web.flatMap(HostAndPort.init) ?? settings.web
         let screen = Application(
-            router: LocalWeb(store: store, trigger: sync.scheduler.triggers, hosts: hosts).buildRouter(),
+            router: LocalWeb(store: store, trigger: sync.scheduler.triggers, hosts: hosts,
+                             csrf: CSRF(tokens: SignedTokens(key: try await store.secret(named: CSRF.secretName)))).buildRouter(),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "commune-agent"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
-                hosts.allow(host: address.host, port: port)
+                hosts.allow(address, port: port)
                 // Scripts and tests read the bound port from this line.
-                try? FileHandle.standardOutput.write(contentsOf: Data("commune-agent screen on http://\(address.host):\(port)\n".utf8))
+                let bound = HostAndPort(host: address.host, port: port)
+                try? FileHandle.standardOutput.write(contentsOf: Data("commune-agent screen on http://\(bound)\n".utf8))
             },
             logger: logger)
         let group = ServiceGroup(configuration: .init(

@@ -24,6 +24,9 @@ struct AgentSettings: Sendable {
     var allowInsecureHTTP: Bool
     /// Where the officer's screen listens: loopback unless the operator says otherwise.
     var web: HostAndPort
+    /// The screen has no sign-in (it trusts whoever sits at the office PC), so listening
+    /// beyond this machine must be asked for in so many words.
+    var webAllowRemote: Bool
 
     static func load(file: String?, environment: [String: String]) async throws -> AgentSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "agent",
@@ -52,7 +55,8 @@ struct AgentSettings: Sendable {
             commune: try settings.string("commune"),
             logLevel: try settings.logLevel("log.level", default: .info),
             allowInsecureHTTP: try settings.bool("hub.allowInsecureHTTP", default: false),
-            web: try settings.hostAndPort("web.listen", default: "127.0.0.1:8181"))
+            web: try settings.hostAndPort("web.listen", default: "127.0.0.1:8181"),
+            webAllowRemote: try settings.bool("web.allowRemote", default: false))
         if let url = result.hubURL, URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
             throw SettingsError(key: "hub.url (AGENT_HUB_URL)", reason: "must be an http:// or https:// address, not \(url)")
         }

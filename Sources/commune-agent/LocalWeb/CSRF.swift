@@ -2,27 +2,34 @@ import Foundation
 import Hummingbird
 import WebSupport
 
-/// Double-submit CSRF protection: a random token in an HttpOnly, SameSite=Strict cookie that
-/// every form repeats in a hidden field. Also remembers who reports, per browser.
-enum CSRF {
+/// CSRF protection of the officer's screen: a token signed with the store's key (see
+/// `SignedTokens`) in an HttpOnly, SameSite=Strict cookie, which every form repeats in a hidden
+/// field. Also remembers who reports, per browser.
+struct CSRF: Sendable {
     static let cookieName = "csrf"
     static let nameCookieName = "by"
+    /// The store's `meta` key of the signing key.
+    static let secretName = "agent.screen_secret"
 
     /// Reads the screen's forms, refusing one whose `csrf` field is not the browser's cookie.
     static let forms = FormDecoder(refusal: "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.")
 
-    /// The posted form, if it repeats this browser's token.
-    static func form(_ request: Request) async throws -> PostedForm {
-        try await forms.decode(request, csrf: token(in: request))
+    let tokens: SignedTokens
+
+    /// The posted form, if it repeats this browser's token and the token is one this screen made.
+    func form(_ request: Request) async throws -> PostedForm {
+        try await Self.forms.decode(request, csrf: token(in: request))
     }
 
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    /// The browser's token if this screen made it: a forged or stale cookie counts as none.
+    func token(in request: Request) -> String? {
+        guard let token = request.cookies[Self.cookieName]?.value, tokens.isGenuine(token) else { return nil }
+        return token
     }
 
-    static func token(in request: Request) -> String? {
-        request.cookies[cookieName]?.value
+    /// The browser's token, or a new one to set.
+    func tokenOrNew(in request: Request) -> String {
+        token(in: request) ?? tokens.make()
     }
 
     static func cookie(_ token: String) -> Cookie {

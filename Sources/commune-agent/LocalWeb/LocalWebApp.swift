@@ -12,6 +12,7 @@ struct LocalWeb: Sendable {
     /// The sync scheduler's: "sync now" and every write made here go to it.
     let trigger: AsyncStream<SyncTrigger>.Continuation
     let hosts: HostAllowList
+    let csrf: CSRF
 
     func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -28,7 +29,7 @@ struct LocalWeb: Sendable {
         router.post("/equipment") { request, context in try await self.postEquipment(request, context) }
         router.get("/history") { request, _ in try await self.historyPage(request) }
         router.post("/sync") { request, _ in
-            _ = try await CSRF.form(request)
+            _ = try await csrf.form(request)
             trigger.yield(.syncNow)
             return Response.redirect(to: "/?flash=sync")
         }
@@ -38,10 +39,10 @@ struct LocalWeb: Sendable {
     // MARK: Pages
 
     private func layout(_ request: Request) async throws -> (Layout, String) {
-        let csrf = CSRF.token(in: request) ?? CSRF.newToken()
+        let token = csrf.tokenOrNew(in: request)
         let identity = try await store.agentIdentity()
         let name = try await store.fields(of: .communes, record: identity.commune)["name"]?.text ?? identity.commune
-        return (Layout(communeName: name, sync: SyncPanel(state: try await store.agentSyncState(), csrf: csrf)), csrf)
+        return (Layout(communeName: name, sync: SyncPanel(state: try await store.agentSyncState(), csrf: token)), token)
     }
 
     /// A page, with the CSRF cookie its forms repeat.
@@ -108,7 +109,7 @@ struct LocalWeb: Sendable {
     /// `task`, `status`, `percent`, `note`, `evidence`, `by`: the same rules and messages as
     /// `commune-agent progress`.
     private func postProgress(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let form = try await CSRF.form(request)
+        let form = try await csrf.form(request)
         let identity = try await store.agentIdentity()
         let task = form["task"] ?? ""
         var errors: [String] = []
@@ -139,7 +140,7 @@ struct LocalWeb: Sendable {
     /// One form for the four kinds (`computer.total`, …, `internet.state`, `note`, `by`): every
     /// kind filled in is checked, and all are stored in one transaction or none.
     private func postEquipment(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let form = try await CSRF.form(request)
+        let form = try await csrf.form(request)
         let identity = try await store.agentIdentity()
         let by = form["by"] ?? ""
         var errors: [String] = []

@@ -89,6 +89,18 @@ struct District {
         return Replica(store: store, identity: identity, token: enrollment.token, clock: clock)
     }
 
+    /// Whether a node of `commune` must hold the hub's field `key`: its commune's records, its
+    /// commune's name, and the tasks assigned to it now.
+    static func concerns(_ key: FieldKey, commune: String, hubFields: [FieldKey: (value: FieldValue, stamp: Stamp)]) -> Bool {
+        switch key.collection {
+        case "progress", "equipment": return key.record.hasPrefix(commune + "/")
+        case "communes": return key.record == commune
+        default:
+            let assignment = hubFields[FieldKey(collection: "tasks", record: key.record, field: "communes")]
+            return assignment?.value.text.flatMap(TaskAssignment.init(encoded:))?.includes(commune) == true
+        }
+    }
+
     /// Moves the hub's clock and every given node's clock by the same amount.
     func advance(_ delta: Int64, _ replicas: [Replica]) {
         hubClock.advance(by: delta)
