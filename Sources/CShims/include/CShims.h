@@ -33,4 +33,7 @@ int cshims_gzip(const uint8_t *input, size_t input_length, int level, uint8_t **
 int cshims_gunzip(const uint8_t *input, size_t input_length, size_t max_output, uint8_t **output, size_t *output_length);
 void cshims_free(void *pointer);
 
+/* mallopt(M_ARENA_MAX, arenas) where glibc has it (a macro Swift does not import); 0 elsewhere. */
+int cshims_limit_malloc_arenas(int arenas);
+
 #endif

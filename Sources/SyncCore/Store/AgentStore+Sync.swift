@@ -248,7 +248,9 @@ extension AgentStore {
         try await write { [self] db in
             var clockState = try clockState(db)
             clockState.offset = response.clock - (sentAt + receivedAt) / 2
-            let sentBySeq = Dictionary(uniqueKeysWithValues: sent.map { ($0.seq, $0.change) })
+            // Only restamps and refusals look entries up; a plain drain acknowledges thousands.
+            let sentBySeq = response.restamped.isEmpty && response.rejected.isEmpty
+                ? [:] : Dictionary(uniqueKeysWithValues: sent.map { ($0.seq, $0.change) })
             let cursorUnmoved = try cursorToSend(db) == sentCursor
             var sendAgain = false
             if cursorUnmoved, PullCursor.logChanged(sent: sentCursor, answered: response.cursor) {

@@ -59,7 +59,17 @@ extension HubStore {
             let outcomes: [Result<MergedBatch, SyncError>]
             do {
                 outcomes = try await write { db in
-                    try group.map { exchange in
+                    // One exchange alone needs no savepoint: its failure (a refusal too) is
+                    // thrown, and rolls the whole transaction back. A savepoint makes SQLite
+                    // journal every page the merge first changes.
+                    if group.count == 1, let exchange = group.first {
+                        do {
+                            return [.success(try self.merge(exchange.request, from: exchange.identity, db))]
+                        } catch let error as DatabaseError {
+                            throw ReplicaDatabase.storageError(error, "exchange of node \(exchange.identity.node) failed")
+                        }
+                    }
+                    return try group.map { exchange in
                         var merged: MergedBatch?
                         do {
                             try db.inSavepoint {

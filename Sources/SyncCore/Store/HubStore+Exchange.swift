@@ -94,6 +94,8 @@ extension HubStore {
     }
 
     func merge(_ request: SyncRequest, from identity: NodeIdentity, _ db: Database) throws -> MergedBatch {
+        // Read once: the property hands out a copy of the clock (and its closure) per call.
+        let clock = self.clock
         let receivedAt = clock.physical.now()
         let statements = try MergeStatements(db)
         var clockState = try clockState(db)
