@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "commune-agent",
             dependencies: [
-                "SyncCore", "WebSupport",
+                "SyncCore", "WebSupport", "CLISupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "district-hub",
             dependencies: [
-                "SyncCore", "WebSupport",
+                "SyncCore", "WebSupport", "CLISupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -66,6 +66,11 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        /// What both programs' command lines share: `--db` and how it opens a store.
+        .target(
+            name: "CLISupport",
+            dependencies: ["SyncCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         /// The web layer both screens share: HTML that escapes by default, the page shell, the
         /// CSRF-checked form decoder and the security headers.

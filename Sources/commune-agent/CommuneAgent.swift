@@ -28,18 +28,6 @@ struct CommuneAgent: AsyncParsableCommand {
     }
 }
 
-struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The agent's SQLite store.")
-    var db: String
-
-    /// Opens an existing store; only `init` and `run` create one.
-    func open() throws -> AgentStore {
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw SyncError(.notInitialized, "Không có kho dữ liệu tại \(db): kiểm tra --db, hoặc chạy `commune-agent init` trước.")
-        }
-        return try AgentStore(path: db, create: false)
-    }
-}
 
 /// Runs a command body, turning a `SyncError` into a clear message on stderr and an exit code
 /// a script can branch on.

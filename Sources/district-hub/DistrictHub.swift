@@ -11,19 +11,3 @@ struct DistrictHub: AsyncParsableCommand {
         subcommands: [Serve.self, Enroll.self, Revoke.self, Tasks.self, Communes.self, Status.self, Audit.self,
                       Nodes.self, Backup.self, Restore.self, Users.self])
 }
-
-/// Options every subcommand takes.
-struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The hub's SQLite store (serve, enroll and the imports create it when missing).")
-    var db: String
-
-    /// Opens the store, creating it when missing.
-    func open() throws -> HubStore {
-        try HubStore(path: db)
-    }
-
-    /// Opens an existing store, for the commands that report on it.
-    func existing() throws -> HubStore {
-        try HubStore(path: db, create: false)
-    }
-}

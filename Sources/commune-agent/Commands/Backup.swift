@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import SyncCore
 
 struct Backup: AsyncParsableCommand {
@@ -13,7 +14,7 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            try await store.open().backup(to: to)
+            try await store.existing(AgentStore.self).backup(to: to)
             print("backup written to \(to) (integrity_check ok)")
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import SyncCore
 
@@ -35,7 +36,7 @@ struct Init: AsyncParsableCommand {
             try token.check(commune: commune)
             let path = URL(fileURLWithPath: tokenFile).standardizedFileURL.path
             let identity = AgentIdentity(node: token.node, commune: commune, hubURL: hub, tokenFile: path)
-            try await AgentStore(path: store.db).configureAgent(identity, rebind: rebind)
+            try await store.create(AgentStore.self).configureAgent(identity, rebind: rebind)
             print("Đã khởi tạo máy \(identity.node) cho đơn vị mã \(commune), máy chủ huyện \(hub).")
             print("Chạy `commune-agent sync --db \(store.db)` để nhận nhiệm vụ.")
         }

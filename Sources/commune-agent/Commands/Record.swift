@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import SyncCore
 
 struct Progress: AsyncParsableCommand {
@@ -28,7 +29,7 @@ struct Progress: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try store.open()
+            let store = try store.existing(AgentStore.self)
             let identity = try await store.agentIdentity()
             let task = task.cleanedInput
             let known = try await store.agentTasks(commune: identity.commune).contains { $0.id == task }
@@ -68,7 +69,7 @@ struct Equipment: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try store.open()
+            let store = try store.existing(AgentStore.self)
             let identity = try await store.agentIdentity()
             let kind = try EquipmentCheck.kind(from: kind)
             var checkedOn: CalendarDay?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import SyncCore
 
@@ -13,7 +14,7 @@ struct TasksCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try store.open()
+            let store = try store.existing(AgentStore.self)
             let identity = try await store.agentIdentity()
             let tasks = try await store.agentTasks(commune: identity.commune)
             if json {
@@ -103,7 +104,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try store.open()
+            let store = try store.existing(AgentStore.self)
             let identity = try await store.agentIdentity()
             let state = try await store.agentSyncState()
             var warning: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import Logging
 import SyncCore
@@ -19,7 +20,7 @@ struct Sync: AsyncParsableCommand {
         KeyValueLogHandler.bootstrap(level: verbose ? .debug : .warning)
         let settings = try await AgentSettings.loadOrExit(file: config)
         try await reportingErrors {
-            let store = try store.open()
+            let store = try store.existing(AgentStore.self)
             let identity = try await store.agentIdentity()
             let token = try NodeToken.read(NodeToken.path(configured: settings.tokenFile, identity: identity))
             try token.check(commune: identity.commune)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import SyncCore
 
@@ -30,7 +31,7 @@ struct Enroll: AsyncParsableCommand {
         if let tokenFile, FileManager.default.fileExists(atPath: tokenFile) {
             throw ValidationError("--token-file \(tokenFile) exists; choose a new file")
         }
-        let hub = try HubStore(path: store.db)
+        let hub = try store.create(HubStore.self)
         let known = try await hub.records(of: .communes)[commune] != nil
         let enrollment = try await hub.enroll(commune: commune, name: name, label: label)
         if !known {
@@ -59,7 +60,7 @@ struct Revoke: AsyncParsableCommand {
     var node: String
 
     func run() async throws {
-        try await store.existing().revoke(node: node)
+        try await store.existing(HubStore.self).revoke(node: node)
         print("revoked \(node)")
     }
 }

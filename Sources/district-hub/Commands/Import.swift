@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import SyncCore
 
 struct Tasks: ParsableCommand {
@@ -17,7 +18,7 @@ struct ImportTasks: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try TaskCatalog.load(path: path)
-        let changed = try await HubStore(path: store.db).importTasks(catalog, actor: "district-hub tasks import")
+        let changed = try await store.create(HubStore.self).importTasks(catalog, actor: "district-hub tasks import")
         print("imported \(catalog.tasks.count) tasks (\(changed) fields changed)")
     }
 }
@@ -38,7 +39,7 @@ struct ImportCommunes: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try CommuneCatalog.load(path: path)
-        let changed = try await HubStore(path: store.db).importCommunes(catalog, actor: "district-hub communes import")
+        let changed = try await store.create(HubStore.self).importCommunes(catalog, actor: "district-hub communes import")
         print("imported \(catalog.communes.count) communes (\(changed) fields changed)")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import SyncCore
 
@@ -33,7 +34,7 @@ struct Nodes: AsyncParsableCommand {
     func run() async throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let threshold = Int64(silentAfter * 3_600_000)
-        let listed = try await store.existing().nodes().map { node in
+        let listed = try await store.existing(HubStore.self).nodes().map { node in
             Listed(node: node,
                    silent: node.revokedAt == nil && (node.lastSeenMillis.map { now - $0 > threshold } ?? true),
                    clockWarning: node.clockOffsetMs.map(ClockWarning.applies(toOffset:)) ?? false)
@@ -70,7 +71,7 @@ struct Backup: AsyncParsableCommand {
     var to: String
 
     func run() async throws {
-        try await store.existing().backup(to: to)
+        try await store.existing(HubStore.self).backup(to: to)
         print("backup written to \(to) (integrity_check ok)")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import SyncCore
 
@@ -15,7 +16,7 @@ struct Status: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var status = try await store.existing().hubStatus()
+        var status = try await store.existing(HubStore.self).hubStatus()
         if let commune {
             status.communes = status.communes.filter { $0.code == commune }
             guard !status.communes.isEmpty else { throw ValidationError("no commune \(commune) at this hub") }
@@ -73,7 +74,7 @@ struct Audit: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let entries = try await store.existing().audit(commune: commune)
+        let entries = try await store.existing(HubStore.self).audit(commune: commune)
         if json {
             print(String(decoding: try WireCoding.encode(entries, pretty: true), as: UTF8.self))
             return

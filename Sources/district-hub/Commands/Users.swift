@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import SyncCore
 
@@ -32,7 +33,7 @@ struct AddUser: AsyncParsableCommand {
         }
         let password = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         if let refusal = DashboardPassword.refusal(password) { throw ValidationError(refusal) }
-        try await store.open().addUser(name: user, passwordHash: DashboardPassword.hash(password), role: DashboardRole(rawValue: role)!)
+        try await store.create(HubStore.self).addUser(name: user, passwordHash: DashboardPassword.hash(password), role: DashboardRole(rawValue: role)!)
         print("user \(user.cleanedInput) (\(role)) saved")
     }
 }
