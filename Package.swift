@@ -92,7 +92,7 @@ let package = Package(
         /// slow-link benchmark. Not a product: `scripts/package` ships only the two programs.
         .executableTarget(
             name: "fault-proxy",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/FaultProxy"
         ),
         /// A libFuzzer target on the sync request decoder and the hub's merge (scripts/fuzz builds
@@ -104,7 +104,8 @@ let package = Package(
             path: "Tests/Fuzz/SyncFuzz"
         ),
         /// What several test targets share: a small browser for the web screens, a clock moved by
-        /// hand and the in-memory transport. Test doubles stay out of the library.
+        /// hand, the in-memory transport and the seeded generator that property and fault runs
+        /// replay from. Test doubles stay out of the library.
         .target(
             name: "TestSupport",
             dependencies: ["SyncCore"],

@@ -1,3 +1,5 @@
+import TestSupport
+
 /// What the command line asked for: how often each fault strikes, and how the link is shaped.
 struct FaultSettings: Sendable {
     var cutProbability = 0.0

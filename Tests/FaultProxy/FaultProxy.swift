@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

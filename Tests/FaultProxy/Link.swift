@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One direction of a proxied connection. A reader thread takes bytes off one socket and
 /// queues them, each ~1460-byte segment stamped with when the shaped link would deliver it;

@@ -1,4 +1,5 @@
 import SyncCore
+import TestSupport
 import Testing
 
 @Suite("Backoff")
@@ -6,7 +7,7 @@ struct BackoffTests {
     @Test("the ceiling doubles from the initial delay up to the cap, and a success resets it")
     func growsAndResets() {
         var backoff = Backoff(initial: .seconds(5), cap: .seconds(60))
-        var random = SplitMix64(seed: 1)
+        var random = SeededRandom(seed: 1)
         #expect(backoff.ceiling == .zero)
         var ceilings: [Duration] = []
         for _ in 0..<6 {
@@ -22,7 +23,7 @@ struct BackoffTests {
 
     @Test("delays are spread over [0, ceiling] (full jitter), never beyond")
     func fullJitter() {
-        var random = SplitMix64(seed: 2)
+        var random = SeededRandom(seed: 2)
         var delays: [Duration] = []
         for _ in 0..<500 {
             var backoff = Backoff(initial: .seconds(1), cap: .seconds(900))
@@ -37,7 +38,7 @@ struct BackoffTests {
 
     @Test("a Retry-After from the hub is honoured, within the cap")
     func retryAfter() {
-        var random = SplitMix64(seed: 3)
+        var random = SeededRandom(seed: 3)
         var backoff = Backoff(initial: .seconds(1), cap: .seconds(120))
         #expect(backoff.failed(retryAfter: .seconds(30), using: &random) >= .seconds(30))
         #expect(backoff.failed(retryAfter: .seconds(3_600), using: &random) == .seconds(120))
@@ -45,7 +46,7 @@ struct BackoffTests {
 
     @Test("many failures do not overflow")
     func manyFailures() {
-        var random = SplitMix64(seed: 4)
+        var random = SeededRandom(seed: 4)
         var backoff = Backoff(initial: .milliseconds(100), cap: .seconds(900))
         for _ in 0..<10_000 { _ = backoff.failed(using: &random) }
         #expect(backoff.ceiling == .seconds(900))

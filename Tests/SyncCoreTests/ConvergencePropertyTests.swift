@@ -24,7 +24,7 @@ struct ConvergencePropertyTests {
     @Test("random edits and random partial, lost-reply, replayed and interleaved syncs converge to the LWW oracle",
           arguments: 0..<8)
     func converges(seed: UInt64) async throws {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let district = try await District()
         let transport = RecordingTransport(district.transport)
         var replicas: [Replica] = []
@@ -91,7 +91,7 @@ struct ConvergencePropertyTests {
         #expect(audit.allSatisfy { $0.appliedHlc == nil })
     }
 
-    private func randomWrite(for commune: String, notes: [String], using random: inout SplitMix64) -> FieldWrite {
+    private func randomWrite(for commune: String, notes: [String], using random: inout SeededRandom) -> FieldWrite {
         if Bool.random(using: &random) {
             let tasks = commune == "long-dong" ? ["4.1", "4.3", "9.1"] : ["4.1", "4.3"]
             let record = "\(commune)/\(tasks.randomElement(using: &random)!)"

@@ -1,4 +1,5 @@
 import SyncCore
+import TestSupport
 import Testing
 
 /// Every stamp over a small domain: three walls, three counters, three nodes.
@@ -64,7 +65,7 @@ struct LastWriterWinsTests {
 
     @Test("folding any ordering of a set of writes keeps the same winner, and repeating writes changes nothing")
     func orderAndRepetitionDoNotMatter() {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<2_000 {
             let writes = (0..<Int.random(in: 1...6, using: &generator)).map { _ in stamps.randomElement(using: &generator)! }
             let expected = writes.max()!

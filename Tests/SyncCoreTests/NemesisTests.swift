@@ -33,7 +33,7 @@ struct NemesisTests {
 
     @Test("every replica ends equal to the hub and every acknowledged write is audited once", arguments: seeds)
     func nemesis(seed: UInt64) async throws {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let world = try await NemesisWorld()
         for (index, commune) in ["long-dong", "long-dong", "bac-quynh", "bac-quynh"].enumerated() {
             try await world.addOffice(commune, skew: Int64(index) * 300 - 450)
@@ -113,7 +113,7 @@ private final class NemesisWorld {
     }
 
     /// One random action; returns what it did, for the trace of a failing seed.
-    func act(using random: inout SplitMix64) async throws -> String {
+    func act(using random: inout SeededRandom) async throws -> String {
         let index = Int.random(in: 0..<offices.count, using: &random)
         let office = offices[index]
         let roll = Int.random(in: 0..<100, using: &random)
@@ -188,7 +188,7 @@ private final class NemesisWorld {
     }
 
     /// An officer's report or equipment check, as the screen and the CLI record them.
-    private func write(_ office: Office, using random: inout SplitMix64) async throws -> String {
+    private func write(_ office: Office, using random: inout SeededRandom) async throws -> String {
         let commune = office.identity.commune
         let by = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"].randomElement(using: &random)!
         let writes: [FieldWrite]

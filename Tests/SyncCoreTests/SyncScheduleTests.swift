@@ -32,7 +32,7 @@ struct SyncScheduleTests {
     @Test("after a failure local writes wait for the backoff, sync now does not; Retry-After is a floor; success resets")
     func backoff() {
         var schedule = schedule()
-        var random = SplitMix64(seed: 1)
+        var random = SeededRandom(seed: 1)
         let delay = schedule.failed(retryAfter: .seconds(30), at: at(0), using: &random)
         #expect(delay == .seconds(30))  // the first ceiling is 5 s: Retry-After wins
         #expect(schedule.due == at(30_000))

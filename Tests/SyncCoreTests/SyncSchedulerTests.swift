@@ -21,7 +21,7 @@ struct SyncSchedulerTests {
             let clock = clock
             scheduler = SyncScheduler(
                 interval: .seconds(60), afterWrite: .seconds(2), backoff: Backoff(initial: .seconds(5), cap: .seconds(900)),
-                clock: clock, random: SplitMix64(seed: 42),
+                clock: clock, random: SeededRandom(seed: 42),
                 sync: { try await script.sync(at: clock.now.millis) },
                 onEvent: { event in
                     switch event {

@@ -1,5 +1,6 @@
 import Foundation
 import SyncCore
+import TestSupport
 import Testing
 
 /// The hand-written coding of protocol 2's messages (`SyncWireCoding.swift`) against the
@@ -16,7 +17,7 @@ struct WireCodingTests {
     ]
     static let doubles: [Double] = [1.5, -0.25, 0.1, 1e-7, 123_456.789, 1e21, 3.4e38, 5e-324, 1.7976931348623157e308, 2.5e15 + 0.5]
 
-    static func randomChange(_ random: inout SplitMix64) -> (PushedChange, node: String) {
+    static func randomChange(_ random: inout SeededRandom) -> (PushedChange, node: String) {
         let values: [FieldValue] = [.null, .int(0), .int(Int64.max), .int(Int64.min), .int(-1),
                                     .real(doubles.randomElement(using: &random)!), .text(texts.randomElement(using: &random)!)]
         let change = PushedChange(
@@ -32,7 +33,7 @@ struct WireCodingTests {
     @Test("requests and responses come out byte for byte as JSONEncoder writes them, and read back as JSONDecoder reads them",
           arguments: 0..<40)
     func sameAsCodable(seed: UInt64) throws {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         let count = seed == 0 ? 0 : Int.random(in: 1...30, using: &random)
         let drawn = (0..<count).map { _ in Self.randomChange(&random) }
         let counterless = seed % 3 == 0

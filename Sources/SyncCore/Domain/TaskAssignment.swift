@@ -42,6 +42,17 @@ public enum TaskAssignment: Hashable, Sendable {
     }
 }
 
+/// In `--json` output: "*" for every commune, else the list of codes.
+extension TaskAssignment: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .everyCommune: try container.encode("*")
+        case .communes(let codes): try container.encode(codes)
+        }
+    }
+}
+
 /// Small JSON helpers for values stored as JSON text.
 enum JSON {
     static func string(_ strings: [String]) -> String {

@@ -5,16 +5,16 @@ import GRDB
 public struct TaskInfo: Encodable, Sendable, Hashable {
     public var id: String
     public var title: String
-    public var source: String?
-    public var detail: String?
+    @NullWhenAbsent public var source: String?
+    @NullWhenAbsent public var detail: String?
     /// `yyyy-MM-dd`, a day in Asia/Ho_Chi_Minh.
-    public var deadline: String?
+    @NullWhenAbsent public var deadline: String?
     public var assignment: TaskAssignment
     public var offices: [String]
-    public var index: String?
+    @NullWhenAbsent public var index: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, source, detail, deadline, communes, offices, index
+        case id, title, source, detail, deadline, assignment = "communes", offices, index
     }
 
     init(id: String, fields: [String: FieldValue]) {
@@ -26,21 +26,6 @@ public struct TaskInfo: Encodable, Sendable, Hashable {
         assignment = fields["communes"]?.text.flatMap(TaskAssignment.init(encoded:)) ?? .communes([])
         offices = JSON.strings(fields["offices"]?.text)
         index = fields["index"]?.text
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(title, forKey: .title)
-        try container.encode(source, forKey: .source)
-        try container.encode(detail, forKey: .detail)
-        try container.encode(deadline, forKey: .deadline)
-        switch assignment {
-        case .everyCommune: try container.encode("*", forKey: .communes)
-        case .communes(let codes): try container.encode(codes, forKey: .communes)
-        }
-        try container.encode(offices, forKey: .offices)
-        try container.encode(index, forKey: .index)
     }
 
     /// Tasks sort by id the way people number them: 4.2 before 4.10.
@@ -71,48 +56,28 @@ public struct AuditEntry: Encodable, Sendable, Hashable {
     /// Hub time of receipt, ISO 8601 UTC.
     public var receivedAt: String
     public var receivedAtMillis: Int64
-    public var commune: String?
+    @NullWhenAbsent public var commune: String?
     public var collection: String
     public var record: String
     public var field: String
     public var value: FieldValue
     /// What the field held when the change arrived: for a lost write, the value that won.
-    public var oldValue: FieldValue?
+    @NullWhenAbsent public var oldValue: FieldValue?
     public var node: String
-    public var seq: Int64?
+    @NullWhenAbsent public var seq: Int64?
     public var actor: String
     /// The stamp the node gave it, `wall.counter`.
     public var hlc: String
     /// The stamp the hub applied it with, when the hub re-stamped a runaway clock.
-    public var appliedHlc: String?
+    @NullWhenAbsent public var appliedHlc: String?
     public var outcome: AuditOutcome
-    public var reasonCode: String?
-    public var reason: String?
+    @NullWhenAbsent public var reasonCode: String?
+    @NullWhenAbsent public var reason: String?
 
+    /// `receivedAtMillis` is for sorting and filtering; scripts read `receivedAt`.
     enum CodingKeys: String, CodingKey {
         case id, receivedAt, commune, collection, record, field, value, oldValue, node, seq, actor, hlc, appliedHlc,
             outcome, reasonCode, reason
-    }
-
-    /// Every key is always present (null when empty), so scripts can rely on the shape.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(receivedAt, forKey: .receivedAt)
-        try container.encode(commune, forKey: .commune)
-        try container.encode(collection, forKey: .collection)
-        try container.encode(record, forKey: .record)
-        try container.encode(field, forKey: .field)
-        try container.encode(value, forKey: .value)
-        try container.encode(oldValue, forKey: .oldValue)
-        try container.encode(node, forKey: .node)
-        try container.encode(seq, forKey: .seq)
-        try container.encode(actor, forKey: .actor)
-        try container.encode(hlc, forKey: .hlc)
-        try container.encode(appliedHlc, forKey: .appliedHlc)
-        try container.encode(outcome, forKey: .outcome)
-        try container.encode(reasonCode, forKey: .reasonCode)
-        try container.encode(reason, forKey: .reason)
     }
 }
 

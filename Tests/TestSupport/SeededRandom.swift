@@ -1,20 +1,20 @@
-/// SplitMix64: a small, fast generator whose whole sequence follows from its seed, so a fault
-/// run can be replayed from the seed the proxy prints.
-struct SeededRandom: RandomNumberGenerator, Sendable {
+/// SplitMix64: a small, fast generator whose whole sequence follows from its seed, so a failing
+/// property run or fault run can be replayed from the seed it prints.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
     /// The generator of connection `index` of a run: each connection draws its faults from its
     /// own stream, so what happens to one does not depend on how far others got.
-    init(seed: UInt64, stream index: UInt64) {
+    public init(seed: UInt64, stream index: UInt64) {
         var mixer = SeededRandom(seed: seed ^ (index &* 0xD1B5_4A32_D192_ED03))
         state = mixer.next()
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -23,7 +23,7 @@ struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool {
+    public mutating func chance(_ p: Double) -> Bool {
         p > 0 && Double.random(in: 0..<1, using: &self) < p
     }
 }
