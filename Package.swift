@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         /// libcurl and zlib wrappers: Swift cannot call C variadics (`curl_easy_setopt`) or macros
@@ -39,6 +42,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .executableTarget(
@@ -65,6 +69,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
             ]
         ),
         /// What both programs' command lines share: `--db` and how it opens a store.
@@ -73,13 +78,15 @@ let package = Package(
             dependencies: ["SyncCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         /// The web layer both screens share: HTML that escapes by default, the page shell, the
-        /// CSRF-checked form decoder and the security headers.
+        /// CSRF-checked form decoder (uploads streamed to disk) and the security headers.
         .target(
             name: "WebSupport",
             dependencies: [
                 "SyncCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
             ]
         ),
         /// In-process benchmarks (merge, agent write, wire bytes), driven by Benchmarks/run.

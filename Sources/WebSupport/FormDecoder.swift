@@ -7,8 +7,8 @@ import SyncCore
 /// The check is double submit: the form repeats a token the server gave this browser (in a
 /// cookie, or in the signed-in session) and that a page on another site cannot read.
 ///
-/// Only `application/x-www-form-urlencoded` for now: no form of either screen posts files yet.
-/// Uploads (`multipart/form-data`) belong here too, behind the same check, when one does.
+/// `decode` reads `application/x-www-form-urlencoded` forms; `decodeUpload` reads
+/// `multipart/form-data` with a file, behind the same check.
 public struct FormDecoder: Sendable {
     /// Forms are small; anything larger is refused before it is read.
     public static let maxFormBytes = 64 << 10

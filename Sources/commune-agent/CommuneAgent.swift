@@ -16,8 +16,8 @@ struct CommuneAgent: AsyncParsableCommand {
             Exit codes: 0 ok, 64 wrong flags, 65 invalid input (nothing changed), 69 hub unreachable \
             (nothing lost), 78 invalid configuration, 1 other (e.g. a token the hub refuses).
             """,
-        subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Sync.self, StatusCommand.self,
-                      Run.self, Backup.self])
+        subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Attach.self, AttachmentsCommand.self,
+                      Fetch.self, Sync.self, StatusCommand.self, Run.self, Backup.self])
 
     /// An office PC's agent stays small: the async store and the sync's transfer threads spread
     /// a batch's transient arrays over several threads, and with an arena each a drain's memory
@@ -42,7 +42,7 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 private func exit(reporting error: SyncError) -> Never {
     let status: ExitStatus
     switch error.code {
-    case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized: status = .dataError
+    case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized, .fileType, .tooLarge, .notFound: status = .dataError
     case .hubUnreachable, .draining, .slowDown: status = .unavailable
     case .hubIdentity: status = .hubIdentity
     default: status = .failure

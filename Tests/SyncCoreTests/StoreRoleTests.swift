@@ -9,16 +9,16 @@ struct StoreRoleTests {
 
     static let shared: Set<String> = ["grdb_migrations", "meta", "clock", "fields"]
 
-    @Test("a new agent store has the shared tables and its outbox, nothing of the hub's")
+    @Test("a new agent store has the shared tables and its outbox and uploads, nothing of the hub's")
     func agentSchema() async throws {
         let store = try AgentStore(writer: DatabaseQueue())
-        #expect(try await store.tableNames() == Self.shared.union(["outbox"]))
+        #expect(try await store.tableNames() == Self.shared.union(["outbox", "uploads"]))
     }
 
     @Test("a new hub store has the shared tables and its own, no outbox")
     func hubSchema() async throws {
         let store = try HubStore(writer: DatabaseQueue())
-        #expect(try await store.tableNames() == Self.shared.union(["nodes", "hub_log", "audit", "users", "sessions"]))
+        #expect(try await store.tableNames() == Self.shared.union(["nodes", "hub_log", "audit", "users", "sessions", "files", "file_owners"]))
     }
 
     @Test("an in-memory agent records and reads back like a file-backed one")

@@ -49,6 +49,25 @@ public final class Browser {
         return reply
     }
 
+    /// Posts a `multipart/form-data` form with one file, as a browser's file input sends it.
+    @discardableResult
+    public func upload(_ path: String, _ fields: [String: String], file: (field: String, name: String, bytes: Data),
+                       csrf: String? = nil) throws -> CurlHTTPClient.Reply {
+        var fields = fields
+        if fields["csrf"] == nil, let token = csrf ?? self.csrfToken { fields["csrf"] = token }
+        let boundary = "----browser\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n".utf8)
+        body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + file.bytes + Data("\r\n--\(boundary)--\r\n".utf8)
+        let reply = try client.post(url: base + path, body: body,
+                                    headers: cookieHeader + ["Content-Type: multipart/form-data; boundary=\(boundary)", "Expect:"])
+        remember(reply)
+        return reply
+    }
+
     /// The hidden CSRF field of the last page.
     public var csrfToken: String? {
         guard let range = lastPage.range(of: #"name="csrf" value=""#) else { return nil }

@@ -17,6 +17,24 @@ public enum RecordCollection: String, CaseIterable, Sendable {
     case progress
     /// Record id: `<commune>/<kind>`.
     case equipment
+    /// An evidence file's metadata. Record id: `<commune>/<task>/<sha256>`: the file supports
+    /// the commune's progress on the task, and its bytes are named by their SHA-256.
+    case attachments
+
+    /// Whether the records are a commune's (`<commune>/<item>`), written by its nodes and heard
+    /// of by its nodes only; the others are the district's.
+    public var isCommunes: Bool {
+        switch self {
+        case .communes, .tasks: false
+        case .progress, .equipment, .attachments: true
+        }
+    }
+
+    /// Whether a record's item names a task, which the hub accepts only while the task is
+    /// assigned to the record's commune.
+    public var isAboutTask: Bool {
+        self == .progress || self == .attachments
+    }
 }
 
 /// The tombstone field: set to 1 to delete a record, so a long-offline node still learns of it.
@@ -54,6 +72,7 @@ public enum Schema {
         case .tasks: taskFields[field]
         case .progress: progressFields[field]
         case .equipment: equipmentFields[field]
+        case .attachments: attachmentFields[field]
         }
     }
 
@@ -100,12 +119,22 @@ public enum Schema {
         deletedField: FieldSpec(kind: .flag, writer: .commune),
     ]
 
+    private static let attachmentFields: [String: FieldSpec] = [
+        "name": FieldSpec(kind: .text(maxLength: EvidenceFile.maxNameLength, required: true), writer: .commune),
+        "size": FieldSpec(kind: .integer(1...EvidenceFile.maxSizeCeiling), writer: .commune),
+        "type": FieldSpec(kind: .choice(EvidenceType.allCases.map(\.rawValue)), writer: .commune),
+        "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+        /// When it was attached: ISO 8601, UTC.
+        "at": FieldSpec(kind: .text(maxLength: 40, required: true), writer: .commune),
+        deletedField: FieldSpec(kind: .flag, writer: .commune),
+    ]
+
     /// The commune a record belongs to, when it belongs to one.
     public static func commune(of collection: RecordCollection, record: String) -> String? {
         switch collection {
         case .communes: return record
         case .tasks: return nil
-        case .progress, .equipment:
+        case .progress, .equipment, .attachments:
             guard let slash = record.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
             return String(record[..<slash])
         }
@@ -118,7 +147,8 @@ public enum Schema {
     }
 
     /// Checks that a record id has its collection's shape. Returns the commune and item of a
-    /// progress or equipment record, so the hub parses each record id once.
+    /// commune's record (for an attachment, the task it supports), so the hub parses each
+    /// record id once.
     @discardableResult
     public static func validateRecord(_ record: String, in collection: RecordCollection) throws -> (commune: Substring, item: Substring)? {
         var parts: (commune: Substring, item: Substring)?
@@ -132,6 +162,16 @@ public enum Schema {
             if let (commune, item) = parts {
                 valid = Identifiers.isCommuneCode(commune)
                     && (collection == .progress ? Identifiers.isTaskID(item) : EquipmentKind(rawValue: String(item)) != nil)
+            } else {
+                valid = false
+            }
+        case .attachments:
+            // `<commune>/<task>/<sha256>`.
+            if let (commune, rest) = recordParts(record), let slash = rest.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                let task = rest[..<slash]
+                parts = (commune, task)
+                valid = Identifiers.isCommuneCode(commune) && Identifiers.isTaskID(task)
+                    && EvidenceFile.isDigest(rest[rest.utf8.index(after: slash)...])
             } else {
                 valid = false
             }

@@ -28,6 +28,15 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let hubError = Code(rawValue: "hub_error")
         public static let storage = Code(rawValue: "storage")
         public static let sequenceReused = Code(rawValue: "sequence_reused")
+        /// A file whose bytes are not of an accepted evidence type.
+        public static let fileType = Code(rawValue: "file_type")
+        /// Nothing of that name for this caller: an unknown file, or another commune's (the
+        /// same answer, so a node learns nothing of files it may not see).
+        public static let notFound = Code(rawValue: "not_found")
+        /// A tus upload's `Upload-Offset` is not where the hub's copy ends.
+        public static let offsetMismatch = Code(rawValue: "offset_mismatch")
+        /// An uploaded file's bytes do not hash to the SHA-256 it was announced with.
+        public static let checksumMismatch = Code(rawValue: "checksum_mismatch")
     }
 
     public var code: Code
@@ -46,8 +55,11 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         switch code {
         case .unauthorized: return 401
         case .forbidden, .outOfScope, .districtOnly: return 403
-        case .protocolVersion, .sequenceReused: return 409
+        case .notFound: return 404
+        case .protocolVersion, .sequenceReused, .offsetMismatch: return 409
         case .tooLarge: return 413
+        case .fileType: return 415
+        case .checksumMismatch: return 460
         case .slowDown: return 429
         case .draining: return 503
         case .storage, .hubError: return 500

@@ -139,7 +139,7 @@ extension AgentStore {
         }
     }
 
-    private func record(_ writes: [FieldWrite], actor: String, node: String, _ db: Database) throws -> [FieldChange] {
+    func record(_ writes: [FieldWrite], actor: String, node: String, _ db: Database) throws -> [FieldChange] {
         precondition(!writes.isEmpty, "record needs at least one write")
         // One stamp for all: the same field twice would leave this replica with the last value
         // and the hub with the first (an equal stamp is a duplicate there), so they would differ.

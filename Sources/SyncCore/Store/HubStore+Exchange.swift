@@ -148,7 +148,7 @@ extension HubStore {
             }
             if logChanged { break }
             lastSeq = pushed.seq
-            let collection = RecordCollection(rawValue: pushed.collection)
+            let collection = checks.collection(named: pushed.collection)
             if let refusal = try refusal(of: change, in: collection, from: identity, &checks, statements) {
                 rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
                 try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
@@ -187,12 +187,28 @@ extension HubStore {
                            applied: tally.applied, lost: tally.lost, duplicate: tally.duplicate)
     }
 
-    /// What the checks of one exchange remember from change to change.
+    /// What the checks of one exchange remember from change to change. A batch writes a few
+    /// records and fields many times over: looking a short string up among a handful costs
+    /// less than hashing it (`perf` of `sync-bench merge`, `Benchmarks/README.md` run 10).
     private struct RefusalChecks {
+        /// How many entries each list keeps; past that, lookups are made anew.
+        static let limit = 16
+        var lastCollection: (name: String, collection: RecordCollection?)?
+        /// Record ids found valid and of this node's commune, with the task or kind they name.
+        var validRecords: [(collection: RecordCollection, record: String, item: Substring)] = []
+        /// Fields found to exist and to be the commune's to write, with their specs.
+        var writableFields: [(collection: RecordCollection, field: String, spec: FieldSpec)] = []
         /// Task assignments, looked up once per exchange rather than once per change.
-        var assignments: [String: TaskAssignment?] = [:]
+        var assignments: [(task: Substring, assignment: TaskAssignment?)] = []
         /// The last actor name found valid: a batch is nearly always one officer's.
         var validActor: String?
+
+        mutating func collection(named name: String) -> RecordCollection? {
+            if let last = lastCollection, last.name == name { return last.collection }
+            let collection = RecordCollection(rawValue: name)
+            lastCollection = (name, collection)
+            return collection
+        }
     }
 
     /// Why the hub refuses a node's write, or nil when the node may make it.
@@ -201,24 +217,37 @@ extension HubStore {
         guard let collection else {
             return SyncError(.unknownCollection, "unknown collection \(change.collection)")
         }
-        guard collection == .progress || collection == .equipment else {
+        guard collection.isCommunes else {
             return SyncError(.districtOnly, "only the district writes \(collection.rawValue)")
         }
-        let commune: Substring, item: Substring
-        do {
-            // A valid progress or equipment record id is `<commune>/<item>`.
-            (commune, item) = try Schema.validateRecord(change.record, in: collection)!
-        } catch let error as SyncError {
-            return error
+        let item: Substring
+        if let known = checks.validRecords.first(where: { $0.record == change.record && $0.collection == collection }) {
+            item = known.item
+        } else {
+            let commune: Substring
+            do {
+                // A valid record id of a commune's collection is `<commune>/<item>`.
+                (commune, item) = try Schema.validateRecord(change.record, in: collection)!
+            } catch let error as SyncError {
+                return error
+            }
+            guard commune == identity.commune else {
+                return SyncError(.outOfScope, "node of \(identity.commune) may not write \(collection.rawValue)/\(change.record)")
+            }
+            if checks.validRecords.count < RefusalChecks.limit { checks.validRecords.append((collection, change.record, item)) }
         }
-        guard commune == identity.commune else {
-            return SyncError(.outOfScope, "node of \(identity.commune) may not write \(collection.rawValue)/\(change.record)")
-        }
-        guard let spec = Schema.spec(change.field, in: collection) else {
-            return SyncError(.unknownField, "unknown field \(collection.rawValue).\(change.field)")
-        }
-        guard spec.writer == .commune else {
-            return SyncError(.districtOnly, "only the district writes \(collection.rawValue).\(change.field)")
+        let spec: FieldSpec
+        if let known = checks.writableFields.first(where: { $0.field == change.field && $0.collection == collection }) {
+            spec = known.spec
+        } else {
+            guard let found = Schema.spec(change.field, in: collection) else {
+                return SyncError(.unknownField, "unknown field \(collection.rawValue).\(change.field)")
+            }
+            guard found.writer == .commune else {
+                return SyncError(.districtOnly, "only the district writes \(collection.rawValue).\(change.field)")
+            }
+            spec = found
+            if checks.writableFields.count < RefusalChecks.limit { checks.writableFields.append((collection, change.field, spec)) }
         }
         do {
             try Schema.validate(change.value, field: change.field, spec: spec)
@@ -232,15 +261,17 @@ extension HubStore {
             }
             checks.validActor = actor
         }
-        if collection == .progress {
-            let task = String(item)
-            if checks.assignments[task] == nil {
-                let key = FieldKey(collection: RecordCollection.tasks.rawValue, record: task, field: "communes")
-                let field = try currentField(key, using: statements.current)
-                checks.assignments[task] = .some(field?.value.text.flatMap(TaskAssignment.init(encoded:)))
+        if collection.isAboutTask {
+            let assignment: TaskAssignment?
+            if let known = checks.assignments.first(where: { $0.task == item }) {
+                assignment = known.assignment
+            } else {
+                let key = FieldKey(collection: RecordCollection.tasks.rawValue, record: String(item), field: "communes")
+                assignment = try currentField(key, using: statements.current)?.value.text.flatMap(TaskAssignment.init(encoded:))
+                if checks.assignments.count < RefusalChecks.limit { checks.assignments.append((item, assignment)) }
             }
-            guard let parsed = checks.assignments[task] ?? nil, parsed.includes(identity.commune) else {
-                return SyncError(.unknownTask, "task \(task) is not assigned to \(identity.commune)")
+            guard let assignment, assignment.includes(identity.commune) else {
+                return SyncError(.unknownTask, "task \(item) is not assigned to \(identity.commune)")
             }
         }
         return nil

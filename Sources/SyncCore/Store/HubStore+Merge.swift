@@ -88,7 +88,7 @@ extension HubStore {
         guard outcome == .applied else { return outcome }
         try storeField(change, using: statements.store)
         switch collection {
-        case .communes, .progress, .equipment:
+        case .communes, .progress, .equipment, .attachments:
             if let commune {
                 try appendLog(change, audiences: CollectionOfOne(commune), statements.log)
             }

@@ -47,6 +47,16 @@ enum Migrations {
             try dropForeignTables(["sessions", "users", "audit", "hub_log", "nodes"],
                                   migrations: ["v1-hub", "v2-dashboard", "v3-audit-indexes"], role: .agent, db)
         }
+        migrator.registerMigration("v7-agent-uploads") { db in
+            try db.execute(sql: """
+                -- Evidence files this PC attached, until the hub holds them whole (FileUploader).
+                CREATE TABLE uploads (
+                  sha256 TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL,
+                  uploaded_bytes INTEGER NOT NULL DEFAULT 0,
+                  state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'uploading', 'uploaded')),
+                  created_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -114,6 +124,18 @@ enum Migrations {
         migrator.registerMigration("v6-session-last-seen") { db in
             // The idle limit; sessions opened before it count from their sign-in.
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN last_seen INTEGER")
+        }
+        migrator.registerMigration("v7-hub-files") { db in
+            try db.execute(sql: """
+                -- Evidence files held whole in `<store>-files/objects/`, checked against their SHA-256.
+                CREATE TABLE files (
+                  sha256 TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL, type TEXT NOT NULL,
+                  stored_at INTEGER NOT NULL) WITHOUT ROWID;
+                -- The communes that uploaded each, whose quota it counts against.
+                CREATE TABLE file_owners (
+                  commune TEXT NOT NULL, sha256 TEXT NOT NULL REFERENCES files(sha256),
+                  PRIMARY KEY (commune, sha256)) WITHOUT ROWID;
+                """)
         }
         return migrator
     }

@@ -17,6 +17,15 @@ public enum VietnameseFormat {
         number(value) + " đ"
     }
 
+    /// A file size as officers read it: "850 KB", "12,4 MB" (decimal comma, units of 1024).
+    public static func bytes(_ value: Int64) -> String {
+        if value < 1024 { return "\(value) byte" }
+        if value < 1 << 20 { return "\((value + 512) / 1024) KB" }
+        let megabytes = Double(value) / Double(1 << 20)
+        let text = megabytes >= 100 || megabytes == megabytes.rounded() ? "\(Int(megabytes.rounded()))" : String(format: "%.1f", megabytes)
+        return text.replacingOccurrences(of: ".", with: ",") + " MB"
+    }
+
     /// A moment as `dd/MM/yyyy HH:mm` (or `HH:mm:ss`) in Vietnam's time.
     public static func dateTime(millis: Int64, seconds: Bool = false) -> String {
         let formatter = DateFormatter()

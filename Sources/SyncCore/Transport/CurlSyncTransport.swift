@@ -26,21 +26,25 @@ public struct CurlSyncTransport: SyncTransport {
             "Authorization: Bearer \(token)",
             "Expect:",  // no 100-continue round trip on slow links
         ])
-        guard reply.status == 200 else {
-            if let failure = try? JSONDecoder().decode(ErrorBody.self, from: reply.body) {
-                // A 500 is the hub's own trouble whatever its code: its `storage` is not this PC's disk.
-                guard reply.status != 500 else {
-                    throw SyncError(.hubError, "the hub failed: \(failure.error.code): \(failure.error.message)", retryAfter: reply.retryAfter)
-                }
-                throw SyncError(SyncError.Code(rawValue: failure.error.code), failure.error.message, retryAfter: reply.retryAfter)
-            }
-            throw SyncError(Self.code(ofStatus: reply.status), "the hub answered HTTP \(reply.status)", retryAfter: reply.retryAfter)
-        }
+        guard reply.status == 200 else { throw Self.failure(reply) }
         do {
             return try WireCoding.decode(SyncResponse.self, from: reply.body)
         } catch {
             throw SyncError(.hubError, "the hub's answer is not a valid sync response")
         }
+    }
+
+    /// The hub's refusal in `reply`, with its code; an answer without the hub's JSON error body
+    /// is read by its status.
+    static func failure(_ reply: CurlHTTPClient.Reply) -> SyncError {
+        if let failure = try? JSONDecoder().decode(ErrorBody.self, from: reply.body) {
+            // A 500 is the hub's own trouble whatever its code: its `storage` is not this PC's disk.
+            guard reply.status != 500 else {
+                return SyncError(.hubError, "the hub failed: \(failure.error.code): \(failure.error.message)", retryAfter: reply.retryAfter)
+            }
+            return SyncError(SyncError.Code(rawValue: failure.error.code), failure.error.message, retryAfter: reply.retryAfter)
+        }
+        return SyncError(code(ofStatus: reply.status), "the hub answered HTTP \(reply.status)", retryAfter: reply.retryAfter)
     }
 
     /// What an answer without the hub's JSON error means: a proxy or gateway in front of the

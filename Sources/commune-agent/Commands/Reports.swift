@@ -55,12 +55,12 @@ struct AgentStatusReport: Encodable {
     /// sees what to redo: one refusal never holds back the rest.
     var rejections: [Rejected]
     /// ISO 8601, or null before the first successful sync.
-    var lastSync: String?
-    var lastError: String?
+    @NullWhenAbsent var lastSync: String?
+    @NullWhenAbsent var lastError: String?
     /// Hub clock minus this PC's clock, in ms; null before the first sync.
-    var clockOffsetMs: Int64?
+    @NullWhenAbsent var clockOffsetMs: Int64?
     /// A warning in Vietnamese when the PC's clock is more than a minute off.
-    var clockWarning: String?
+    @NullWhenAbsent var clockWarning: String?
 
     struct Rejected: Encodable {
         var seq: Int64
@@ -69,25 +69,6 @@ struct AgentStatusReport: Encodable {
         var field: String
         var code: String
         var reason: String
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case node, commune, hub, pending, rejected, rejections, lastSync, lastError, clockOffsetMs, clockWarning
-    }
-
-    /// Absent values are written as null, so scripts always find every key.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(node, forKey: .node)
-        try container.encode(commune, forKey: .commune)
-        try container.encode(hub, forKey: .hub)
-        try container.encode(pending, forKey: .pending)
-        try container.encode(rejected, forKey: .rejected)
-        try container.encode(rejections, forKey: .rejections)
-        try container.encode(lastSync, forKey: .lastSync)
-        try container.encode(lastError, forKey: .lastError)
-        try container.encode(clockOffsetMs, forKey: .clockOffsetMs)
-        try container.encode(clockWarning, forKey: .clockWarning)
     }
 }
 
@@ -152,6 +133,9 @@ struct StatusCommand: AsyncParsableCommand {
         switch RecordCollection(rawValue: change.collection) {
         case .progress: return "Nhiệm vụ \(item), \(field)"
         case .equipment: return "Kiểm tra \(EquipmentKind(rawValue: item)?.lowercasedFirstWord ?? item), \(field)"
+        case .attachments:
+            let task = Schema.recordParts(change.record).map { String($0.item.split(separator: "/").first ?? "") } ?? ""
+            return "Tệp minh chứng của nhiệm vụ \(task), \(field)"
         default: return "\(change.collection) \(change.record), \(change.field)"
         }
     }

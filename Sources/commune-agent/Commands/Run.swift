@@ -51,7 +51,12 @@ struct Run: AsyncParsableCommand {
         let hosts = HostAllowList()
         let screen = Application(
             router: LocalWeb(store: store, trigger: sync.scheduler.triggers, hosts: hosts,
-                             csrf: CSRF(tokens: SignedTokens(key: try await store.secret(named: CSRF.secretName)))).buildRouter(),
+                             csrf: CSRF(tokens: SignedTokens(key: try await store.secret(named: CSRF.secretName))),
+                             maxFileBytes: settings.maxFileBytes,
+                             fetchFile: { sha256 in
+                                 let (_, token, transport) = try await settings.hubAccess(store)
+                                 return try await FileUploader(store: store, transport: transport, logger: logger).fetch(sha256, token: token)
+                             }).buildRouter(),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "commune-agent"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port

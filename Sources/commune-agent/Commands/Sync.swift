@@ -6,7 +6,7 @@ import SyncCore
 
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Exchange changes with the hub until both directions are drained.")
+        abstract: "Exchange changes with the hub until both directions are drained, then upload attached files.")
 
     @OptionGroup var store: StoreOptions
 
@@ -21,13 +21,13 @@ struct Sync: AsyncParsableCommand {
         let settings = try await AgentSettings.loadOrExit(file: config)
         try await reportingErrors {
             let store = try store.existing(AgentStore.self)
-            let identity = try await store.agentIdentity()
-            let token = try NodeToken.read(NodeToken.path(configured: settings.tokenFile, identity: identity))
-            try token.check(commune: identity.commune)
-            let client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL),
-                                    logger: Logger(label: "commune-agent"))
-            let summary = try await client.syncUntilDrained(token: token.text)
+            let (_, token, transport) = try await settings.hubAccess(store)
+            let logger = Logger(label: "commune-agent")
+            let summary = try await SyncClient(store: store, transport: transport, logger: logger).syncUntilDrained(token: token)
             print("Đã đồng bộ với huyện: gửi \(summary.pushed), nhận \(summary.pulled) thay đổi.")
+            let uploader = FileUploader(store: store, transport: transport, chunkBytes: settings.uploadChunkBytes, logger: logger)
+            let uploaded = try await uploader.uploadPending(token: token)
+            if uploaded > 0 { print("Đã gửi \(uploaded) tệp minh chứng lên huyện.") }
             if summary.rejected > 0 {
                 print("Cảnh báo: huyện từ chối \(summary.rejected) thay đổi:")
                 for rejected in try await store.rejectedWrites(limit: summary.rejected) {

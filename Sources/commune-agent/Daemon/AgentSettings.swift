@@ -27,6 +27,10 @@ struct AgentSettings: Sendable {
     /// The screen has no sign-in (it trusts whoever sits at the office PC), so listening
     /// beyond this machine must be asked for in so many words.
     var webAllowRemote: Bool
+    /// The largest evidence file an officer may attach.
+    var maxFileBytes: Int64
+    /// How much of a file one upload request carries: a cut costs at most this much again.
+    var uploadChunkBytes: Int
 
     static func load(file: String?, environment: [String: String]) async throws -> AgentSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "agent",
@@ -56,7 +60,9 @@ struct AgentSettings: Sendable {
             logLevel: try settings.logLevel("log.level", default: .info),
             allowInsecureHTTP: try settings.bool("hub.allowInsecureHTTP", default: false),
             web: try settings.hostAndPort("web.listen", default: "127.0.0.1:8181"),
-            webAllowRemote: try settings.bool("web.allowRemote", default: false))
+            webAllowRemote: try settings.bool("web.allowRemote", default: false),
+            maxFileBytes: Int64(try settings.int("files.maxFileMegabytes", default: 25, range: 1...4_096)) << 20,
+            uploadChunkBytes: try settings.int("files.chunkKilobytes", default: 256, range: 16...16_384) << 10)
         if let url = result.hubURL, URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
             throw SettingsError(key: "hub.url (AGENT_HUB_URL)", reason: "must be an http:// or https:// address, not \(url)")
         }
@@ -71,6 +77,14 @@ struct AgentSettings: Sendable {
 }
 
 extension AgentSettings {
+    /// The hub's address and this node's token, checked, for a command that talks to the hub.
+    func hubAccess(_ store: AgentStore) async throws -> (identity: AgentIdentity, token: String, transport: CurlSyncTransport) {
+        let identity = try await store.agentIdentity()
+        let token = try NodeToken.read(NodeToken.path(configured: tokenFile, identity: identity))
+        try token.check(commune: identity.commune)
+        return (identity, token.text, try transport(hubURL: identity.hubURL))
+    }
+
     /// The settings, or a clear message naming the key and exit 78 (EX_CONFIG).
     static func loadOrExit(file: String?) async throws -> AgentSettings {
         do {

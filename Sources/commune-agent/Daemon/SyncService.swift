@@ -24,7 +24,9 @@ struct SyncService: Service {
     init(store: AgentStore, settings: AgentSettings, notifier: SystemdNotifier, logger: Logger) async throws {
         let identity = try await store.agentIdentity()
         let abort = AbortSignal()
-        let client = SyncClient(store: store, transport: try settings.transport(hubURL: identity.hubURL, abort: abort), logger: logger)
+        let transport = try settings.transport(hubURL: identity.hubURL, abort: abort)
+        let client = SyncClient(store: store, transport: transport, logger: logger)
+        let uploader = FileUploader(store: store, transport: transport, chunkBytes: settings.uploadChunkBytes, logger: logger)
         let watcher = try await OutboxWatcher(store: store)
         let tokenFile = settings.tokenFile
         scheduler = SyncScheduler(
@@ -34,7 +36,10 @@ struct SyncService: Service {
                 _ = await watcher.grew()  // what this sync sends needs no other
                 let token = try NodeToken.read(NodeToken.path(configured: tokenFile, identity: identity))
                 try token.check(commune: identity.commune)
-                return try await client.syncUntilDrained(token: token.text)
+                let summary = try await client.syncUntilDrained(token: token.text)
+                // Files after records: a failed upload is retried with the next sync's backoff.
+                try await uploader.uploadPending(token: token.text)
+                return summary
             },
             onEvent: { [notifier, logger] event in await Self.report(event, store: store, notifier: notifier, logger: logger) })
         self.store = store

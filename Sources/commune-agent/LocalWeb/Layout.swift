@@ -26,6 +26,8 @@ struct Layout {
 /// The sync state, on every page: online or not, what waits, when it last worked, and why not.
 struct SyncPanel {
     let state: AgentSyncState
+    /// Attached files the hub does not hold whole yet.
+    let filesWaiting: Int
     let csrf: String
 
     var html: HTML {
@@ -36,7 +38,7 @@ struct SyncPanel {
             : "<span class=\"badge offline\">Mất kết nối với huyện</span>"
         var lines: [HTML] = [
             badge,
-            "<span>Chờ gửi: <strong>\(state.pendingReports)</strong> báo cáo</span>",
+            "<span>Chờ gửi: <strong>\(state.pendingReports)</strong> báo cáo, <strong>\(filesWaiting)</strong> tệp minh chứng</span>",
             "<span>Đồng bộ lần cuối: \(state.lastSync.map { VietnameseFormat.dateTime(millis: $0) } ?? "chưa có")</span>",
         ]
         if state.rejected > 0 { lines.append("<span class=\"warn\">Bị huyện từ chối: \(state.rejected) thay đổi (xem Lịch sử)</span>") }

@@ -13,6 +13,10 @@ struct LocalWeb: Sendable {
     let trigger: AsyncStream<SyncTrigger>.Continuation
     let hosts: HostAllowList
     let csrf: CSRF
+    /// The largest evidence file an officer may attach.
+    let maxFileBytes: Int64
+    /// Brings a file another PC attached from the hub; returns its path in the store's files.
+    let fetchFile: @Sendable (_ sha256: String) async throws -> String
 
     func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -28,6 +32,8 @@ struct LocalWeb: Sendable {
         router.get("/equipment") { request, _ in try await self.equipmentPage(request, values: [:], errors: []) }
         router.post("/equipment") { request, context in try await self.postEquipment(request, context) }
         router.get("/history") { request, _ in try await self.historyPage(request) }
+        router.post("/attachments") { request, context in try await self.postAttachment(request, context) }
+        router.get("/files/:sha256") { _, context in try await self.file(context.parameters.get("sha256") ?? "", context) }
         router.post("/sync") { request, _ in
             _ = try await csrf.form(request)
             trigger.yield(.syncNow)
@@ -42,7 +48,8 @@ struct LocalWeb: Sendable {
         let token = csrf.tokenOrNew(in: request)
         let identity = try await store.agentIdentity()
         let name = try await store.fields(of: .communes, record: identity.commune)["name"]?.text ?? identity.commune
-        return (Layout(communeName: name, sync: SyncPanel(state: try await store.agentSyncState(), csrf: token)), token)
+        let panel = SyncPanel(state: try await store.agentSyncState(), filesWaiting: try await store.uploadsWaiting(), csrf: token)
+        return (Layout(communeName: name, sync: panel), token)
     }
 
     /// A page, with the CSRF cookie its forms repeat.
@@ -54,6 +61,7 @@ struct LocalWeb: Sendable {
         "progress": "Đã lưu báo cáo. Báo cáo sẽ được gửi lên huyện khi có mạng.",
         "equipment": "Đã lưu kết quả kiểm tra thiết bị. Kết quả sẽ được gửi lên huyện khi có mạng.",
         "sync": "Đang đồng bộ với huyện; tải lại trang sau ít giây để xem kết quả.",
+        "attached": "Đã lưu tệp minh chứng trên máy này. Tệp sẽ được gửi lên huyện sau khi đồng bộ.",
     ]
 
     private func tasksPage(_ request: Request) async throws -> EditedResponse<HTML> {
@@ -78,8 +86,10 @@ struct LocalWeb: Sendable {
             }
             shown["by"] = CSRF.rememberedName(in: request) ?? shown["by"]
         }
-        let body = Pages.progressForm(task: task, values: shown, errors: errors, csrf: csrf)
-        return answer(layout.page(title: "Nhiệm vụ \(task.id): \(task.title)", current: "/", body: body), csrf: csrf,
+        let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
+        let files = Pages.attachments(task: task.id, try await store.attachments(task: task.id), by: shown["by"] ?? "", csrf: csrf)
+        let body: HTML = "\(Pages.progressForm(task: task, values: shown, errors: errors, csrf: csrf))\(files)"
+        return answer(layout.page(title: "Nhiệm vụ \(task.id): \(task.title)", current: "/", flash: flash, body: body), csrf: csrf,
                       status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -135,6 +145,56 @@ struct LocalWeb: Sendable {
             errors.append(error.message)
         }
         return try await progressPage(request, task: task, values: form.values, errors: errors).response(from: request, context: context)
+    }
+
+    /// `task`, `by` and `file` (multipart): the file is streamed to disk, its type read from its
+    /// bytes, then stored and queued like `commune-agent attach`.
+    private func postAttachment(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let files = FileStore(beside: store.path)
+        let (form, upload) = try await CSRF.forms.decodeUpload(
+            request, csrf: csrf.token(in: request), fileField: "file", directory: files.root + "/tmp", maxFileBytes: maxFileBytes,
+            tooLarge: "Tệp lớn quá \(VietnameseFormat.bytes(maxFileBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+        defer { if let upload { try? FileManager.default.removeItem(atPath: upload.path) } }
+        let task = form["task"] ?? ""
+        var errors: [String] = []
+        do {
+            guard let upload else { throw SyncError(.invalidInput, "Chưa chọn tệp để đính kèm.") }
+            let identity = try await store.agentIdentity()
+            guard try await store.agentTasks(commune: identity.commune).contains(where: { $0.id == task }) else {
+                throw SyncError(.unknownTask, "Không có nhiệm vụ \"\(task)\" giao cho xã.")
+            }
+            let by = form["by"] ?? ""
+            _ = try await store.attachFile(at: upload.path, name: upload.filename, task: task, by: by, maxBytes: maxFileBytes)
+            trigger.yield(.localWrite)
+            var response = Response.redirect(to: "/tasks/\(task)?flash=attached")
+            response.setCookie(CSRF.nameCookie(by.cleanedInput))
+            return response
+        } catch let error as SyncError {
+            errors.append(error.message)
+        }
+        return try await progressPage(request, task: task, values: form.values, errors: errors).response(from: request, context: context)
+    }
+
+    /// An evidence file of the commune: from this PC's files, or brought from the hub when
+    /// another PC attached it. Images and PDFs open in the browser; the rest download.
+    private func file(_ sha256: String, _ context: some RequestContext) async throws -> Response {
+        guard let attachment = try await store.attachments().first(where: { $0.file.sha256 == sha256 }),
+            let type = attachment.file.evidenceType
+        else { throw HTTPError(.notFound, message: "Không có tệp này.") }
+        var path = FileStore(beside: store.path).objectPath(sha256)
+        if !FileManager.default.fileExists(atPath: path) {
+            do {
+                path = try await fetchFile(sha256)
+            } catch let error as SyncError {
+                throw HTTPError(.serviceUnavailable, message: "Chưa tải được tệp từ huyện: \(error.officerMessage)")
+            }
+        }
+        let body = try await FileIO().loadFile(path: path, context: context)
+        return Response(status: .ok, headers: [
+            .contentType: type.rawValue,
+            .contentDisposition: "\(type.opensInline ? "inline" : "attachment"); filename*=UTF-8''\(attachment.file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")",
+            .contentSecurityPolicy: "sandbox; default-src 'none'; img-src 'self'",
+        ], body: body)
     }
 
     /// One form for the four kinds (`computer.total`, …, `internet.state`, `note`, `by`): every

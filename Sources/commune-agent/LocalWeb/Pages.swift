@@ -78,6 +78,44 @@ enum Pages {
             """
     }
 
+    /// A task's evidence files, where each one's bytes are, and the form that attaches another
+    /// (field `file`, with `task` and `by`; no JavaScript needed).
+    static func attachments(task: String, _ attachments: [AgentAttachment], by: String, csrf: String) -> HTML {
+        let rows = attachments.map { attachment -> HTML in
+            let file = attachment.file
+            return """
+                <tr>
+                <td><a href="/files/\(file.sha256)">\(file.name)</a></td>
+                <td>\(file.evidenceType?.label ?? file.type)</td>
+                <td class="num">\(VietnameseFormat.bytes(file.size))</td>
+                <td>\(file.by)</td>
+                <td class="upload-\(attachment.state.rawValue)">\(attachment.stateLabel)</td>
+                </tr>
+                """
+        }
+        let list: HTML = attachments.isEmpty
+            ? "<p>Chưa có tệp minh chứng nào.</p>"
+            : """
+                <table>
+                <thead><tr><th>Tệp</th><th>Loại</th><th>Dung lượng</th><th>Người đính kèm</th><th>Trạng thái</th></tr></thead>
+                <tbody>\(rows.joined())</tbody>
+                </table>
+                """
+        return """
+            <section class="attachments" aria-labelledby="attachments-title">
+            <h2 id="attachments-title">Tệp minh chứng</h2>
+            \(list)
+            <form method="post" action="/attachments" enctype="multipart/form-data" class="report">
+            <input type="hidden" name="csrf" value="\(csrf)">
+            <input type="hidden" name="task" value="\(task)">
+            <label>Tệp (PDF, ảnh quét, Word, Excel) <input type="file" name="file" required accept=".pdf,.jpg,.jpeg,.png,.tif,.tiff,.doc,.docx,.xls,.xlsx,.odt,.ods"></label>
+            <label>Người đính kèm <input type="text" name="by" required maxlength="100" value="\(by)"></label>
+            <button type="submit">Đính kèm</button>
+            </form>
+            </section>
+            """
+    }
+
     /// One form for the four kinds, with the previous check beside each field.
     static func equipmentForm(previous: [EquipmentKind: [String: FieldValue]], values: [String: String], by: String,
                               errors: [String], csrf: String) -> HTML {
@@ -182,6 +220,7 @@ enum Pages {
             "status": "Trạng thái", "percent": "Tỷ lệ", "note": "Ghi chú", "evidence": "Minh chứng",
             "total": "Tổng số", "working": "Đang hoạt động", "broken": "Hỏng", "needed": "Cần bổ sung",
             "cost": "Dự toán", "state": "Tình trạng", "provider": "Nhà cung cấp", "mbps": "Tốc độ (Mbps)",
+            "name": "Tên tệp", "size": "Dung lượng", "type": "Loại tệp", "at": "Thời điểm đính kèm",
         ][field] ?? field
     }
 

@@ -6,7 +6,8 @@ import SyncCore
 
 /// The hub's routes, built by the same function for `serve` and for the tests.
 func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle(),
-                 secureCookies: Bool = false, metricsAccess: MetricsAccess = MetricsAccess()) -> Router<HubRequestContext> {
+                 secureCookies: Bool = false, metricsAccess: MetricsAccess = MetricsAccess(),
+                 fileLimits: FileLimits = FileLimits()) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     router.get("/healthz") { _, _ -> Response in
         let healthy = (try? await store.ping()) != nil
@@ -25,6 +26,7 @@ func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = 
     DashboardController(store: store, throttle: throttle, metrics: metrics, secureCookies: secureCookies).addRoutes(to: router)
     let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics, throttle: throttle))
     SyncController(store: store, metrics: metrics).addRoutes(to: api)
+    FileController(store: store, files: FileStore(beside: store.path), limits: fileLimits, metrics: metrics).addRoutes(to: api)
     return router
 }
 
@@ -37,10 +39,11 @@ let listenBacklog = 4096
 /// when `server` says so; `onRunning` learns the bound port.
 func buildApplication(store: HubStore, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
                       server: HTTPServerBuilder = .http1(), secureCookies: Bool = false,
-                      metricsAccess: MetricsAccess = MetricsAccess(),
+                      metricsAccess: MetricsAccess = MetricsAccess(), fileLimits: FileLimits = FileLimits(),
                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(store: store, metrics: metrics, secureCookies: secureCookies, metricsAccess: metricsAccess),
+        router: buildRouter(store: store, metrics: metrics, secureCookies: secureCookies, metricsAccess: metricsAccess,
+                            fileLimits: fileLimits),
         server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "district-hub", backlog: listenBacklog),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },

@@ -17,6 +17,9 @@ struct HubMetrics: Sendable {
     private let clockOffset: LabelledMetric<CoreMetrics.Gauge>
     private let requestDuration: CoreMetrics.Timer
     private let exchangesPerCommit: Recorder
+    private let uploadOutcomes: LabelledMetric<CoreMetrics.Counter>
+    private let uploadByteCount: CoreMetrics.Counter
+    private let storedFileBytes: LabelledMetric<CoreMetrics.Gauge>
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -37,6 +40,25 @@ struct HubMetrics: Sendable {
         clockOffset = LabelledMetric("commune") { Gauge(label: "sync_commune_clock_offset_seconds", dimensions: $0, factory: configured) }
         requestDuration = Timer(label: "sync_request_duration_seconds", factory: factory)
         exchangesPerCommit = Recorder(label: "sync_exchanges_per_commit", factory: factory)
+        uploadOutcomes = LabelledMetric("outcome") { Counter(label: "file_uploads_total", dimensions: $0, factory: configured) }
+        uploadByteCount = Counter(label: "file_upload_bytes_total", factory: factory)
+        storedFileBytes = LabelledMetric("commune") { Gauge(label: "file_stored_bytes", dimensions: $0, factory: configured) }
+    }
+
+    /// An evidence upload's step, by outcome: `resumed` (a PATCH past offset 0), `stored`, or
+    /// why it was refused (`too_large`, `quota`, `checksum_mismatch`, `file_type`).
+    func upload(outcome: String) {
+        uploadOutcomes[outcome].increment()
+    }
+
+    /// Upload bytes written to the hub's disk.
+    func uploadBytes(_ count: Int) {
+        uploadByteCount.increment(by: count)
+    }
+
+    /// The bytes of evidence files a commune has at the hub.
+    func storedBytes(_ bytes: Int64, commune: String) {
+        storedFileBytes[commune].record(bytes)
     }
 
     /// One sync request, by outcome: `ok` or the error code it was refused with.

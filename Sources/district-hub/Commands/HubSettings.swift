@@ -15,6 +15,8 @@ struct HubSettings: Sendable {
     var tlsCertificate: String?
     var tlsKey: String?
     var metricsAccess: MetricsAccess
+    /// Evidence files: per file, and per commune in all.
+    var fileLimits: FileLimits
 
     static func load(file: String?, environment: [String: String]) async throws -> HubSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "hub",
@@ -29,7 +31,10 @@ struct HubSettings: Sendable {
             logLevel: try settings.logLevel("log.level", default: .info),
             tlsCertificate: try settings.string("tls.certificate"),
             tlsKey: try settings.string("tls.key"),
-            metricsAccess: metricsAccess)
+            metricsAccess: metricsAccess,
+            fileLimits: FileLimits(
+                maxFileBytes: Int64(try settings.int("files.maxFileMegabytes", default: 25, range: 1...4_096)) << 20,
+                maxCommuneBytes: Int64(try settings.int("files.maxCommuneMegabytes", default: 2_048, range: 1...1_048_576)) << 20))
         guard (result.tlsCertificate == nil) == (result.tlsKey == nil) else {
             throw SettingsError(key: "tls.certificate / tls.key (HUB_TLS_CERTIFICATE / HUB_TLS_KEY)", reason: "give both or neither")
         }

@@ -56,7 +56,8 @@ struct Serve: AsyncParsableCommand {
         metrics.restore(from: try await store.nodes())
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, metrics: metrics, server: server,
-                                   secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess) { port in
+                                   secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess,
+                                   fileLimits: settings.fileLimits) { port in
             // Scripts and tests read the bound port from this line.
             try? FileHandle.standardOutput.write(contentsOf: Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
             notifier.ready(status: "listening on \(address.host):\(port)")

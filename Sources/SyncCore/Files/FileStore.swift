@@ -1,0 +1,137 @@
+import Crypto
+import Foundation
+
+/// Evidence files on disk beside a store (`<store>-files/`), named by their SHA-256 so the
+/// same file attached twice, or by two PCs, is kept once:
+///
+/// - `objects/<first two hex digits>/<sha256>`: complete files, never changed once there;
+/// - `partial/<commune>/<sha256>`: uploads the hub is receiving (a tus upload's offset is the
+///   partial file's size);
+/// - `tmp/`: files being written, renamed into `objects/` once whole and on disk.
+///
+/// A file appears in `objects/` only by a rename after an fsync, so a crash leaves either the
+/// whole file or none (a leftover in `tmp/` or `partial/` is never served).
+public struct FileStore: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// The files of the store at `storePath`.
+    public init(beside storePath: String) {
+        root = storePath + "-files"
+    }
+
+    public func objectPath(_ sha256: String) -> String {
+        "\(root)/objects/\(sha256.prefix(2))/\(sha256)"
+    }
+
+    public func partialPath(commune: String, sha256: String) -> String {
+        "\(root)/partial/\(commune)/\(sha256)"
+    }
+
+    public func contains(_ sha256: String) -> Bool {
+        FileManager.default.fileExists(atPath: objectPath(sha256))
+    }
+
+    /// Copies the file at `path` in, hashing it on the way: at most `maxBytes`, else nothing is
+    /// kept. Returns its SHA-256 and size.
+    public func ingest(path: String, maxBytes: Int64) throws -> (sha256: String, size: Int64) {
+        guard let source = FileHandle(forReadingAtPath: path) else {
+            throw SyncError(.invalidInput, "Không đọc được tệp \(path).")
+        }
+        defer { try? source.close() }
+        let temporary = try makeTemporary()
+        var kept = false
+        defer { if !kept { try? FileManager.default.removeItem(atPath: temporary.path) } }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        do {
+            defer { try? temporary.handle.close() }
+            while let block = try source.read(upToCount: 1 << 20), !block.isEmpty {
+                size += Int64(block.count)
+                guard size <= maxBytes else {
+                    throw SyncError(.tooLarge, "Tệp lớn quá \(VietnameseFormat.bytes(maxBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+                }
+                hasher.update(data: block)
+                try temporary.handle.write(contentsOf: block)
+            }
+            try temporary.handle.synchronize()
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw Self.diskError(error, "không ghi được tệp vào \(root)")
+        }
+        guard size > 0 else { throw SyncError(.invalidInput, "Tệp \(path) trống.") }
+        let sha256 = Self.hex(hasher.finalize())
+        try publish(temporary.path, as: sha256)
+        kept = true
+        return (sha256, size)
+    }
+
+    /// Moves a whole, fsynced file into `objects/` under `sha256` (dropping it when an equal
+    /// file is already there) and syncs the directory, so the name survives a power cut.
+    public func publish(_ path: String, as sha256: String) throws {
+        let destination = objectPath(sha256)
+        let directory = (destination as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if FileManager.default.fileExists(atPath: destination) {
+                try FileManager.default.removeItem(atPath: path)
+                return
+            }
+            guard rename(path, destination) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            try Self.syncDirectory(directory)
+        } catch {
+            throw Self.diskError(error, "không lưu được tệp vào \(root)")
+        }
+    }
+
+    /// A new empty file in `tmp/`, open for writing.
+    func makeTemporary() throws -> (path: String, handle: FileHandle) {
+        let directory = "\(root)/tmp"
+        let path = "\(directory)/\(UUID().uuidString)"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw POSIXError(.EACCES)
+            }
+            return (path, handle)
+        } catch {
+            throw Self.diskError(error, "không tạo được tệp trong \(directory)")
+        }
+    }
+
+    /// The SHA-256 of the file at `path`, read a megabyte at a time.
+    public static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SyncError(.storage, "cannot read \(path)")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            hasher.update(data: block)
+        }
+        return hex(hasher.finalize())
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// fsync on a directory, which makes the names in it durable.
+    static func syncDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+
+    /// A disk failure as a `storage` error; a full disk is named as such.
+    static func diskError(_ error: any Error, _ doing: String) -> SyncError {
+        let full = (error as? POSIXError)?.code == .ENOSPC || (error as NSError).code == NSFileWriteOutOfSpaceError
+            || "\(error)".contains("No space left")
+        return SyncError(.storage, full ? "\(doing): đĩa đã đầy; chưa có gì được lưu." : "\(doing): \(error)")
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import SyncCore
+import TestSupport
+import Testing
+
+/// Evidence files with the real binaries: attached offline, uploaded by tus after the records,
+/// stored once, checked by their hash, and out of other communes' reach.
+@Suite("Evidence files", .serialized)
+struct AttachmentTests {
+    /// A scan-like PDF of `size` bytes: the PDF signature, then bytes from `seed`.
+    static func makePDF(_ path: String, size: Int, seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        var bytes = Array("%PDF-1.4\n".utf8)
+        while bytes.count < size { bytes.append(UInt8(truncatingIfNeeded: random.next())) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func list(_ workspace: Workspace, _ binary: String, _ arguments: [String]) throws -> [[String: Any]] {
+        try workspace.json(binary, arguments) as? [[String: Any]] ?? []
+    }
+
+    /// Files under the hub's `objects/`.
+    static func storedObjects(_ hubDB: String) -> [String] {
+        let root = FileStore(beside: hubDB).root + "/objects"
+        return (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.count > 3 }
+    }
+
+    /// Small chunks, so a 700 kB scan takes several PATCHes.
+    static let smallChunks = ["AGENT_FILES_CHUNK_KILOBYTES": "64"]
+
+    @Test("a scan attached offline reaches the hub whole after the sync; another PC of the commune lists and fetches it, and its own copy is stored once")
+    func attachUploadFetch() throws {
+        let setup = try DaemonTests.Setup()
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        defer { _ = hub.stop() }
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let scan = setup.workspace.path("Quyết định 45.pdf")
+        try Self.makePDF(scan, size: 700_000, seed: 1)
+        let sha256 = try FileStore.sha256(ofFile: scan)
+
+        // Offline: stored at once, waiting.
+        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        var listed = try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"])
+        #expect(listed.count == 1)
+        #expect(listed.first?["sha256"] as? String == sha256)
+        #expect(listed.first?["name"] as? String == "Quyết định 45.pdf")
+        #expect(listed.first?["type"] as? String == "application/pdf")
+        #expect(listed.first?["record"] as? String == "progress/long-dong/4.1")
+        #expect(listed.first?["state"] as? String == "waiting")
+        #expect(Self.storedObjects(setup.hubDB).isEmpty)
+
+        let synced = try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB], environment: Self.smallChunks)
+        #expect(synced.contains("Đã gửi 1 tệp minh chứng"))
+        listed = try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"])
+        #expect(listed.first?["state"] as? String == "uploaded")
+        #expect(listed.first?["uploadedBytes"] as? Int == 700_000)
+        let atHub = try Self.list(setup.workspace, Binaries.hub, ["attachments", "--db", setup.hubDB, "--json"])
+        #expect(atHub.count == 1)
+        #expect(atHub.first?["stored"] as? Bool == true)
+        #expect(atHub.first?["by"] as? String == "Nguyễn Văn An")
+        let fetchedAtHub = setup.workspace.path("hub-copy.pdf")
+        try setup.workspace.succeed(Binaries.hub, ["fetch", sha256, "--db", setup.hubDB, "--to", fetchedAtHub])
+        #expect(try FileStore.sha256(ofFile: fetchedAtHub) == sha256)
+
+        // A second PC of the commune hears of the file with the next sync and fetches it.
+        let secondToken = setup.workspace.path("second.token")
+        let enrolled = try setup.workspace.succeed(Binaries.hub, ["enroll", "--db", setup.hubDB, "--commune", "long-dong"])
+        try String(enrolled.split(separator: "\n").last!).write(toFile: secondToken, atomically: true, encoding: .utf8)
+        let secondDB = setup.workspace.path("second.sqlite")
+        try setup.workspace.succeed(Binaries.agent, ["init", "--db", secondDB, "--hub", hub.url, "--commune", "long-dong", "--token-file", secondToken])
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", secondDB])
+        let second = try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", secondDB, "--json"])
+        #expect(second.first?["sha256"] as? String == sha256)
+        #expect(second.first?["state"] as? String == "remote")
+        let fetched = setup.workspace.path("fetched.pdf")
+        try setup.workspace.succeed(Binaries.agent, ["fetch", sha256, "--db", secondDB, "--to", fetched])
+        #expect(try FileStore.sha256(ofFile: fetched) == sha256)
+
+        // The same scan attached on the second PC to another task: its upload is skipped.
+        try setup.workspace.succeed(Binaries.agent, ["attach", "4.2", scan, "--db", secondDB, "--by", "Trần Thị Bình"])
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", secondDB])
+        let both = try Self.list(setup.workspace, Binaries.hub, ["attachments", "--db", setup.hubDB, "--json"])
+        #expect(both.count == 2)
+        #expect(both.allSatisfy { $0["stored"] as? Bool == true })
+        #expect(Self.storedObjects(setup.hubDB).count == 1)
+    }
+
+    @Test("a program renamed .pdf is refused on the PC, with nothing stored")
+    func renamedProgramRefused() async throws {
+        let setup = try DaemonTests.Setup()
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        defer { _ = hub.stop() }
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let program = setup.workspace.path("bao-cao.pdf")
+        try Data([0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00] + Array(repeating: 0, count: 4_000)).write(to: URL(fileURLWithPath: program))
+        let result = try setup.workspace.run(Binaries.agent, ["attach", "4.1", program, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("Loại tệp không được chấp nhận"))
+        #expect(try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"]).isEmpty)
+        #expect(try await AgentStore(path: setup.agentDB, create: false).hasPending() == false)
+    }
+
+    @Test("bytes that do not hash to the announced SHA-256 are discarded at the hub, and the file stays waiting")
+    func corruptedUploadDiscarded() async throws {
+        let setup = try DaemonTests.Setup()
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        defer { _ = hub.stop() }
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let scan = setup.workspace.path("scan.pdf")
+        try Self.makePDF(scan, size: 200_000, seed: 2)
+        let sha256 = try FileStore.sha256(ofFile: scan)
+        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        // The office PC's copy goes bad on its disk (same size, other bytes).
+        let local = FileStore(beside: setup.agentDB).objectPath(sha256)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: local)
+        try Self.makePDF(local, size: 200_000, seed: 3)
+
+        let result = try setup.workspace.run(Binaries.agent, ["sync", "--db", setup.agentDB], environment: Self.smallChunks)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("checksum_mismatch"))
+        #expect(Self.storedObjects(setup.hubDB).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: FileStore(beside: setup.hubDB).partialPath(commune: "long-dong", sha256: sha256)))
+        let atHub = try Self.list(setup.workspace, Binaries.hub, ["attachments", "--db", setup.hubDB, "--json"])
+        #expect(atHub.first?["stored"] as? Bool == false)
+        let listed = try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"])
+        #expect(listed.first?["state"] as? String != "uploaded")
+    }
+
+    @Test("a node of another commune gets 404 for a file, whether it asks for its bytes, its offset or to upload it")
+    func otherCommuneSeesNothing() throws {
+        let setup = try DaemonTests.Setup()
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        defer { _ = hub.stop() }
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let scan = setup.workspace.path("scan.pdf")
+        try Self.makePDF(scan, size: 50_000, seed: 4)
+        let sha256 = try FileStore.sha256(ofFile: scan)
+        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        #expect(Self.storedObjects(setup.hubDB).count == 1)
+
+        let enrolled = try setup.workspace.succeed(Binaries.hub, ["enroll", "--db", setup.hubDB, "--commune", "tan-thanh"])
+        let otherToken = String(enrolled.split(separator: "\n").last!).trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = CurlHTTPClient()
+        let url = "\(hub.url)/v1/files/\(sha256)"
+        let headers = ["Authorization: Bearer \(otherToken)", "Tus-Resumable: 1.0.0"]
+        #expect(try client.get(url: url, headers: headers).status == 404)
+        #expect(try client.send("HEAD", url: url, headers: headers).status == 404)
+        let created = try client.send("POST", url: "\(hub.url)/v1/files", body: Data(), headers: headers + [
+            "Upload-Length: 50000", "Upload-Metadata: sha256 \(Data(sha256.utf8).base64EncodedString())",
+        ])
+        #expect(created.status == 404)
+        let patched = try client.send("PATCH", url: url, body: Data(repeating: 1, count: 10), headers: headers + [
+            "Content-Type: application/offset+octet-stream", "Upload-Offset: 0",
+        ])
+        #expect(patched.status == 404)
+        // Its own commune's node gets the bytes.
+        let ownToken = try String(contentsOfFile: setup.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let own = try client.get(url: url, headers: ["Authorization: Bearer \(ownToken)"])
+        #expect(own.status == 200)
+        #expect(own.body == (try Data(contentsOf: URL(fileURLWithPath: scan))))
+        #expect(own.header("x-content-type-options") == "nosniff")
+        #expect(own.header("content-disposition")?.hasPrefix("attachment") == true)
+    }
+}
