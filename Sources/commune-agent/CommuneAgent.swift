@@ -16,7 +16,7 @@ struct CommuneAgent: AsyncParsableCommand {
             Exit codes: 0 ok, 64 wrong flags, 65 invalid input (nothing changed), 69 hub unreachable \
             (nothing lost), 78 invalid configuration, 1 other (e.g. a token the hub refuses).
             """,
-        subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Attach.self, AttachmentsCommand.self,
+        subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Attach.self, Detach.self, AttachmentsCommand.self,
                       Fetch.self, Sync.self, StatusCommand.self, Run.self, Backup.self])
 
     /// An office PC's agent stays small: the async store and the sync's transfer threads spread

@@ -84,6 +84,14 @@ struct AttachmentTests {
         #expect(both.count == 2)
         #expect(both.allSatisfy { $0["stored"] as? Bool == true })
         #expect(Self.storedObjects(setup.hubDB).count == 1)
+
+        // Removed from 4.2 on the second PC: a tombstone, which the hub and the first PC learn of.
+        try setup.workspace.succeed(Binaries.agent, ["detach", "4.2", sha256, "--db", secondDB, "--by", "Trần Thị Bình"])
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", secondDB])
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let remaining = try Self.list(setup.workspace, Binaries.hub, ["attachments", "--db", setup.hubDB, "--json"])
+        #expect(remaining.map { $0["record"] as? String } == ["progress/long-dong/4.1"])
+        #expect(try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"]).count == 1)
     }
 
     @Test("a program renamed .pdf is refused on the PC, with nothing stored")
@@ -165,5 +173,100 @@ struct AttachmentTests {
         #expect(own.body == (try Data(contentsOf: URL(fileURLWithPath: scan))))
         #expect(own.header("x-content-type-options") == "nosniff")
         #expect(own.header("content-disposition")?.hasPrefix("attachment") == true)
+    }
+
+    @Test("a backup of either program carries the files its records name, and a hub restore brings them back")
+    func backupAndRestore() throws {
+        let setup = try DaemonTests.Setup()
+        var hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let scan = setup.workspace.path("scan.pdf")
+        try Self.makePDF(scan, size: 120_000, seed: 5)
+        let sha256 = try FileStore.sha256(ofFile: scan)
+        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+
+        let agentCopy = setup.workspace.path("agent-backup.sqlite")
+        try setup.workspace.succeed(Binaries.agent, ["backup", "--db", setup.agentDB, "--to", agentCopy])
+        #expect(FileStore(beside: agentCopy).contains(sha256))
+        let hubCopy = setup.workspace.path("hub-backup.sqlite")
+        try setup.workspace.succeed(Binaries.hub, ["backup", "--db", setup.hubDB, "--to", hubCopy])
+        #expect(FileStore(beside: hubCopy).contains(sha256))
+        #expect(try FileStore.sha256(ofFile: FileStore(beside: hubCopy).objectPath(sha256)) == sha256)
+
+        // The hub's disk is lost; the backup is restored, files and all.
+        #expect(hub.stop() == 0)
+        try FileManager.default.removeItem(atPath: FileStore(beside: setup.hubDB).root)
+        try setup.workspace.succeed(Binaries.hub, ["restore", "--db", setup.hubDB, "--from", hubCopy])
+        #expect(FileStore(beside: setup.hubDB).contains(sha256))
+        hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, port: hub.port)
+        defer { _ = hub.stop() }
+        let restored = try Self.list(setup.workspace, Binaries.hub, ["attachments", "--db", setup.hubDB, "--json"])
+        #expect(restored.first?["stored"] as? Bool == true)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let fetched = setup.workspace.path("after-restore.pdf")
+        try setup.workspace.succeed(Binaries.hub, ["fetch", sha256, "--db", setup.hubDB, "--to", fetched])
+        #expect(try FileStore.sha256(ofFile: fetched) == sha256)
+    }
+
+    @Test("an upload cut at random bytes or stalled resumes where the hub's copy ends: the hub writes each byte once")
+    func resumesThroughFaults() async throws {
+        let line = try NetworkFaultTests.Line(["--cut-probability", "0.25", "--stall-probability", "0.1"])
+        let limits = ["AGENT_HTTP_LOW_SPEED_TIME": "1", "AGENT_HTTP_LOW_SPEED_LIMIT": "500", "AGENT_FILES_CHUNK_KILOBYTES": "64"]
+        try await line.syncUntilDrained(environment: limits)
+        let scan = line.setup.workspace.path("scan.pdf")
+        let size = 1_000_000
+        try Self.makePDF(scan, size: size, seed: 6)
+        let sha256 = try FileStore.sha256(ofFile: scan)
+        try line.setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", line.setup.agentDB, "--by", "Nguyễn Văn An"])
+        var runs = 0
+        while try await AgentStore(path: line.setup.agentDB, create: false).attachments().first?.state != .uploaded && runs < 400 {
+            try line.setup.workspace.run(Binaries.agent, ["sync", "--db", line.setup.agentDB], environment: limits)
+            runs += 1
+        }
+        #expect(try await AgentStore(path: line.setup.agentDB, create: false).attachments().first?.state == .uploaded,
+                "not uploaded after \(runs) syncs (proxy seed \(line.seed))")
+        #expect(line.proxy.faults("cut") > 0, "seed \(line.seed), \(runs) runs: \(line.proxy.stderr.suffix(3000))")
+        let stored = FileStore(beside: line.setup.hubDB).objectPath(sha256)
+        #expect(try FileStore.sha256(ofFile: stored) == sha256)
+        let metrics = String(decoding: try CurlHTTPClient().get(url: "http://127.0.0.1:\(line.hub.port)/metrics").body, as: UTF8.self)
+        func value(_ prefix: String) -> Double? {
+            metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        }
+        #expect(value("file_upload_bytes_total") == Double(size), "seed \(line.seed): the hub wrote some bytes twice, or missed some")
+        #expect((value("file_uploads_total{outcome=\"resumed\"}") ?? 0) > 0, "seed \(line.seed)")
+    }
+
+    @Test("the hub refuses a file over its per-file limit and one over the commune's quota with 413, before storing anything; the others still go")
+    func limits() throws {
+        let setup = try DaemonTests.Setup()
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, environment: [
+            "HUB_FILES_MAX_FILE_MEGABYTES": "1", "HUB_FILES_MAX_COMMUNE_MEGABYTES": "1",
+        ])
+        defer { _ = hub.stop() }
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        var digests: [String: String] = [:]
+        for (name, size, seed) in [("lon.pdf", 1_500_000, UInt64(10)), ("a.pdf", 600_000, 11), ("b.pdf", 600_000, 12)] {
+            let path = setup.workspace.path(name)
+            try Self.makePDF(path, size: size, seed: seed)
+            digests[name] = try FileStore.sha256(ofFile: path)
+            try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", path, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        }
+        let synced = try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        #expect(synced.contains("Đã gửi 1 tệp minh chứng"))
+        #expect(synced.contains("huyện không nhận tệp \"lon.pdf\""))
+        #expect(synced.contains("huyện không nhận tệp \"b.pdf\""))
+        let listed = try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"])
+        let states = Dictionary(uniqueKeysWithValues: listed.map { ($0["name"] as? String ?? "", $0["state"] as? String ?? "") })
+        #expect(states == ["lon.pdf": "refused", "a.pdf": "uploaded", "b.pdf": "refused"])
+        #expect(Self.storedObjects(setup.hubDB) == ["\(digests["a.pdf"]!.prefix(2))/\(digests["a.pdf"]!)"])
+        for name in ["lon.pdf", "b.pdf"] {
+            #expect(!FileManager.default.fileExists(atPath: FileStore(beside: setup.hubDB).partialPath(commune: "long-dong", sha256: digests[name]!)))
+        }
+        // Refused files are not sent again: the next sync has nothing to upload.
+        let again = try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        #expect(!again.contains("tệp"))
     }
 }

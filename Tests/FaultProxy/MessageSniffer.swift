@@ -44,6 +44,8 @@ struct MessageSniffer: Sendable {
             length = end + contentLength
         } else if !chunked && !text.hasPrefix("http/") {
             length = end  // a request without a body
+        } else if text.hasPrefix("http/1.1 204") || text.hasPrefix("http/1.1 304") {
+            length = end  // a reply that never has a body (a tus PATCH's 204)
         }
         head = []
     }

@@ -27,15 +27,42 @@ public struct FileUploader: Sendable {
         (transport.hubURL.hasSuffix("/") ? String(transport.hubURL.dropLast()) : transport.hubURL) + "/v1/files"
     }
 
-    /// Uploads every file whose record the hub holds; returns how many reached it whole.
+    /// What one round of uploads did.
+    public struct Summary: Sendable {
+        public var uploaded = 0
+        /// Files the hub will not take, with its reason: marked refused, never sent again.
+        public var refused: [(name: String, reason: String)] = []
+    }
+
+    /// Uploads every file whose record the hub holds. A file the hub refuses for good (too
+    /// large, over the commune's quota, not an accepted type) is set aside so it never holds
+    /// up the others; a network failure stops the round, to be resumed at the next sync.
     @discardableResult
-    public func uploadPending(token: String) async throws -> Int {
-        var uploaded = 0
+    public func uploadPending(token: String) async throws -> Summary {
+        var summary = Summary()
         for upload in try await store.pendingUploads() {
-            try await self.upload(upload, token: token)
-            uploaded += 1
+            do {
+                try await self.upload(upload, token: token)
+                summary.uploaded += 1
+            } catch let error as SyncError where [.tooLarge, .fileType, .notFound].contains(error.code) {
+                let reason = Self.refusal(error)
+                try await store.refuseUpload(upload.sha256, reason: reason)
+                let name = try await store.attachments().first { $0.file.sha256 == upload.sha256 }?.file.name ?? upload.sha256
+                summary.refused.append((name, reason))
+                logger.warning("upload.refused", metadata: ["file.sha256": "\(upload.sha256)", "error.code": "\(error.code)",
+                                                            "error.message": "\(error.message)"])
+            }
         }
-        return uploaded
+        return summary
+    }
+
+    /// Why the hub will not take a file, as an officer reads it, the hub's words in brackets.
+    static func refusal(_ error: SyncError) -> String {
+        switch error.code {
+        case .tooLarge: "tệp vượt giới hạn dung lượng huyện nhận; hãy quét với độ phân giải thấp hơn hoặc tách tệp (\(error.message))"
+        case .fileType: "loại tệp không được chấp nhận (\(error.message))"
+        default: "huyện không có bản ghi của tệp này; có thể nhiệm vụ đã thôi giao cho xã (\(error.message))"
+        }
     }
 
     private func upload(_ upload: PendingUpload, token: String) async throws {

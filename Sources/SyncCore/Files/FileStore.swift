@@ -88,6 +88,47 @@ public struct FileStore: Sendable {
         }
     }
 
+    /// Puts the files named in `other` that this store holds and `other` lacks: a hard link
+    /// where both are on one file system (a file never changes once stored), else a copy,
+    /// fsynced and renamed in like any new file. Returns how many were added.
+    @discardableResult
+    public func copy(_ digests: [String], to other: FileStore) throws -> Int {
+        var added = 0
+        for sha256 in digests where EvidenceFile.isDigest(sha256) && contains(sha256) && !other.contains(sha256) {
+            let destination = other.objectPath(sha256)
+            do {
+                try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
+                                                        withIntermediateDirectories: true)
+                if link(objectPath(sha256), destination) != 0 {
+                    let temporary = try other.makeTemporary()
+                    try temporary.handle.close()
+                    try FileManager.default.removeItem(atPath: temporary.path)
+                    try FileManager.default.copyItem(atPath: objectPath(sha256), toPath: temporary.path)
+                    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary.path))
+                    try handle.synchronize()
+                    try handle.close()
+                    try other.publish(temporary.path, as: sha256)
+                } else {
+                    try Self.syncDirectory((destination as NSString).deletingLastPathComponent)
+                }
+            } catch let error as SyncError {
+                throw error
+            } catch {
+                throw Self.diskError(error, "không chép được tệp vào \(other.root)")
+            }
+            added += 1
+        }
+        return added
+    }
+
+    /// Every file held whole, by its SHA-256.
+    public func storedDigests() -> [String] {
+        let objects = "\(root)/objects"
+        return (FileManager.default.enumerator(atPath: objects)?.allObjects as? [String] ?? [])
+            .compactMap { $0.split(separator: "/").last.map(String.init) }
+            .filter { EvidenceFile.isDigest($0) }
+    }
+
     /// A new empty file in `tmp/`, open for writing.
     func makeTemporary() throws -> (path: String, handle: FileHandle) {
         let directory = "\(root)/tmp"

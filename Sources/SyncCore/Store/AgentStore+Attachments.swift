@@ -11,6 +11,9 @@ public enum UploadState: String, Encodable, Sendable {
     case uploaded
     /// Attached on another PC of the commune: `fetch` brings it from the hub.
     case remote
+    /// The hub will not take it (too large, over the commune's quota, not an accepted type):
+    /// not sent again; the reason is in `error`.
+    case refused
 
     public var label: String {
         switch self {
@@ -18,6 +21,7 @@ public enum UploadState: String, Encodable, Sendable {
         case .uploading: "Đang gửi"
         case .uploaded: "Đã gửi lên huyện"
         case .remote: "Máy khác đính kèm"
+        case .refused: "Huyện không nhận"
         }
     }
 }
@@ -27,18 +31,22 @@ public struct AgentAttachment: Encodable, Sendable, Hashable {
     public var file: EvidenceFile
     public var state: UploadState
     public var uploadedBytes: Int64
+    /// Why the last upload attempt failed, or why the hub refused the file.
+    public var error: String?
 
-    enum CodingKeys: String, CodingKey { case state, uploadedBytes }
+    enum CodingKeys: String, CodingKey { case state, uploadedBytes, error }
 
     public func encode(to encoder: any Encoder) throws {
         try file.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(state, forKey: .state)
         try container.encode(uploadedBytes, forKey: .uploadedBytes)
+        try container.encode(error, forKey: .error)
     }
 
-    /// "Đang gửi 40 %" while uploading, else the state's label.
+    /// "Đang gửi 40 %" while uploading, the reason when refused, else the state's label.
     public var stateLabel: String {
+        if state == .refused, let error { return "\(state.label): \(error)" }
         guard state == .uploading, file.size > 0 else { return state.label }
         return "\(state.label) \(uploadedBytes * 100 / file.size) %"
     }
@@ -105,15 +113,17 @@ extension AgentStore {
     /// The commune's evidence files (of one task, or all), oldest first, with where their bytes are.
     public func attachments(task: String? = nil) async throws -> [AgentAttachment] {
         try await read { [self] db in
-            let uploads = try Row.fetchAll(db, sql: "SELECT sha256, state, uploaded_bytes FROM uploads")
-                .reduce(into: [String: (UploadState, Int64)]()) { $0[$1["sha256"]] = (UploadState(rawValue: $1["state"]) ?? .waiting, $1["uploaded_bytes"]) }
+            let uploads = try Row.fetchAll(db, sql: "SELECT sha256, state, uploaded_bytes, last_error FROM uploads")
+                .reduce(into: [String: (UploadState, Int64, String?)]()) {
+                    $0[$1["sha256"]] = (UploadState(rawValue: $1["state"]) ?? .waiting, $1["uploaded_bytes"], $1["last_error"])
+                }
             return try records(of: .attachments, db)
                 .compactMap { EvidenceFile(record: $0.key, fields: $0.value) }
                 .filter { task == nil || $0.task == task }
                 .sorted { ($0.at, $0.name) < ($1.at, $1.name) }
                 .map { file in
                     let upload = uploads[file.sha256]
-                    return AgentAttachment(file: file, state: upload?.0 ?? .remote, uploadedBytes: upload?.1 ?? 0)
+                    return AgentAttachment(file: file, state: upload?.0 ?? .remote, uploadedBytes: upload?.1 ?? 0, error: upload?.2)
                 }
         }
     }
@@ -124,7 +134,7 @@ extension AgentStore {
         try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT sha256, size, uploaded_bytes FROM uploads u
-                WHERE state <> 'uploaded'
+                WHERE state IN ('waiting', 'uploading')
                   AND EXISTS (SELECT 1 FROM outbox o WHERE o.collection = 'attachments'
                               AND o.record LIKE '%/' || u.sha256 AND o.state = 'acked')
                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.collection = 'attachments'
@@ -136,7 +146,14 @@ extension AgentStore {
 
     /// How many attached files the hub does not hold whole yet (the sync line's count).
     public func uploadsWaiting() async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM uploads WHERE state <> 'uploaded'") ?? 0 }
+        try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM uploads WHERE state IN ('waiting', 'uploading')") ?? 0 }
+    }
+
+    /// Records that the hub will not take the file, and why: it is not sent again.
+    public func refuseUpload(_ sha256: String, reason: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE uploads SET state = 'refused', last_error = ? WHERE sha256 = ?", arguments: [reason, sha256])
+        }
     }
 
     /// Records how far an upload got.

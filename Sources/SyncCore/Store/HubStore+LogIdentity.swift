@@ -74,6 +74,10 @@ extension HubStore {
             kept = name
         }
         try FileManager.default.moveItem(atPath: staging, toPath: path)
+        // The backup's evidence files join the store's (none is removed: files stored since
+        // the backup are named by records the agents send again).
+        let backupFiles = FileStore(beside: backup)
+        try backupFiles.copy(backupFiles.storedDigests(), to: FileStore(beside: path))
         return kept
     }
 }

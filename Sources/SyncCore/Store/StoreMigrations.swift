@@ -53,7 +53,7 @@ enum Migrations {
                 CREATE TABLE uploads (
                   sha256 TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL,
                   uploaded_bytes INTEGER NOT NULL DEFAULT 0,
-                  state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'uploading', 'uploaded')),
+                  state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'uploading', 'uploaded', 'refused')),
                   created_at INTEGER NOT NULL, last_error TEXT) WITHOUT ROWID;
                 """)
         }

@@ -32,6 +32,33 @@ struct Attach: AsyncParsableCommand {
     }
 }
 
+struct Detach: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove an evidence file from a task (sent at the next sync; the bytes go once no record needs them).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The task id.")
+    var task: String
+
+    @Argument(help: "The file's SHA-256 (see `commune-agent attachments`).")
+    var sha256: String
+
+    @Option(help: "Who removes it (full name).")
+    var by: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try store.existing(AgentStore.self)
+            let identity = try await store.agentIdentity()
+            let by = by.cleanedInput
+            guard !by.isEmpty else { throw SyncError(.invalidInput, "Thiếu người gỡ tệp (--by).") }
+            try await store.detach(commune: identity.commune, task: task.cleanedInput, sha256: sha256.lowercased(), by: by, node: identity.node)
+            print("Đã gỡ tệp khỏi nhiệm vụ \(task); sẽ báo lên huyện khi đồng bộ.")
+        }
+    }
+}
+
 struct AttachmentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attachments", abstract: "List the commune's evidence files and whether the hub has them.")

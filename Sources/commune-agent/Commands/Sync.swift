@@ -26,8 +26,9 @@ struct Sync: AsyncParsableCommand {
             let summary = try await SyncClient(store: store, transport: transport, logger: logger).syncUntilDrained(token: token)
             print("Đã đồng bộ với huyện: gửi \(summary.pushed), nhận \(summary.pulled) thay đổi.")
             let uploader = FileUploader(store: store, transport: transport, chunkBytes: settings.uploadChunkBytes, logger: logger)
-            let uploaded = try await uploader.uploadPending(token: token)
-            if uploaded > 0 { print("Đã gửi \(uploaded) tệp minh chứng lên huyện.") }
+            let uploads = try await uploader.uploadPending(token: token)
+            if uploads.uploaded > 0 { print("Đã gửi \(uploads.uploaded) tệp minh chứng lên huyện.") }
+            for (name, reason) in uploads.refused { print("Cảnh báo: huyện không nhận tệp \"\(name)\": \(reason)") }
             if summary.rejected > 0 {
                 print("Cảnh báo: huyện từ chối \(summary.rejected) thay đổi:")
                 for rejected in try await store.rejectedWrites(limit: summary.rejected) {

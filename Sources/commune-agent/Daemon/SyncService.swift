@@ -62,6 +62,15 @@ struct SyncService: Service {
                         guard await !watcher.watch(triggers: scheduler.triggers) else { return }
                         await watcher.poll(every: Self.outsideWriteCheck, on: ContinuousClock(), triggers: scheduler.triggers)
                     }
+                    group.addTask { [store, logger] in
+                        // Files no record needs any more: at start, then every six hours.
+                        repeat {
+                            if let collected = try? await store.collectFiles(), !collected.removed.isEmpty || collected.abandoned > 0 {
+                                logger.info("files.collected", metadata: ["files.removed": "\(collected.removed.count)",
+                                                                          "files.abandoned": "\(collected.abandoned)"])
+                            }
+                        } while (try? await Task.sleep(for: .seconds(6 * 3_600))) != nil
+                    }
                     if let interval = notifier.watchdogPingInterval {
                         group.addTask {
                             // WATCHDOG=1 at half of WatchdogSec=, during long syncs too.

@@ -25,6 +25,11 @@ extension Stylesheet {
         .status-done { color: var(--ok); font-weight: 600; }
         .status-blocked { color: var(--bad); font-weight: 600; }
         .status-in_progress { color: var(--warn); }
+        section.attachments { margin-top: 2rem; }
+        section.attachments h2 { font-size: 1.15rem; }
+        .upload-waiting, .upload-uploading { color: var(--warn); }
+        .upload-uploaded { color: var(--ok); }
+        .upload-remote { color: var(--muted); }
         .badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .85rem; font-weight: 600; }
         .badge.online { background: #dcfce7; color: var(--ok); }
         .badge.offline { background: #fee2e2; color: var(--bad); }

@@ -17,6 +17,8 @@ struct HubSettings: Sendable {
     var metricsAccess: MetricsAccess
     /// Evidence files: per file, and per commune in all.
     var fileLimits: FileLimits
+    /// How long a file no record names, or an abandoned upload, stays before it is removed.
+    var fileGrace: Duration
 
     static func load(file: String?, environment: [String: String]) async throws -> HubSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "hub",
@@ -34,7 +36,8 @@ struct HubSettings: Sendable {
             metricsAccess: metricsAccess,
             fileLimits: FileLimits(
                 maxFileBytes: Int64(try settings.int("files.maxFileMegabytes", default: 25, range: 1...4_096)) << 20,
-                maxCommuneBytes: Int64(try settings.int("files.maxCommuneMegabytes", default: 2_048, range: 1...1_048_576)) << 20))
+                maxCommuneBytes: Int64(try settings.int("files.maxCommuneMegabytes", default: 2_048, range: 1...1_048_576)) << 20),
+            fileGrace: .seconds(86_400 * (try settings.int("files.graceDays", default: 30, range: 1...3_650))))
         guard (result.tlsCertificate == nil) == (result.tlsKey == nil) else {
             throw SettingsError(key: "tls.certificate / tls.key (HUB_TLS_CERTIFICATE / HUB_TLS_KEY)", reason: "give both or neither")
         }

@@ -54,6 +54,7 @@ struct Serve: AsyncParsableCommand {
         try await store.setWriterCacheSize(megabytes: 32)
         let metrics = HubMetrics()
         metrics.restore(from: try await store.nodes())
+        for (commune, bytes) in try await store.storedBytesByCommune() { metrics.storedBytes(bytes, commune: commune) }
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, metrics: metrics, server: server,
                                    secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess,
@@ -66,6 +67,7 @@ struct Serve: AsyncParsableCommand {
             services: [
                 .init(service: app),
                 .init(service: WatchdogService(store: store, notifier: notifier, logger: logger)),
+                .init(service: FileCollectionService(store: store, grace: settings.fileGrace, logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))

@@ -34,6 +34,7 @@ struct DashboardController {
         AdminActions(store: store).addRoutes(to: pages.group(context: AdminContext.self))
         ReadinessAndAudit(store: store).addRoutes(to: pages)
         pages.get("/tasks/:id") { _, context in try await taskPage(context) }
+        pages.get("/files/:sha256") { _, context in try await file(context) }
         pages.get("/export/overview.csv") { request, context in try await exportOverview(request) }
         pages.post("/logout") { request, context in
             _ = try await context.form(request)
@@ -139,7 +140,8 @@ struct DashboardController {
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         return EditedResponse(response: DashboardPages.layout(
             title: "Nhiệm vụ \(task.id): \(task.title)", session: context.session,
-            body: TaskPages.task(task, communes: try await store.hubStatus().communes, session: context.session, today: today)))
+            body: TaskPages.task(task, communes: try await store.hubStatus().communes, files: try await store.attachments().filter { $0.file.task == id },
+                                 session: context.session, today: today)))
     }
 
     private func communePage(_ context: DashboardContext) async throws -> EditedResponse<HTML> {
@@ -154,6 +156,18 @@ struct DashboardController {
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         return EditedResponse(response: DashboardPages.layout(
             title: status.name, session: context.session,
-            body: DashboardPages.commune(status, tasks: tasks, nodes: nodes, history: history, today: today)))
+            body: DashboardPages.commune(status, tasks: tasks, nodes: nodes, history: history,
+                                         files: try await store.attachments(commune: code), today: today)))
+    }
+
+    /// An evidence file of any commune, for district staff: images and PDFs open in the
+    /// browser, the rest download. A file no live record names, or not yet whole, is 404.
+    private func file(_ context: DashboardContext) async throws -> Response {
+        let sha256 = context.parameters.get("sha256") ?? ""
+        guard EvidenceFile.isDigest(sha256), let stored = try await store.storedFile(sha256),
+            let named = try await store.attachments().first(where: { $0.file.sha256 == sha256 })
+        else { throw HTTPError(.notFound, message: "Không có tệp này.") }
+        return try await FileResponses.file(stored, name: named.file.name, at: FileStore(beside: store.path).objectPath(sha256),
+                                            inline: true, context: context)
     }
 }

@@ -83,7 +83,8 @@ enum DashboardPages {
             """
     }
 
-    static func commune(_ status: CommuneStatus, tasks: [TaskInfo], nodes: [NodeInfo], history: [AuditEntry], today: CalendarDay) -> HTML {
+    static func commune(_ status: CommuneStatus, tasks: [TaskInfo], nodes: [NodeInfo], history: [AuditEntry],
+                        files: [HubAttachment], today: CalendarDay) -> HTML {
         let progressRows = tasks.map { task -> HTML in
             let progress = status.progress[task.id] ?? [:]
             let state = progress["status"]?.text.flatMap(ProgressStatus.init(rawValue:)) ?? .notStarted
@@ -93,7 +94,7 @@ enum DashboardPages {
                 <tr><td>\(task.id)</td><td>\(task.title)</td><td>\(VietnameseFormat.day(task.deadline))</td>
                 <td class="status-\(state.rawValue)\(late ? " late" : "")">\(state.label)\(late ? " · Quá hạn" : "")</td>
                 <td class="num">\(progress["percent"]?.int.map { "\($0)%" } ?? "")</td>
-                <td>\(progress["note"]?.text ?? "")</td><td>\(progress["evidence"]?.text ?? "")</td>
+                <td>\(progress["note"]?.text ?? "")</td><td>\(progress["evidence"]?.text ?? "") \(FilePages.links(files.filter { $0.file.task == task.id }))</td>
                 <td>\(progress["by"]?.text ?? "")</td><td>\(review)</td></tr>
                 """
         }.joined()
@@ -121,6 +122,8 @@ enum DashboardPages {
         return """
             <h2>Tiến độ nhiệm vụ</h2>
             <table><thead><tr><th>Mã</th><th>Nhiệm vụ</th><th>Hạn</th><th>Trạng thái</th><th>Tỷ lệ</th><th>Ghi chú</th><th>Minh chứng</th><th>Người báo cáo</th><th>Huyện</th></tr></thead><tbody>\(progressRows)</tbody></table>
+            <h2>Tệp minh chứng</h2>
+            \(FilePages.table(files))
             <h2>Thiết bị</h2>
             <table><thead><tr><th>Loại</th><th>Kết quả</th><th>Ngày kiểm tra</th><th>Người kiểm tra</th></tr></thead><tbody>\(equipmentRows)</tbody></table>
             <h2>Máy của xã</h2>

@@ -51,6 +51,9 @@ extension Stylesheet {
         figure.chart { margin: .5rem 0 1rem; max-width: 60rem; }
         figure.chart svg { width: 100%; height: auto; background: #fff; border: 1px solid var(--line); padding: .4rem; }
         .total { font-size: 1.05rem; }
+        a.file { display: inline-block; margin: .1rem .3rem .1rem 0; }
+        img.thumb { max-height: 4rem; max-width: 6rem; vertical-align: middle; border: 1px solid var(--line); background: #fff; }
+        .file.pending { color: #92400e; }
         @page { size: A4 landscape; margin: 10mm; }
         @media print {
           body { background: #fff; font-size: 9pt; }

@@ -5,7 +5,7 @@ import WebSupport
 /// A task's page (every assigned commune's report, with the district's review) and the task
 /// form admins create and edit tasks with.
 enum TaskPages {
-    static func task(_ task: TaskInfo, communes: [CommuneStatus], session: DashboardSession, today: CalendarDay) -> HTML {
+    static func task(_ task: TaskInfo, communes: [CommuneStatus], files: [HubAttachment], session: DashboardSession, today: CalendarDay) -> HTML {
         let admin = session.role == .admin
         let rows = communes.filter { task.assignment.includes($0.code) }.map { commune -> HTML in
             let progress = commune.progress[task.id] ?? [:]
@@ -31,7 +31,7 @@ enum TaskPages {
                 <tr><td><a href="/communes/\(commune.code)">\(commune.name)</a></td>
                 <td class="status-\(state.rawValue)\(late ? " late" : "")">\(state.label)\(late ? " · Quá hạn" : "")</td>
                 <td class="num">\(progress["percent"]?.int.map { "\($0)%" } ?? "")</td>
-                <td>\(progress["note"]?.text ?? "")</td><td>\(progress["evidence"]?.text ?? "")</td>
+                <td>\(progress["note"]?.text ?? "")</td><td>\(progress["evidence"]?.text ?? "") \(FilePages.links(files.filter { $0.file.commune == commune.code }))</td>
                 <td>\(progress["by"]?.text ?? "")</td><td>\(review)\(actions)</td></tr>
                 """
         }.joined()

@@ -1,0 +1,45 @@
+import Foundation
+import SyncCore
+import WebSupport
+
+/// Evidence files on the dashboard: beside a commune's report on a task, and as a list on a
+/// commune's page. Images show as thumbnails, PDFs open in the browser, the rest download.
+enum FilePages {
+    /// The files of one report, compact, for a table cell.
+    static func links(_ attachments: [HubAttachment]) -> HTML {
+        attachments.map { attachment -> HTML in
+            let file = attachment.file
+            guard attachment.stored else {
+                return "<span class=\"file pending\" title=\"Huyện chưa nhận đủ tệp\">\(file.name) (đang gửi)</span>"
+            }
+            let href = "/files/\(file.sha256)"
+            if file.evidenceType?.isImage == true && file.evidenceType != .tiff {
+                return "<a class=\"file\" href=\"\(href)\" target=\"_blank\" rel=\"noopener\"><img class=\"thumb\" src=\"\(href)\" alt=\"\(file.name)\" loading=\"lazy\"></a>"
+            }
+            return "<a class=\"file\" href=\"\(href)\"\(file.evidenceType?.opensInline == true ? " target=\"_blank\" rel=\"noopener\"" as HTML : "")>\(file.name)</a>"
+        }.joined(separator: " ")
+    }
+
+    /// A commune's files: the task each supports, who attached it, when, and its size.
+    static func table(_ attachments: [HubAttachment]) -> HTML {
+        guard !attachments.isEmpty else { return "<p>Xã chưa gửi tệp minh chứng nào.</p>" }
+        let rows = attachments.map { attachment -> HTML in
+            let file = attachment.file
+            return """
+                <tr><td><a href="/tasks/\(file.task)">\(file.task)</a></td><td>\(links([attachment]))</td>
+                <td>\(file.evidenceType?.label ?? file.type)</td><td class="num">\(VietnameseFormat.bytes(file.size))</td>
+                <td>\(file.by)</td><td>\(attachedAt(file.at))</td></tr>
+                """
+        }.joined()
+        return """
+            <table><thead><tr><th>Nhiệm vụ</th><th>Tệp</th><th>Loại</th><th>Dung lượng</th><th>Người đính kèm</th><th>Lúc</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+    }
+
+    /// The attach time in Vietnam's time, `dd/MM/yyyy HH:mm`.
+    static func attachedAt(_ iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        return VietnameseFormat.dateTime(millis: Int64(date.timeIntervalSince1970 * 1000))
+    }
+}
