@@ -9,7 +9,10 @@ Benchmarks/run calls it and merges the JSON object it prints into the run's resu
 - many nodes: M nodes sync at once (threads in several processes); p99 exchange latency, 429s,
   errors, and the hub's throughput;
 - slow link: a real agent's backlog through the project's fault-proxy shaping the link (rate,
-  round trip, loss), against the bytes/bandwidth + round trips (handshake, one exchange) bound.
+  round trip, loss), against the bytes/bandwidth + round trips (handshake, one exchange) bound;
+- evidence files (issue 14): a scan uploaded over the slow link against the same kind of bound,
+  the bytes sent again when a cutting line forces resumes, and the hub's peak RSS while twenty
+  25 MB uploads arrive at once.
 
 After every run the hub's audit is read back: every change sent must be there once
 (applied, lost to a newer write, or rejected), so lost and duplicated changes are counted,
@@ -230,10 +233,10 @@ def fill_agent(db, count, node):
     connection.close()
 
 
-def backlogged_agent(args, hub, url, name, changes):
-    """A real agent store set up for `hub`'s first node, syncing through `url`, with a backlog
-    of `changes`; returns (the agent binary, its store, its node id)."""
-    token = hub.token_lines()[0]
+def agent_store(args, hub, url, name, token_index=0):
+    """A real agent store initialised for `hub`'s node `token_index`, syncing through `url`;
+    returns (the agent binary, its store, its node id)."""
+    token = hub.token_lines()[token_index]
     node, commune, _ = token.split(".")
     token_file = os.path.join(args.work, name + ".token")
     with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as file:
@@ -242,6 +245,12 @@ def backlogged_agent(args, hub, url, name, changes):
     db = os.path.join(args.work, name + ".sqlite")
     subprocess.run([agent, "init", "--db", db, "--hub", url, "--commune", commune, "--token-file", token_file],
                    check=True, stdout=subprocess.DEVNULL)
+    return agent, db, node
+
+
+def backlogged_agent(args, hub, url, name, changes):
+    """An agent store of `hub`'s first node with a backlog of `changes`."""
+    agent, db, node = agent_store(args, hub, url, name)
     fill_agent(db, changes, node)
     return agent, db, node
 
@@ -326,6 +335,130 @@ def slow_link(args):
     }
 
 
+def make_pdf(path, megabytes, seed):
+    """A scan-like file: the PDF signature, then incompressible bytes (a scan does not gzip)."""
+    with open(path, "wb") as file:
+        file.write(b"%PDF-1.4\n")
+        file.write(random_bytes(int(megabytes * 1_048_576) - 9, seed))
+
+
+def random_bytes(count, seed):
+    import random
+    return random.Random(seed).randbytes(count)
+
+
+def attached_agent(args, hub, url, name, megabytes, token_index=0):
+    """An agent of `hub`'s node `token_index`, synced once straight to the hub (it has its
+    tasks), with a file of `megabytes` attached to 4.1, then pointed at `url`; returns (agent
+    binary, store, file size)."""
+    agent, db, _ = agent_store(args, hub, hub.url, name, token_index)
+    subprocess.run([agent, "sync", "--db", db], check=True, stdout=subprocess.DEVNULL)
+    if url != hub.url:
+        # `init` again changes only the hub's address.
+        agent_store(args, hub, url, name, token_index)
+    scan = os.path.join(args.work, name + ".pdf")
+    make_pdf(scan, megabytes, token_index)
+    subprocess.run([agent, "attach", "4.1", scan, "--db", db, "--by", "Nguyễn Văn An"], check=True, stdout=subprocess.DEVNULL)
+    return agent, db, os.path.getsize(scan)
+
+
+def hub_metric(hub, name):
+    with urllib.request.urlopen(hub.url + "/metrics") as reply:
+        text = reply.read().decode()
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name))
+
+
+def shaped_proxy(args, hub, name, extra=()):
+    log = open(os.path.join(args.work, name + "-proxy.log"), "w")
+    proxy = start([os.path.join(args.bin, "fault-proxy"), "--target", hub.url.split("://", 1)[1], "--seed", "7", *extra],
+                  stdout=subprocess.PIPE, stderr=log, text=True)
+    return proxy, int(proxy.stdout.readline()), log
+
+
+def attach_upload(args):
+    """A scan of `attach_mb` attached offline, then one `commune-agent sync` over the slow link
+    (the slow-link benchmark's rate, round trip and loss): the records, then the file in
+    256 kB chunks. The bound: the file's bytes at the link's rate, plus a round trip for the
+    TCP handshake and for each request (the sync exchange, HEAD, POST, each PATCH)."""
+    hub = Hub(args.bin, args.work, "attach", 1, args.profile)
+    proxy, port, log = shaped_proxy(args, hub, "attach", ["--rate-kbit", str(args.slow_kbit), "--rtt-ms", str(args.slow_rtt_ms),
+                                                         "--loss-percent", str(args.slow_loss_percent)])
+    agent, db, size = attached_agent(args, hub, f"http://127.0.0.1:{port}", "attach-agent", args.attach_mb)
+    started = time.monotonic()
+    sync = subprocess.run([agent, "sync", "--db", db, "--verbose"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.monotonic() - started
+    if sync.returncode != 0:
+        raise SystemExit(f"commune-agent sync of an attachment exited with {sync.returncode}: {sync.stderr[-2000:]}")
+    requests = sync.stderr.count("upload.patch") + 2 + sync.stderr.count("sync.exchange")
+    bound = size * 8 / (args.slow_kbit * 1000) + (requests + 1) * args.slow_rtt_ms / 1000
+    proxy.terminate()
+    proxy.wait()
+    log.close()
+    stored = hub_metric(hub, "file_upload_bytes_total")
+    hub.stop()
+    return {
+        "attach_upload_s": round(seconds, 2),
+        "attach_upload_bound_s": round(bound, 2),
+        "attach_upload_ratio_to_bound": round(seconds / bound, 2),
+        "attach_upload_bytes": size,
+        "attach_upload_requests": requests,
+        "attach_upload_stored_bytes": int(stored),
+    }
+
+
+def attach_resume(args):
+    """The same upload over a line that cuts a connection at a random byte with probability
+    0.3, synced again until the file is at the hub: the overhead is what the agent put into
+    PATCHes beyond the file's size (an upper bound on what went over the line twice; the hub
+    keeps every byte it received, so it never asks for one again)."""
+    hub = Hub(args.bin, args.work, "resume", 1, args.profile)
+    proxy, port, log = shaped_proxy(args, hub, "resume", ["--cut-probability", "0.3"])
+    agent, db, size = attached_agent(args, hub, f"http://127.0.0.1:{port}", "resume-agent", args.attach_mb)
+    patched = 0
+    for _ in range(1000):
+        sync = subprocess.run([agent, "sync", "--db", db, "--verbose"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        patched += sum(int(line.split("upload.bytes=", 1)[1].split()[0]) for line in sync.stderr.splitlines() if "upload.patch" in line)
+        if sync.returncode == 0:
+            break
+    cuts = 0
+    log.flush()
+    proxy.terminate()
+    proxy.wait()
+    log.close()
+    with open(log.name) as text:
+        cuts = text.read().count("fault=cut")
+    stored = hub_metric(hub, "file_upload_bytes_total")
+    hub.stop()
+    return {
+        "attach_resume_overhead_bytes": patched - size,
+        "attach_resume_cuts": cuts,
+        "attach_resume_stored_bytes": int(stored),
+        "attach_resume_bytes": size,
+    }
+
+
+def attach_hub_rss(args):
+    """`attach_uploads` agents upload a file of `attach_big_mb` each to one hub, all at once; the
+    hub's peak RSS (it streams chunks to disk, never a whole file in memory)."""
+    hub = Hub(args.bin, args.work, "uploads", args.attach_uploads, args.profile)
+    agents = [attached_agent(args, hub, hub.url, f"upload-{index}", args.attach_big_mb, index) for index in range(args.attach_uploads)]
+    started = time.monotonic()
+    children = [start([agent, "sync", "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                for agent, db, _ in agents]
+    failed = sum(1 for child in children if child.wait() != 0)
+    seconds = time.monotonic() - started
+    stored = hub_metric(hub, "file_upload_bytes_total")
+    rss = hub.stop()
+    return {
+        "attach_hub_rss_mb": round(rss, 1),
+        "attach_hub_uploads": args.attach_uploads,
+        "attach_hub_upload_mb": args.attach_big_mb,
+        "attach_hub_seconds": round(seconds, 2),
+        "attach_hub_stored_bytes": int(stored),
+        "attach_hub_errors": failed,
+    }
+
+
 def listen_overflows():
     """The kernel's count of connections dropped because a listen queue was full (every
     socket of the machine; nothing else listens much during a run)."""
@@ -378,14 +511,19 @@ def main():
     parser.add_argument("--slow-kbit", type=float, default=256)
     parser.add_argument("--slow-rtt-ms", type=float, default=300)
     parser.add_argument("--slow-loss-percent", type=float, default=2)
+    parser.add_argument("--attach-mb", type=float, default=10, help="the scan uploaded over the slow link and the cut one")
+    parser.add_argument("--attach-uploads", type=int, default=20, help="uploads at once to one hub")
+    parser.add_argument("--attach-big-mb", type=float, default=25, help="the size of each of those")
     parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record --call-graph dwarf)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a change was lost, recorded twice or refused, or a node gave up (the CI smoke)")
-    parser.add_argument("--only", choices=["ingest", "drain", "many", "slow"], help="run one benchmark")
+    parser.add_argument("--only", choices=["ingest", "drain", "many", "slow", "attach"], help="run one benchmark")
     args = parser.parse_args()
     result = {}
     try:
-        for name, benchmark in (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes), ("slow", slow_link)):
+        benchmarks = (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes), ("slow", slow_link),
+                      ("attach", attach_upload), ("attach", attach_resume), ("attach", attach_hub_rss))
+        for name, benchmark in benchmarks:
             if args.only in (None, name):
                 print(f"end_to_end: {name}", file=sys.stderr)
                 # The ingest and the drain leave hundreds of MB of dirty pages; flushed while

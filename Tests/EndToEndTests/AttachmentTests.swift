@@ -25,22 +25,42 @@ struct AttachmentTests {
         return (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.count > 3 }
     }
 
+    /// A hub and a long-dong agent that has its tasks; the hub stops with it.
+    final class Office {
+        let setup: DaemonTests.Setup
+        var hub: HubProcess
+
+        init(hubEnvironment: [String: String] = [:], ignoringFileSizeSignal: Bool = false) throws {
+            setup = try DaemonTests.Setup()
+            hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, environment: hubEnvironment,
+                                 ignoringFileSizeSignal: ignoringFileSizeSignal)
+            try setup.initAgent(hub: hub)
+            try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        }
+
+        deinit {
+            hub.stop()
+        }
+
+        /// A scan of `size` bytes, attached to 4.1 by Nguyễn Văn An: its path and SHA-256.
+        @discardableResult
+        func attachScan(_ name: String = "scan.pdf", size: Int, seed: UInt64) throws -> (path: String, sha256: String) {
+            let path = setup.workspace.path(name)
+            try AttachmentTests.makePDF(path, size: size, seed: seed)
+            try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", path, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+            return (path, try FileStore.sha256(ofFile: path))
+        }
+    }
+
     /// Small chunks, so a 700 kB scan takes several PATCHes.
     static let smallChunks = ["AGENT_FILES_CHUNK_KILOBYTES": "64"]
 
     @Test("a scan attached offline reaches the hub whole after the sync; another PC of the commune lists and fetches it, and its own copy is stored once")
     func attachUploadFetch() throws {
-        let setup = try DaemonTests.Setup()
-        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
-        defer { _ = hub.stop() }
-        try setup.initAgent(hub: hub)
-        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
-        let scan = setup.workspace.path("Quyết định 45.pdf")
-        try Self.makePDF(scan, size: 700_000, seed: 1)
-        let sha256 = try FileStore.sha256(ofFile: scan)
-
+        let office = try Office()
+        let (setup, hub) = (office.setup, office.hub)
         // Offline: stored at once, waiting.
-        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        let (scan, sha256) = try office.attachScan("Quyết định 45.pdf", size: 700_000, seed: 1)
         var listed = try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"])
         #expect(listed.count == 1)
         #expect(listed.first?["sha256"] as? String == sha256)
@@ -96,11 +116,7 @@ struct AttachmentTests {
 
     @Test("a program renamed .pdf is refused on the PC, with nothing stored")
     func renamedProgramRefused() async throws {
-        let setup = try DaemonTests.Setup()
-        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
-        defer { _ = hub.stop() }
-        try setup.initAgent(hub: hub)
-        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let setup = try Office().setup
         let program = setup.workspace.path("bao-cao.pdf")
         try Data([0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00] + Array(repeating: 0, count: 4_000)).write(to: URL(fileURLWithPath: program))
         let result = try setup.workspace.run(Binaries.agent, ["attach", "4.1", program, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
@@ -112,15 +128,9 @@ struct AttachmentTests {
 
     @Test("bytes that do not hash to the announced SHA-256 are discarded at the hub, and the file stays waiting")
     func corruptedUploadDiscarded() async throws {
-        let setup = try DaemonTests.Setup()
-        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
-        defer { _ = hub.stop() }
-        try setup.initAgent(hub: hub)
-        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
-        let scan = setup.workspace.path("scan.pdf")
-        try Self.makePDF(scan, size: 200_000, seed: 2)
-        let sha256 = try FileStore.sha256(ofFile: scan)
-        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        let office = try Office()
+        let setup = office.setup
+        let sha256 = try office.attachScan(size: 200_000, seed: 2).sha256
         // The office PC's copy goes bad on its disk (same size, other bytes).
         let local = FileStore(beside: setup.agentDB).objectPath(sha256)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: local)
@@ -139,15 +149,9 @@ struct AttachmentTests {
 
     @Test("a node of another commune gets 404 for a file, whether it asks for its bytes, its offset or to upload it")
     func otherCommuneSeesNothing() throws {
-        let setup = try DaemonTests.Setup()
-        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
-        defer { _ = hub.stop() }
-        try setup.initAgent(hub: hub)
-        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
-        let scan = setup.workspace.path("scan.pdf")
-        try Self.makePDF(scan, size: 50_000, seed: 4)
-        let sha256 = try FileStore.sha256(ofFile: scan)
-        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        let office = try Office()
+        let (setup, hub) = (office.setup, office.hub)
+        let (scan, sha256) = try office.attachScan(size: 50_000, seed: 4)
         try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
         #expect(Self.storedObjects(setup.hubDB).count == 1)
 
@@ -177,14 +181,9 @@ struct AttachmentTests {
 
     @Test("a backup of either program carries the files its records name, and a hub restore brings them back")
     func backupAndRestore() throws {
-        let setup = try DaemonTests.Setup()
-        var hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
-        try setup.initAgent(hub: hub)
-        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
-        let scan = setup.workspace.path("scan.pdf")
-        try Self.makePDF(scan, size: 120_000, seed: 5)
-        let sha256 = try FileStore.sha256(ofFile: scan)
-        try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+        let office = try Office()
+        let setup = office.setup
+        let sha256 = try office.attachScan(size: 120_000, seed: 5).sha256
         try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
 
         let agentCopy = setup.workspace.path("agent-backup.sqlite")
@@ -196,12 +195,11 @@ struct AttachmentTests {
         #expect(try FileStore.sha256(ofFile: FileStore(beside: hubCopy).objectPath(sha256)) == sha256)
 
         // The hub's disk is lost; the backup is restored, files and all.
-        #expect(hub.stop() == 0)
+        #expect(office.hub.stop() == 0)
         try FileManager.default.removeItem(atPath: FileStore(beside: setup.hubDB).root)
         try setup.workspace.succeed(Binaries.hub, ["restore", "--db", setup.hubDB, "--from", hubCopy])
         #expect(FileStore(beside: setup.hubDB).contains(sha256))
-        hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, port: hub.port)
-        defer { _ = hub.stop() }
+        office.hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, port: office.hub.port)
         let restored = try Self.list(setup.workspace, Binaries.hub, ["attachments", "--db", setup.hubDB, "--json"])
         #expect(restored.first?["stored"] as? Bool == true)
         try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
@@ -240,19 +238,11 @@ struct AttachmentTests {
 
     @Test("the hub refuses a file over its per-file limit and one over the commune's quota with 413, before storing anything; the others still go")
     func limits() throws {
-        let setup = try DaemonTests.Setup()
-        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB, environment: [
-            "HUB_FILES_MAX_FILE_MEGABYTES": "1", "HUB_FILES_MAX_COMMUNE_MEGABYTES": "1",
-        ])
-        defer { _ = hub.stop() }
-        try setup.initAgent(hub: hub)
-        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let office = try Office(hubEnvironment: ["HUB_FILES_MAX_FILE_MEGABYTES": "1", "HUB_FILES_MAX_COMMUNE_MEGABYTES": "1"])
+        let setup = office.setup
         var digests: [String: String] = [:]
         for (name, size, seed) in [("lon.pdf", 1_500_000, UInt64(10)), ("a.pdf", 600_000, 11), ("b.pdf", 600_000, 12)] {
-            let path = setup.workspace.path(name)
-            try Self.makePDF(path, size: size, seed: seed)
-            digests[name] = try FileStore.sha256(ofFile: path)
-            try setup.workspace.succeed(Binaries.agent, ["attach", "4.1", path, "--db", setup.agentDB, "--by", "Nguyễn Văn An"])
+            digests[name] = try office.attachScan(name, size: size, seed: seed).sha256
         }
         let synced = try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
         #expect(synced.contains("Đã gửi 1 tệp minh chứng"))
@@ -268,5 +258,28 @@ struct AttachmentTests {
         // Refused files are not sent again: the next sync has nothing to upload.
         let again = try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
         #expect(!again.contains("tệp"))
+    }
+
+    @Test("the hub's disk full mid-upload: a clear error, what arrived before it kept, and the upload resumes once space returns")
+    func hubDiskFull() async throws {
+        let office = try Office(ignoringFileSizeSignal: true)
+        let (setup, hub) = (office.setup, office.hub)
+        let sha256 = try office.attachScan(size: 1_000_000, seed: 8).sha256
+        // The records go first, with room to spare; then no file of the hub may pass 400 KiB.
+        let chunks = ["AGENT_FILES_CHUNK_KILOBYTES": "64"]
+        try limitFileSize(of: hub.process, to: 400)
+        let refused = try setup.workspace.run(Binaries.agent, ["sync", "--db", setup.agentDB], environment: chunks)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("storage") && refused.stderr.contains("disk is full"), "\(refused.stderr)")
+        #expect(hub.process.isRunning)
+        let partial = FileStore(beside: setup.hubDB).partialPath(commune: "long-dong", sha256: sha256)
+        let kept = (try FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        #expect(kept > 0 && kept <= 400 * 1024)
+        #expect(Self.storedObjects(setup.hubDB).isEmpty)
+
+        try limitFileSize(of: hub.process, to: nil)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB], environment: chunks)
+        #expect(try FileStore.sha256(ofFile: FileStore(beside: setup.hubDB).objectPath(sha256)) == sha256)
+        #expect(!FileManager.default.fileExists(atPath: partial))
     }
 }

@@ -78,6 +78,8 @@ public struct FileUploader: Sendable {
         }
         while offset < upload.size {
             let chunk = try Self.read(path, at: offset, count: chunkBytes)
+            logger.debug("upload.patch", metadata: ["file.sha256": "\(upload.sha256)", "upload.offset": "\(offset)",
+                                                    "upload.bytes": "\(chunk.count)"])
             let reply = try await send("PATCH", "/\(upload.sha256)", token: token, body: chunk, headers: [
                 "Content-Type: application/offset+octet-stream", "Upload-Offset: \(offset)",
             ])

@@ -31,6 +31,8 @@ struct AgentSettings: Sendable {
     var maxFileBytes: Int64
     /// How much of a file one upload request carries: a cut costs at most this much again.
     var uploadChunkBytes: Int
+    /// How long a file no record names stays on this PC's disk.
+    var fileGrace: Duration
 
     static func load(file: String?, environment: [String: String]) async throws -> AgentSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "agent",
@@ -62,7 +64,8 @@ struct AgentSettings: Sendable {
             web: try settings.hostAndPort("web.listen", default: "127.0.0.1:8181"),
             webAllowRemote: try settings.bool("web.allowRemote", default: false),
             maxFileBytes: Int64(try settings.int("files.maxFileMegabytes", default: 25, range: 1...4_096)) << 20,
-            uploadChunkBytes: try settings.int("files.chunkKilobytes", default: 256, range: 16...16_384) << 10)
+            uploadChunkBytes: try settings.int("files.chunkKilobytes", default: 256, range: 16...16_384) << 10,
+            fileGrace: .seconds(86_400 * (try settings.int("files.graceDays", default: 30, range: 1...3_650))))
         if let url = result.hubURL, URL(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && $0.host != nil }) != true {
             throw SettingsError(key: "hub.url (AGENT_HUB_URL)", reason: "must be an http:// or https:// address, not \(url)")
         }

@@ -19,6 +19,8 @@ struct SyncService: Service {
     let abort: AbortSignal
     let notifier: SystemdNotifier
     let logger: Logger
+    /// How long a file no record names stays on disk.
+    let fileGrace: Duration
 
     /// The service and the scheduler whose `triggers` the officer's screen sends to.
     init(store: AgentStore, settings: AgentSettings, notifier: SystemdNotifier, logger: Logger) async throws {
@@ -47,6 +49,7 @@ struct SyncService: Service {
         self.abort = abort
         self.notifier = notifier
         self.logger = logger
+        fileGrace = settings.fileGrace
     }
 
     func run() async throws {
@@ -62,10 +65,10 @@ struct SyncService: Service {
                         guard await !watcher.watch(triggers: scheduler.triggers) else { return }
                         await watcher.poll(every: Self.outsideWriteCheck, on: ContinuousClock(), triggers: scheduler.triggers)
                     }
-                    group.addTask { [store, logger] in
+                    group.addTask { [store, logger, fileGrace] in
                         // Files no record needs any more: at start, then every six hours.
                         repeat {
-                            if let collected = try? await store.collectFiles(), !collected.removed.isEmpty || collected.abandoned > 0 {
+                            if let collected = try? await store.collectFiles(grace: fileGrace), !collected.removed.isEmpty || collected.abandoned > 0 {
                                 logger.info("files.collected", metadata: ["files.removed": "\(collected.removed.count)",
                                                                           "files.abandoned": "\(collected.abandoned)"])
                             }

@@ -164,7 +164,11 @@ struct FileController {
                         guard end + Int64(buffer.readableBytes) <= limit else {
                             throw SyncError(.tooLarge, "the upload goes past its Upload-Length of \(limit) bytes")
                         }
-                        try await handle.write(contentsOf: buffer, toAbsoluteOffset: end)
+                        do {
+                            try await handle.write(contentsOf: buffer, toAbsoluteOffset: end)
+                        } catch {
+                            throw FileResponses.diskError(error)
+                        }
                         end += Int64(buffer.readableBytes)
                     }
                 } catch {
@@ -177,6 +181,7 @@ struct FileController {
         }
         metrics.uploadBytes(Int(end - offset))
         if let failure {
+            // A refusal or the disk's failure; what was written before it is kept and synced.
             if let refusal = failure as? SyncError { throw refusal }
             // The line dropped: what arrived is kept and synced; the client asks HEAD and resumes.
             throw SyncError(.invalidInput, "the upload broke off at \(end) bytes: \(failure)")

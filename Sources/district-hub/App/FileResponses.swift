@@ -33,7 +33,9 @@ enum FileResponses {
     /// A failed write to the hub's disk as a `storage` error; a full disk is named so.
     static func diskError(_ error: any Error) -> SyncError {
         if let error = error as? SyncError { return error }
-        let full = "\(error)".contains("No space left") || "\(error)".contains("ENOSPC")
+        // ENOSPC, or EFBIG past a file size limit (a quota): to the operator, the disk is full.
+        let text = "\(error)"
+        let full = ["No space left", "ENOSPC", "File too large", "EFBIG"].contains { text.contains($0) }
         return SyncError(.storage, full ? "the hub's disk is full; what was received is kept, resume when space returns"
                                         : "cannot write the upload: \(error)")
     }
