@@ -30,7 +30,7 @@ let package = Package(
         /// (`deflateInit2`), so these few functions give them fixed signatures.
         .target(
             name: "CShims",
-            linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("z"), .linkedLibrary("sqlite3")]
         ),
         .target(
             name: "SyncCore",

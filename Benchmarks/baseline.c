@@ -168,6 +168,8 @@ int main(int argc, char **argv) {
     long changes = atol(argv[3]);
     const char *synchronous = argc > 4 ? argv[4] : "FULL";
     if (!hub) remove(path);
+    /* As the hub does (disableSQLiteMemoryStatistics): no global mutex per allocation. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     check(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (hub ? 0 : SQLITE_OPEN_CREATE), 0), "open");
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA synchronous=%s", synchronous);

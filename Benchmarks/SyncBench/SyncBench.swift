@@ -7,6 +7,7 @@ import SyncCore
 @main
 enum SyncBench {
     static func main() async throws {
+        disableSQLiteMemoryStatistics()  // as the programs do
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.first == "empty-hub", let path = arguments.dropFirst().first {
             _ = try HubStore(path: path)

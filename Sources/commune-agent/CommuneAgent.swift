@@ -24,6 +24,7 @@ struct CommuneAgent: AsyncParsableCommand {
     /// became the sum of their peaks (`Benchmarks/README.md`, run 9: 49 → 60 MB).
     static func main() async {
         limitMallocArenas()
+        disableSQLiteMemoryStatistics()
         await main(nil)
     }
 }

@@ -51,6 +51,7 @@ extension DashboardTests {
             #expect(browser.lastPage.contains("<img class=\"thumb\" src=\"/files/\(files.png)\""))
             #expect(try browser.get("/tasks/4.3").status == 200)
             #expect(browser.lastPage.contains("href=\"/files/\(files.pdf)\""))
+            #expect(browser.lastPage.contains("Nguyễn Văn An, 01/12/2026 09:00"))
             let opened = try browser.get("/files/\(files.pdf)")
             #expect(opened.status == 200)
             #expect(opened.body == files.pdfBytes)

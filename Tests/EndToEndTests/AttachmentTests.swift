@@ -282,4 +282,21 @@ struct AttachmentTests {
         #expect(try FileStore.sha256(ofFile: FileStore(beside: setup.hubDB).objectPath(sha256)) == sha256)
         #expect(!FileManager.default.fileExists(atPath: partial))
     }
+
+    @Test("a file attached on a full disk is refused whole with a Vietnamese message; nothing is left behind")
+    func agentDiskFull() async throws {
+        let setup = try Office().setup
+        let scan = setup.workspace.path("scan.pdf")
+        try Self.makePDF(scan, size: 600_000, seed: 9)
+        let refused = try setup.workspace.run("/bin/sh", shellIgnoringFileSizeSignal(Binaries.agent, [
+            "attach", "4.1", scan, "--db", setup.agentDB, "--by", "Nguyễn Văn An",
+        ], fileSizeLimit: 200))
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("đĩa đã đầy") && refused.stderr.contains("[storage]"), "\(refused.stderr)")
+        #expect(try Self.list(setup.workspace, Binaries.agent, ["attachments", "--db", setup.agentDB, "--json"]).isEmpty)
+        #expect(try await AgentStore(path: setup.agentDB, create: false).hasPending() == false)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileStore(beside: setup.agentDB).root + "/tmp")
+        #expect(leftovers.isEmpty)
+        #expect(FileStore(beside: setup.agentDB).storedDigests().isEmpty)
+    }
 }

@@ -24,14 +24,16 @@ struct LocalWebTests {
                                                          "AGENT_BACKOFF_INITIAL": "0.2", "AGENT_BACKOFF_MAX": "0.5"])
             agent = daemon
             var port = 0
-            try await waitUntil {
+            // Generous: when every suite starts its processes at once on a slow day, a daemon
+            // took over 20 s to come up.
+            try await waitUntil(timeout: 90) {
                 let line = ((try? String(contentsOfFile: daemon.stdoutPath, encoding: .utf8)) ?? "")
                     .split(separator: "\n").first { $0.contains("screen on") }
                 port = line.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
                 return port != 0
             }
             browser = Browser(host: host, port: port)
-            try await waitUntil { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
+            try await waitUntil(timeout: 90) { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
         }
 
         func store() throws -> AgentStore { try AgentStore(path: setup.agentDB, create: false) }

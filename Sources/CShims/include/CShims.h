@@ -36,4 +36,8 @@ void cshims_free(void *pointer);
 /* mallopt(M_ARENA_MAX, arenas) where glibc has it (a macro Swift does not import); 0 elsewhere. */
 int cshims_limit_malloc_arenas(int arenas);
 
+/* sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) (variadic): SQLite stops counting its memory,
+ * which takes a global mutex on every allocation. Only before SQLite is first used. */
+int cshims_sqlite_disable_memstatus(void);
+
 #endif

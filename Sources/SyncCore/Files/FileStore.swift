@@ -171,8 +171,9 @@ public struct FileStore: Sendable {
 
     /// A disk failure as a `storage` error; a full disk is named as such.
     static func diskError(_ error: any Error, _ doing: String) -> SyncError {
-        let full = (error as? POSIXError)?.code == .ENOSPC || (error as NSError).code == NSFileWriteOutOfSpaceError
-            || "\(error)".contains("No space left")
+        // ENOSPC, or EFBIG past a file size limit (a quota): to the officer, the disk is full.
+        let full = [.ENOSPC, .EFBIG].contains((error as? POSIXError)?.code) || (error as NSError).code == NSFileWriteOutOfSpaceError
+            || ["No space left", "File too large"].contains { "\(error)".contains($0) }
         return SyncError(.storage, full ? "\(doing): đĩa đã đầy; chưa có gì được lưu." : "\(doing): \(error)")
     }
 }

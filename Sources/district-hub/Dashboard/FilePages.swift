@@ -5,18 +5,20 @@ import WebSupport
 /// Evidence files on the dashboard: beside a commune's report on a task, and as a list on a
 /// commune's page. Images show as thumbnails, PDFs open in the browser, the rest download.
 enum FilePages {
-    /// The files of one report, compact, for a table cell.
-    static func links(_ attachments: [HubAttachment]) -> HTML {
+    /// The files of one report, compact, for a table cell; `withAuthor` adds who attached each
+    /// and when (the task page, where the commune page's list of files is not at hand).
+    static func links(_ attachments: [HubAttachment], withAuthor: Bool = false) -> HTML {
         attachments.map { attachment -> HTML in
             let file = attachment.file
+            let author: HTML = withAuthor ? " <small class=\"meta\">\(file.by), \(attachedAt(file.at))</small>" : ""
             guard attachment.stored else {
-                return "<span class=\"file pending\" title=\"Huyện chưa nhận đủ tệp\">\(file.name) (đang gửi)</span>"
+                return "<span class=\"file pending\" title=\"Huyện chưa nhận đủ tệp\">\(file.name) (đang gửi)</span>\(author)"
             }
             let href = "/files/\(file.sha256)"
             if file.evidenceType?.isImage == true && file.evidenceType != .tiff {
-                return "<a class=\"file\" href=\"\(href)\" target=\"_blank\" rel=\"noopener\"><img class=\"thumb\" src=\"\(href)\" alt=\"\(file.name)\" loading=\"lazy\"></a>"
+                return "<a class=\"file\" href=\"\(href)\" target=\"_blank\" rel=\"noopener\"><img class=\"thumb\" src=\"\(href)\" alt=\"\(file.name)\" loading=\"lazy\"></a>\(author)"
             }
-            return "<a class=\"file\" href=\"\(href)\"\(file.evidenceType?.opensInline == true ? " target=\"_blank\" rel=\"noopener\"" as HTML : "")>\(file.name)</a>"
+            return "<a class=\"file\" href=\"\(href)\"\(file.evidenceType?.opensInline == true ? " target=\"_blank\" rel=\"noopener\"" as HTML : "")>\(file.name)</a>\(author)"
         }.joined(separator: " ")
     }
 

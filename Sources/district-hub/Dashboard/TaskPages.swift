@@ -31,7 +31,7 @@ enum TaskPages {
                 <tr><td><a href="/communes/\(commune.code)">\(commune.name)</a></td>
                 <td class="status-\(state.rawValue)\(late ? " late" : "")">\(state.label)\(late ? " · Quá hạn" : "")</td>
                 <td class="num">\(progress["percent"]?.int.map { "\($0)%" } ?? "")</td>
-                <td>\(progress["note"]?.text ?? "")</td><td>\(progress["evidence"]?.text ?? "") \(FilePages.links(files.filter { $0.file.commune == commune.code }))</td>
+                <td>\(progress["note"]?.text ?? "")</td><td>\(progress["evidence"]?.text ?? "") \(FilePages.links(files.filter { $0.file.commune == commune.code }, withAuthor: true))</td>
                 <td>\(progress["by"]?.text ?? "")</td><td>\(review)\(actions)</td></tr>
                 """
         }.joined()
