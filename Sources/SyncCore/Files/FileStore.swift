@@ -64,7 +64,7 @@ public struct FileStore: Sendable {
             throw Self.diskError(error, "không ghi được tệp vào \(root)")
         }
         guard size > 0 else { throw SyncError(.invalidInput, "Tệp \(path) trống.") }
-        let sha256 = Self.hex(hasher.finalize())
+        let sha256 = hasher.finalize().hexadecimal
         try publish(temporary.path, as: sha256)
         kept = true
         return (sha256, size)
@@ -154,11 +154,7 @@ public struct FileStore: Sendable {
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
             hasher.update(data: block)
         }
-        return hex(hasher.finalize())
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexadecimal
     }
 
     /// fsync on a directory, which makes the names in it durable.

@@ -46,16 +46,6 @@ extension HubStore {
         }
     }
 
-    /// Whether any live record, of any commune, names `sha256`: district staff may open it.
-    public func isReferenced(_ sha256: String) async throws -> Bool {
-        try await read { [self] db in
-            let records = try String.fetchAll(db, sql: """
-                SELECT DISTINCT record FROM fields WHERE collection = 'attachments' AND record LIKE '%/' || ? AND field = 'size'
-                """, arguments: [sha256])
-            return try records.contains { EvidenceFile(record: $0, fields: try fields(of: .attachments, record: $0, db)) != nil }
-        }
-    }
-
     /// The file held whole under `sha256`, if any.
     public func storedFile(_ sha256: String) async throws -> StoredFile? {
         try await read { db in

@@ -41,8 +41,8 @@ extension HubStore {
             throw SyncError(.invalidInput, "commune code must be lowercase ASCII letters, digits and '-', at most 32: \(commune)")
         }
         var generator = SystemRandomNumberGenerator()
-        let node = "n-" + Self.hex((0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let secret = Self.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let node = "n-" + (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexadecimal
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexadecimal
         let token = "\(node).\(commune).\(secret)"
         let known = try await read { [self] db in try currentField(FieldKey(collection: RecordCollection.communes.rawValue, record: commune, field: "name"), db) }
         if known == nil || name != nil {
@@ -109,9 +109,5 @@ extension HubStore {
 
     static func tokenHash(_ token: String) -> Data {
         Data(SHA256.hash(data: Data(token.utf8)))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -52,9 +52,9 @@ struct FileController {
             throw SyncError(.tooLarge, "the file is \(length) bytes, over the limit of \(limits.maxFileBytes) bytes per file")
         }
         let offset: Int64
-        if try await store.storedFile(sha256) != nil {
+        if let stored = try await store.storedFile(sha256) {
             // Stored already (the same scan from another PC or commune): nothing to send.
-            try await store.recordStoredFile(StoredFile(sha256: sha256, size: length, type: file.evidenceType ?? .pdf), commune: identity.commune)
+            try await store.recordStoredFile(stored, commune: identity.commune)
             offset = length
         } else {
             let used = try await store.storedBytes(commune: identity.commune)
