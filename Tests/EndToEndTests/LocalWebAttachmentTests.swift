@@ -7,7 +7,7 @@ import Testing
 /// and opening a file.
 @Suite("The officer's screen: evidence files", .serialized)
 struct LocalWebAttachmentTests {
-    @Test("a file posted on a task's page is stored, listed, uploaded after the sync and opens inline; a program is refused with nothing stored")
+    @Test("a file posted on a task's page is stored, listed, uploaded after the sync and opens inline, then removed; a program is refused with nothing stored")
     func uploadThroughTheScreen() async throws {
         let office = try await LocalWebTests.Office()
         let scanPath = office.setup.workspace.path("scan.pdf")
@@ -48,9 +48,18 @@ struct LocalWebAttachmentTests {
         #expect(office.browser.lastPage.contains("Loại tệp không được chấp nhận"))
         #expect(try await office.store().attachments().count == 1)
 
+        // Removed from the task's page: a tombstone, which reaches the hub with the next sync.
+        #expect(try office.browser.get("/tasks/4.1").status == 200)
+        let removed = try office.browser.post("/attachments/remove", ["task": "4.1", "sha256": sha256, "by": "Nguyễn Văn An"])
+        #expect(removed.status == 303)
+        #expect(try await office.store().attachments().isEmpty)
+        try await waitUntil {
+            try await HubStore(path: office.setup.hubDB, create: false).attachments().isEmpty
+        }
+
         // Without the CSRF token nothing is stored either.
         let forged = try office.browser.upload("/attachments", ["task": "4.1", "by": "X"], file: ("file", "x.pdf", scan), csrf: "forged")
         #expect(forged.status == 403)
-        #expect(try await office.store().attachments().count == 1)
+        #expect(try await office.store().attachments().isEmpty)
     }
 }

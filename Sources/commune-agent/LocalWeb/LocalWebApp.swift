@@ -33,6 +33,7 @@ struct LocalWeb: Sendable {
         router.post("/equipment") { request, context in try await self.postEquipment(request, context) }
         router.get("/history") { request, _ in try await self.historyPage(request) }
         router.post("/attachments") { request, context in try await self.postAttachment(request, context) }
+        router.post("/attachments/remove") { request, context in try await self.removeAttachment(request, context) }
         router.get("/files/:sha256") { _, context in try await self.file(context.parameters.get("sha256") ?? "", context) }
         router.post("/sync") { request, _ in
             _ = try await csrf.form(request)
@@ -62,6 +63,7 @@ struct LocalWeb: Sendable {
         "equipment": "Đã lưu kết quả kiểm tra thiết bị. Kết quả sẽ được gửi lên huyện khi có mạng.",
         "sync": "Đang đồng bộ với huyện; tải lại trang sau ít giây để xem kết quả.",
         "attached": "Đã lưu tệp minh chứng trên máy này. Tệp sẽ được gửi lên huyện sau khi đồng bộ.",
+        "removed": "Đã gỡ tệp minh chứng khỏi nhiệm vụ; huyện sẽ biết khi đồng bộ.",
     ]
 
     private func tasksPage(_ request: Request) async throws -> EditedResponse<HTML> {
@@ -173,6 +175,24 @@ struct LocalWeb: Sendable {
             errors.append(error.message)
         }
         return try await progressPage(request, task: task, values: form.values, errors: errors).response(from: request, context: context)
+    }
+
+    /// `task`, `sha256`, `by`: removes a file from the task (a tombstone, as `commune-agent
+    /// detach` writes it), whoever reported last on this browser named as the one removing it.
+    private func removeAttachment(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let form = try await csrf.form(request)
+        let identity = try await store.agentIdentity()
+        let task = form["task"] ?? "", by = (form["by"] ?? "").cleanedInput
+        var errors: [String] = []
+        do {
+            guard !by.isEmpty else { throw SyncError(.invalidInput, "Hãy nhập tên người đính kèm ở biểu mẫu dưới rồi gỡ lại.") }
+            try await store.detach(commune: identity.commune, task: task, sha256: form["sha256"] ?? "", by: by, node: identity.node)
+            trigger.yield(.localWrite)
+            return Response.redirect(to: "/tasks/\(task)?flash=removed")
+        } catch let error as SyncError {
+            errors.append(error.message)
+        }
+        return try await progressPage(request, task: task, values: nil, errors: errors).response(from: request, context: context)
     }
 
     /// An evidence file of the commune: from this PC's files, or brought from the hub when

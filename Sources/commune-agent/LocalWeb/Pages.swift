@@ -90,6 +90,10 @@ enum Pages {
                 <td class="num">\(VietnameseFormat.bytes(file.size))</td>
                 <td>\(file.by)</td>
                 <td class="upload-\(attachment.state.rawValue)">\(attachment.stateLabel)</td>
+                <td><form method="post" action="/attachments/remove" class="inline">
+                <input type="hidden" name="csrf" value="\(csrf)"><input type="hidden" name="task" value="\(task)">
+                <input type="hidden" name="sha256" value="\(file.sha256)"><input type="hidden" name="by" value="\(by)">
+                <button type="submit" class="link">Gỡ</button></form></td>
                 </tr>
                 """
         }
@@ -97,7 +101,7 @@ enum Pages {
             ? "<p>Chưa có tệp minh chứng nào.</p>"
             : """
                 <table>
-                <thead><tr><th>Tệp</th><th>Loại</th><th>Dung lượng</th><th>Người đính kèm</th><th>Trạng thái</th></tr></thead>
+                <thead><tr><th>Tệp</th><th>Loại</th><th>Dung lượng</th><th>Người đính kèm</th><th>Trạng thái</th><th></th></tr></thead>
                 <tbody>\(rows.joined())</tbody>
                 </table>
                 """

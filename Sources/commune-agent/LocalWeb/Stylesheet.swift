@@ -27,6 +27,9 @@ extension Stylesheet {
         .status-in_progress { color: var(--warn); }
         section.attachments { margin-top: 2rem; }
         section.attachments h2 { font-size: 1.15rem; }
+        section.attachments form.report { margin-top: 1rem; }
+        form.inline { display: inline; margin: 0; }
+        button.link { background: none; border: none; color: var(--bad); padding: 0; text-decoration: underline; cursor: pointer; font: inherit; }
         .upload-waiting, .upload-uploading { color: var(--warn); }
         .upload-uploaded { color: var(--ok); }
         .upload-remote { color: var(--muted); }
