@@ -167,9 +167,13 @@ public struct FileStore: Sendable {
 
     /// A disk failure as a `storage` error; a full disk is named as such.
     static func diskError(_ error: any Error, _ doing: String) -> SyncError {
-        // ENOSPC, or EFBIG past a file size limit (a quota): to the officer, the disk is full.
-        let full = [.ENOSPC, .EFBIG].contains((error as? POSIXError)?.code) || (error as NSError).code == NSFileWriteOutOfSpaceError
+        SyncError(.storage, isDiskFull(error) ? "\(doing): đĩa đã đầy; chưa có gì được lưu." : "\(doing): \(error)")
+    }
+
+    /// Whether a write failed for want of space: ENOSPC, or EFBIG past a file size limit (a
+    /// quota), from Foundation or from NIO's file system (which names them in its message).
+    public static func isDiskFull(_ error: any Error) -> Bool {
+        [.ENOSPC, .EFBIG].contains((error as? POSIXError)?.code) || (error as NSError).code == NSFileWriteOutOfSpaceError
             || ["No space left", "File too large"].contains { "\(error)".contains($0) }
-        return SyncError(.storage, full ? "\(doing): đĩa đã đầy; chưa có gì được lưu." : "\(doing): \(error)")
     }
 }

@@ -30,15 +30,16 @@ public struct HubAttachment: Encodable, Sendable, Hashable {
 }
 
 extension HubStore {
-    /// The live `attachments` records of `commune` that name `sha256`: what allows its nodes to
-    /// upload and download the file, and the size and type it must have.
-    public func announcedFile(_ sha256: String, commune: String) async throws -> EvidenceFile? {
-        guard EvidenceFile.isDigest(sha256), Identifiers.isCommuneCode(commune) else { return nil }
+    /// A live `attachments` record naming `sha256`, of `commune` (what allows its nodes to
+    /// upload and download the file, with the size and type it must have) or, without one, of
+    /// any commune (what district staff may open).
+    public func announcedFile(_ sha256: String, commune: String? = nil) async throws -> EvidenceFile? {
+        guard EvidenceFile.isDigest(sha256), commune.map(Identifiers.isCommuneCode) ?? true else { return nil }
         return try await read { [self] db in
             let records = try String.fetchAll(db, sql: """
                 SELECT DISTINCT record FROM fields
                 WHERE collection = 'attachments' AND record LIKE ? || '/%/' || ? AND field = 'size'
-                """, arguments: [commune, sha256])
+                """, arguments: [commune ?? "%", sha256])
             for record in records {
                 if let file = EvidenceFile(record: record, fields: try fields(of: .attachments, record: record, db)) { return file }
             }

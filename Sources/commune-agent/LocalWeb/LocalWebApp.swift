@@ -209,12 +209,7 @@ struct LocalWeb: Sendable {
                 throw HTTPError(.serviceUnavailable, message: "Chưa tải được tệp từ huyện: \(error.officerMessage)")
             }
         }
-        let body = try await FileIO().loadFile(path: path, context: context)
-        return Response(status: .ok, headers: [
-            .contentType: type.rawValue,
-            .contentDisposition: "\(type.opensInline ? "inline" : "attachment"); filename*=UTF-8''\(attachment.file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file")",
-            .contentSecurityPolicy: "sandbox; default-src 'none'; img-src 'self'",
-        ], body: body)
+        return try await EvidenceDownload.response(path: path, type: type, name: attachment.file.name, inline: true, context: context)
     }
 
     /// One form for the four kinds (`computer.total`, …, `internet.state`, `note`, `by`): every

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Synchronization
 import SyncCore
+import WebSupport
 import _NIOFileSystem
 
 /// How much the hub takes: per file, and per commune in all.
@@ -112,7 +113,8 @@ struct FileController {
         guard let stored = try await store.storedFile(file.sha256) else {
             throw SyncError(.notFound, "the hub does not hold this file yet")
         }
-        return try await FileResponses.file(stored, name: file.name, at: files.objectPath(stored.sha256), inline: false, context: context)
+        return try await EvidenceDownload.response(path: files.objectPath(stored.sha256), type: stored.type, name: file.name,
+                                                   inline: false, context: context)
     }
 
     // MARK: - Steps
@@ -167,7 +169,7 @@ struct FileController {
                         do {
                             try await handle.write(contentsOf: buffer, toAbsoluteOffset: end)
                         } catch {
-                            throw FileResponses.diskError(error)
+                            throw Self.diskError(error)
                         }
                         end += Int64(buffer.readableBytes)
                     }
@@ -177,7 +179,7 @@ struct FileController {
                 try await handle.synchronize()
             }
         } catch {
-            throw FileResponses.diskError(error)
+            throw Self.diskError(error)
         }
         metrics.uploadBytes(Int(end - offset))
         if let failure {
@@ -207,6 +209,13 @@ struct FileController {
         try await store.recordStoredFile(StoredFile(sha256: file.sha256, size: file.size, type: type), commune: commune)
         metrics.upload(outcome: "stored")
         metrics.storedBytes(try await store.storedBytes(commune: commune), commune: commune)
+    }
+
+    /// A failed write to the hub's disk as a `storage` error; a full disk is named so.
+    static func diskError(_ error: any Error) -> SyncError {
+        if let error = error as? SyncError { return error }
+        return SyncError(.storage, FileStore.isDiskFull(error)
+            ? "the hub's disk is full; what was received is kept, resume when space returns" : "cannot write the upload: \(error)")
     }
 
     private func tusHeaders(offset: Int64, length: Int64) -> HTTPFields {

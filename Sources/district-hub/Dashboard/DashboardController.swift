@@ -164,10 +164,10 @@ struct DashboardController {
     /// browser, the rest download. A file no live record names, or not yet whole, is 404.
     private func file(_ context: DashboardContext) async throws -> Response {
         let sha256 = context.parameters.get("sha256") ?? ""
-        guard EvidenceFile.isDigest(sha256), let stored = try await store.storedFile(sha256),
-            let named = try await store.attachments().first(where: { $0.file.sha256 == sha256 })
-        else { throw HTTPError(.notFound, message: "Không có tệp này.") }
-        return try await FileResponses.file(stored, name: named.file.name, at: FileStore(beside: store.path).objectPath(sha256),
-                                            inline: true, context: context)
+        guard let named = try await store.announcedFile(sha256), let stored = try await store.storedFile(sha256) else {
+            throw HTTPError(.notFound, message: "Không có tệp này.")
+        }
+        return try await EvidenceDownload.response(path: FileStore(beside: store.path).objectPath(sha256), type: stored.type,
+                                                   name: named.name, inline: true, context: context)
     }
 }
