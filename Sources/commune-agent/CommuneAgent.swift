@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Foundation
 import Logging
 import SyncCore
@@ -17,7 +18,7 @@ struct CommuneAgent: AsyncParsableCommand {
             (nothing lost), 78 invalid configuration, 1 other (e.g. a token the hub refuses).
             """,
         subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Attach.self, Detach.self, AttachmentsCommand.self,
-                      Fetch.self, Sync.self, StatusCommand.self, Run.self, Backup.self])
+                      AssessmentCommand.self, Assess.self, Fetch.self, Sync.self, StatusCommand.self, Run.self, Backup.self])
 
     /// An office PC's agent stays small: the async store and the sync's transfer threads spread
     /// a batch's transient arrays over several threads, and with an arena each a drain's memory
@@ -30,25 +31,10 @@ struct CommuneAgent: AsyncParsableCommand {
 }
 
 
-/// Runs a command body, turning a `SyncError` into a clear message on stderr and an exit code
-/// a script can branch on.
+/// Runs a command body, turning a `SyncError` into the officer's message on stderr and an
+/// exit code a script can branch on.
 func reportingErrors(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as SyncError {
-        exit(reporting: error)
-    }
-}
-
-private func exit(reporting error: SyncError) -> Never {
-    let status: ExitStatus
-    switch error.code {
-    case .invalidInput, .invalidValue, .unknownTask, .unknownField, .notInitialized, .fileType, .tooLarge, .notFound: status = .dataError
-    case .hubUnreachable, .draining, .slowDown: status = .unavailable
-    case .hubIdentity: status = .hubIdentity
-    default: status = .failure
-    }
-    status.exit(saying: "Lỗi: \(error.officerMessage) [\(error.code)]")
+    try await CLISupport.reportingErrors({ "Lỗi: \($0.officerMessage) [\($0.code)]" }, body)
 }
 
 func printJSON<T: Encodable>(_ value: T) throws {

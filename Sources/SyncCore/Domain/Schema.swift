@@ -20,20 +20,52 @@ public enum RecordCollection: String, CaseIterable, Sendable {
     /// An evidence file's metadata. Record id: `<commune>/<task>/<sha256>`: the file supports
     /// the commune's progress on the task, and its bytes are named by their SHA-256.
     case attachments
+    /// A year's criteria set (bộ tiêu chí) for the commune-level PAR INDEX, whole in one field.
+    /// Record id: `<year>/<version>`. Every commune hears of it.
+    case criteria
+    /// A commune's self-score of one sub-criterion and the appraisal beside it. Record id:
+    /// `<commune>/<year>/<criterion>`.
+    case scores
+    /// A commune's self-assessment of a year as a whole: its submissions and the district's
+    /// decisions and rank. Record id: `<commune>/<year>`.
+    case assessments
 
     /// Whether the records are a commune's (`<commune>/<item>`), written by its nodes and heard
     /// of by its nodes only; the others are the district's.
     public var isCommunes: Bool {
         switch self {
-        case .communes, .tasks: false
-        case .progress, .equipment, .attachments: true
+        case .communes, .tasks, .criteria: false
+        case .progress, .equipment, .attachments, .scores, .assessments: true
         }
     }
+}
 
-    /// Whether a record's item names a task, which the hub accepts only while the task is
-    /// assigned to the record's commune.
-    public var isAboutTask: Bool {
-        self == .progress || self == .attachments
+/// What a commune's record is about, beyond its commune: the hub checks each kind against
+/// the state it depends on (a task's assignment, a year's criteria set and assessment).
+public enum RecordSubject: Sendable, Hashable {
+    /// A task the record reports on (progress, a task's evidence file).
+    case task(Substring)
+    /// A sub-criterion of a year's self-assessment (its score, its evidence file).
+    case criterion(year: Int, id: Substring)
+    /// A year's self-assessment as a whole.
+    case assessment(year: Int)
+    /// Nothing else to check (an equipment kind).
+    case none
+
+    /// The subject of a commune's record whose item (what follows `<commune>/`) is `item`,
+    /// already checked by `Schema.validateRecord`.
+    public init(_ collection: RecordCollection, item: Substring) {
+        switch collection {
+        case .progress: self = .task(item)
+        case .attachments, .scores:
+            if let (year, id) = AssessmentRecords.criterionSubject(item) {
+                self = .criterion(year: year, id: id)
+            } else {
+                self = .task(item)
+            }
+        case .assessments: self = Int(item).map { .assessment(year: $0) } ?? .none
+        case .communes, .tasks, .equipment, .criteria: self = .none
+        }
     }
 }
 
@@ -53,6 +85,8 @@ public struct FieldSpec: Sendable {
         case assignment
         /// A JSON array of strings (a task's district offices).
         case stringList
+        /// A whole criteria set as JSON (`CriteriaSet.encoded()`), checked as the import checks it.
+        case criteriaSet
         case flag
     }
 
@@ -73,8 +107,40 @@ public enum Schema {
         case .progress: progressFields[field]
         case .equipment: equipmentFields[field]
         case .attachments: attachmentFields[field]
+        case .criteria: criteriaFields[field]
+        case .scores: scoreFields[field]
+        case .assessments: assessmentFields[field]
         }
     }
+
+    private static let criteriaFields: [String: FieldSpec] = [
+        "set": FieldSpec(kind: .criteriaSet, writer: .district),
+    ]
+
+    private static let scoreFields: [String: FieldSpec] = [
+        "score": FieldSpec(kind: .number(0...1000), writer: .commune),
+        "explain": FieldSpec(kind: .text(maxLength: 4000, required: false), writer: .commune),
+        "version": FieldSpec(kind: .integer(1...1_000_000), writer: .commune),
+        "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+        "appraised": FieldSpec(kind: .number(0...1000), writer: .district),
+        "comment": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .district),
+        "appraised_by": FieldSpec(kind: .text(maxLength: 100, required: false), writer: .district),
+    ]
+
+    private static let assessmentFields: [String: FieldSpec] = [
+        /// How many times the commune has submitted: the round the district decides on.
+        "submitted": FieldSpec(kind: .integer(1...1_000_000), writer: .commune),
+        "submitted_by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+        /// ISO 8601, UTC.
+        "submitted_at": FieldSpec(kind: .text(maxLength: 40, required: true), writer: .commune),
+        /// The round the district decided on, and how.
+        "decided": FieldSpec(kind: .integer(1...1_000_000), writer: .district),
+        "decision": FieldSpec(kind: .choice(AssessmentDecision.allCases.map(\.rawValue)), writer: .district),
+        "decision_note": FieldSpec(kind: .text(maxLength: 4000, required: false), writer: .district),
+        "decided_by": FieldSpec(kind: .text(maxLength: 100, required: false), writer: .district),
+        /// Among the year's appraised communes, ties shared; null while not appraised.
+        "rank": FieldSpec(kind: .integer(1...100_000), writer: .district),
+    ]
 
     private static let communeFields: [String: FieldSpec] = [
         "name": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .district),
@@ -133,8 +199,8 @@ public enum Schema {
     public static func commune(of collection: RecordCollection, record: String) -> String? {
         switch collection {
         case .communes: return record
-        case .tasks: return nil
-        case .progress, .equipment, .attachments:
+        case .tasks, .criteria: return nil
+        case .progress, .equipment, .attachments, .scores, .assessments:
             guard let slash = record.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
             return String(record[..<slash])
         }
@@ -166,12 +232,24 @@ public enum Schema {
                 valid = false
             }
         case .attachments:
-            // `<commune>/<task>/<sha256>`.
+            // `<commune>/<task>/<sha256>`, or `<commune>/<year>/<criterion>/<sha256>`.
             if let (commune, rest) = recordParts(record), let slash = rest.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                let task = rest[..<slash]
-                parts = (commune, task)
-                valid = Identifiers.isCommuneCode(commune) && Identifiers.isTaskID(task)
+                let subject = rest[..<slash]
+                parts = (commune, subject)
+                valid = Identifiers.isCommuneCode(commune)
+                    && (Identifiers.isTaskID(subject) || AssessmentRecords.criterionSubject(subject) != nil)
                     && EvidenceFile.isDigest(rest[rest.utf8.index(after: slash)...])
+            } else {
+                valid = false
+            }
+        case .criteria:
+            valid = AssessmentRecords.criteriaParts(record) != nil
+        case .scores, .assessments:
+            // `<commune>/<year>/<criterion>`, `<commune>/<year>`.
+            parts = recordParts(record)
+            if let (commune, item) = parts {
+                valid = Identifiers.isCommuneCode(commune)
+                    && (collection == .scores ? AssessmentRecords.criterionSubject(item) != nil : Int(item).map(Identifiers.isYear) ?? false)
             } else {
                 valid = false
             }
@@ -235,6 +313,10 @@ public enum Schema {
             else { throw invalid("phải là danh sách JSON") }
         case .flag:
             guard let number = value.int, number == 0 || number == 1 else { throw invalid("phải là 0 hoặc 1") }
+        case .criteriaSet:
+            guard let text = value.text, text.utf8.count <= CriteriaSet.maxEncodedBytes, let set = try? CriteriaSet(encoded: text)
+            else { throw invalid("phải là một bộ tiêu chí dạng JSON") }
+            try set.validate()
         }
     }
 }
@@ -245,6 +327,20 @@ public enum Identifiers {
     /// Commune codes are ASCII slugs such as `long-dong` or `tt-bac-son`.
     public static func isCommuneCode(_ code: some StringProtocol) -> Bool {
         matches(code.utf8, maxLength: 32, allowsDot: false)
+    }
+
+    /// Criterion ids are dotted numbers: `1`, `1.2`, `1.2.3` (at most four levels).
+    public static func isCriterionID(_ id: some StringProtocol) -> Bool {
+        let parts = id.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...4).contains(parts.count) && parts.allSatisfy { part in
+            (1...3).contains(part.utf8.count) && part.utf8.first != UInt8(ascii: "0")
+                && part.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        }
+    }
+
+    /// The years plans and assessments are for.
+    public static func isYear(_ year: Int) -> Bool {
+        (2000...2100).contains(year)
     }
 
     /// Task ids are short ASCII ids such as `4.1`.

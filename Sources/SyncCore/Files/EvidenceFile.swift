@@ -15,8 +15,12 @@ public struct EvidenceFile: Encodable, Sendable, Hashable {
     /// When it was attached, ISO 8601 UTC.
     public var at: String
 
-    /// The record it supports, as `attachments --json` names it: `progress/<commune>/<task>`.
-    public var record: String { "\(RecordCollection.progress.rawValue)/\(commune)/\(task)" }
+    /// The record it supports, as `attachments --json` names it: `progress/<commune>/<task>`,
+    /// or `scores/<commune>/<year>/<criterion>` for a sub-criterion's evidence.
+    public var record: String {
+        let collection = AssessmentRecords.criterionSubject(task) == nil ? RecordCollection.progress : .scores
+        return "\(collection.rawValue)/\(commune)/\(task)"
+    }
 
     public var evidenceType: EvidenceType? { EvidenceType(rawValue: type) }
 

@@ -37,6 +37,11 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let offsetMismatch = Code(rawValue: "offset_mismatch")
         /// An uploaded file's bytes do not hash to the SHA-256 it was announced with.
         public static let checksumMismatch = Code(rawValue: "checksum_mismatch")
+        /// A sub-criterion, or a year's criteria set, that does not exist.
+        public static let unknownCriterion = Code(rawValue: "unknown_criterion")
+        /// A self-assessment that is submitted or appraised, changed by its commune; or an
+        /// appraisal of one that is not submitted.
+        public static let assessmentClosed = Code(rawValue: "assessment_closed")
     }
 
     public var code: Code
@@ -56,7 +61,7 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unauthorized: return 401
         case .forbidden, .outOfScope, .districtOnly: return 403
         case .notFound: return 404
-        case .protocolVersion, .sequenceReused, .offsetMismatch: return 409
+        case .protocolVersion, .sequenceReused, .offsetMismatch, .assessmentClosed: return 409
         case .tooLarge: return 413
         case .fileType: return 415
         case .checksumMismatch: return 460

@@ -62,14 +62,19 @@ public struct PendingUpload: Sendable, Hashable {
 extension AgentStore {
     /// Attaches a file already in the `FileStore`: its `attachments` record (stamped and queued
     /// like any write) and its place in the upload queue, in one transaction. The task must be
-    /// one the commune has.
+    /// one the commune has; a sub-criterion (`<year>/<criterion>`), one of the year's set, in
+    /// an assessment the commune may still change.
     public func attach(_ file: EvidenceFile, node: String) async throws {
         let writes = try file.writes()
         let now = clock.physical.now()
         try await write { [self] db in
-            let task = try fields(of: .tasks, record: file.task, db)
-            guard !task.isEmpty, task[deletedField]?.int != 1 else {
-                throw SyncError(.unknownTask, "Xã chưa được giao nhiệm vụ \(file.task).")
+            if let (year, _) = AssessmentRecords.criterionSubject(file.task) {
+                try check(writes, commune: file.commune, year: year, set: try currentCriteriaSet(year: year, db)?.set, db)
+            } else {
+                let task = try fields(of: .tasks, record: file.task, db)
+                guard !task.isEmpty, task[deletedField]?.int != 1 else {
+                    throw SyncError(.unknownTask, "Xã chưa được giao nhiệm vụ \(file.task).")
+                }
             }
             _ = try record(writes, actor: file.by, node: node, db)
             try db.execute(sql: "INSERT OR IGNORE INTO uploads(sha256, size, created_at) VALUES (?, ?, ?)",
@@ -105,8 +110,11 @@ extension AgentStore {
             guard EvidenceFile(record: recordID, fields: try fields(of: .attachments, record: recordID, db)) != nil else {
                 throw SyncError(.notFound, "Nhiệm vụ \(task) không có tệp \(sha256).")
             }
-            _ = try record([FieldWrite(collection: RecordCollection.attachments.rawValue, record: recordID, field: deletedField, value: .int(1))],
-                       actor: by, node: node, db)
+            let writes = [FieldWrite(collection: RecordCollection.attachments.rawValue, record: recordID, field: deletedField, value: .int(1))]
+            if let (year, _) = AssessmentRecords.criterionSubject(task) {
+                try check(writes, commune: commune, year: year, set: try currentCriteriaSet(year: year, db)?.set, db)
+            }
+            _ = try record(writes, actor: by, node: node, db)
         }
     }
 

@@ -149,7 +149,7 @@ extension HubStore {
             if logChanged { break }
             lastSeq = pushed.seq
             let collection = checks.collection(named: pushed.collection)
-            if let refusal = try refusal(of: change, in: collection, from: identity, &checks, statements) {
+            if let refusal = try refusal(of: change, in: collection, from: identity, &checks, statements, db) {
                 rejected.append(Rejection(seq: pushed.seq, code: refusal.code.rawValue, reason: refusal.message))
                 try appendAudit(change, sent: pushed.hlc, seq: pushed.seq, commune: identity.commune, old: .none, applied: nil,
                                 outcome: .rejected, reason: refusal, receivedAt: receivedAt, statements.audit)
@@ -202,6 +202,8 @@ extension HubStore {
         var assignments: [(task: Substring, assignment: TaskAssignment?)] = []
         /// The last actor name found valid: a batch is nearly always one officer's.
         var validActor: String?
+        /// Each year's current criteria set, decoded once per exchange.
+        var criteriaSets: [(year: Int, set: CriteriaSet?)] = []
 
         mutating func collection(named name: String) -> RecordCollection? {
             if let last = lastCollection, last.name == name { return last.collection }
@@ -213,7 +215,7 @@ extension HubStore {
 
     /// Why the hub refuses a node's write, or nil when the node may make it.
     private func refusal(of change: FieldChange, in collection: RecordCollection?, from identity: NodeIdentity,
-                         _ checks: inout RefusalChecks, _ statements: MergeStatements) throws -> SyncError? {
+                         _ checks: inout RefusalChecks, _ statements: MergeStatements, _ db: Database) throws -> SyncError? {
         guard let collection else {
             return SyncError(.unknownCollection, "unknown collection \(change.collection)")
         }
@@ -261,18 +263,37 @@ extension HubStore {
             }
             checks.validActor = actor
         }
-        if collection.isAboutTask {
+        let subject = RecordSubject(collection, item: item)
+        switch subject {
+        case .task(let task):
             let assignment: TaskAssignment?
-            if let known = checks.assignments.first(where: { $0.task == item }) {
+            if let known = checks.assignments.first(where: { $0.task == task }) {
                 assignment = known.assignment
             } else {
-                let key = FieldKey(collection: RecordCollection.tasks.rawValue, record: String(item), field: "communes")
+                let key = FieldKey(collection: RecordCollection.tasks.rawValue, record: String(task), field: "communes")
                 assignment = try currentField(key, using: statements.current)?.value.text.flatMap(TaskAssignment.init(encoded:))
-                if checks.assignments.count < RefusalChecks.limit { checks.assignments.append((item, assignment)) }
+                if checks.assignments.count < RefusalChecks.limit { checks.assignments.append((task, assignment)) }
             }
             guard let assignment, assignment.includes(identity.commune) else {
-                return SyncError(.unknownTask, "task \(item) is not assigned to \(identity.commune)")
+                return SyncError(.unknownTask, "task \(task) is not assigned to \(identity.commune)")
             }
+        case .criterion(let year, _), .assessment(let year):
+            // Judged on the state as merged so far, this batch's earlier changes included: a
+            // batch that scores and then submits is accepted whole.
+            let set: CriteriaSet?
+            if let known = checks.criteriaSets.first(where: { $0.year == year }) {
+                set = known.set
+            } else {
+                set = try currentCriteriaSet(year: year, db)?.set
+                checks.criteriaSets.append((year, set))
+            }
+            let assessment = try fields(of: .assessments, record: AssessmentRecords.assessment(commune: identity.commune, year: year), db)
+            if let refusal = AssessmentRules.refusal(collection: collection, field: change.field, value: change.value, subject: subject,
+                                                     set: set, assessment: assessment) {
+                return refusal
+            }
+        case .none:
+            break
         }
         return nil
     }

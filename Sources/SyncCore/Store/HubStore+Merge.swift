@@ -88,10 +88,12 @@ extension HubStore {
         guard outcome == .applied else { return outcome }
         try storeField(change, using: statements.store)
         switch collection {
-        case .communes, .progress, .equipment, .attachments:
+        case .communes, .progress, .equipment, .attachments, .scores, .assessments:
             if let commune {
                 try appendLog(change, audiences: CollectionOfOne(commune), statements.log)
             }
+        case .criteria:
+            try appendLog(change, audiences: CollectionOfOne("*"), statements.log)
         case .tasks:
             if change.field == "communes" {
                 let new = change.value.text.flatMap(TaskAssignment.init(encoded:))

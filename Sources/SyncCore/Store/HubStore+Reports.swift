@@ -57,6 +57,7 @@ extension HubStore {
                 arguments += [commune, commune, escaped + "/%"]
             }
             if let collection = filter.collection { sql += " AND collection = ?"; arguments += [collection] }
+            if let record = filter.record { sql += " AND record = ?"; arguments += [record] }
             if let field = filter.field { sql += " AND field = ?"; arguments += [field] }
             if let outcome = filter.outcome { sql += " AND outcome = ?"; arguments += [outcome] }
             if let from = filter.fromMillis { sql += " AND received_at >= ?"; arguments += [from] }

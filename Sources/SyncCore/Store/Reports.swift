@@ -85,6 +85,8 @@ public struct AuditEntry: Encodable, Sendable, Hashable {
 public struct AuditFilter: Sendable, Hashable {
     public var commune: String?
     public var collection: String?
+    /// One record's changes only (a sub-criterion's history).
+    public var record: String?
     public var field: String?
     public var outcome: AuditOutcome?
     /// Receive time bounds, milliseconds since the epoch: `from` inclusive, `to` exclusive.
@@ -93,10 +95,11 @@ public struct AuditFilter: Sendable, Hashable {
     public var newestFirst = false
     public var limit = 100_000
 
-    public init(commune: String? = nil, collection: String? = nil, field: String? = nil, outcome: AuditOutcome? = nil,
+    public init(commune: String? = nil, collection: String? = nil, record: String? = nil, field: String? = nil, outcome: AuditOutcome? = nil,
                 fromMillis: Int64? = nil, toMillis: Int64? = nil, newestFirst: Bool = false, limit: Int = 100_000) {
         self.commune = commune
         self.collection = collection
+        self.record = record
         self.field = field
         self.outcome = outcome
         self.fromMillis = fromMillis
