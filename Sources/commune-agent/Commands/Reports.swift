@@ -136,6 +136,8 @@ struct StatusCommand: AsyncParsableCommand {
         case .attachments:
             let task = Schema.recordParts(change.record).map { String($0.item.split(separator: "/").first ?? "") } ?? ""
             return "Tệp minh chứng của nhiệm vụ \(task), \(field)"
+        case .scores: return "Tự chấm tiêu chí \(item), \(field)"
+        case .assessments: return "Nộp bản tự đánh giá năm \(item)"
         default: return "\(change.collection) \(change.record), \(change.field)"
         }
     }

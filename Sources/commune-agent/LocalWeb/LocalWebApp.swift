@@ -35,6 +35,7 @@ struct LocalWeb: Sendable {
         router.post("/attachments") { request, context in try await self.postAttachment(request, context) }
         router.post("/attachments/remove") { request, context in try await self.removeAttachment(request, context) }
         router.get("/files/:sha256") { _, context in try await self.file(context.parameters.get("sha256") ?? "", context) }
+        addAssessmentRoutes(to: router)
         router.post("/sync") { request, _ in
             _ = try await csrf.form(request)
             trigger.yield(.syncNow)
@@ -45,7 +46,7 @@ struct LocalWeb: Sendable {
 
     // MARK: Pages
 
-    private func layout(_ request: Request) async throws -> (Layout, String) {
+    func layout(_ request: Request) async throws -> (Layout, String) {
         let token = csrf.tokenOrNew(in: request)
         let identity = try await store.agentIdentity()
         let name = try await store.fields(of: .communes, record: identity.commune)["name"]?.text ?? identity.commune
@@ -54,7 +55,7 @@ struct LocalWeb: Sendable {
     }
 
     /// A page, with the CSRF cookie its forms repeat.
-    private func answer(_ page: HTML, csrf: String, status: HTTPResponse.Status = .ok) -> EditedResponse<HTML> {
+    func answer(_ page: HTML, csrf: String, status: HTTPResponse.Status = .ok) -> EditedResponse<HTML> {
         EditedResponse(status: status, headers: [.setCookie: CSRF.cookie(csrf).description], response: page)
     }
 

@@ -172,10 +172,13 @@ enum Pages {
         let rows = reports.map { report -> HTML in
             let what: String
             let item = String(report.record.split(separator: "/").last ?? "")
-            if report.collection == RecordCollection.progress.rawValue {
-                what = "Nhiệm vụ \(item): \(taskTitles[item] ?? "")"
-            } else {
-                what = "Kiểm tra \(EquipmentKind(rawValue: item)?.lowercasedFirstWord ?? item)"
+            switch RecordCollection(rawValue: report.collection) {
+            case .progress?: what = "Nhiệm vụ \(item): \(taskTitles[item] ?? "")"
+            case .equipment?: what = "Kiểm tra \(EquipmentKind(rawValue: item)?.lowercasedFirstWord ?? item)"
+            case .scores?: what = "Tự chấm tiêu chí \(item)"
+            case .assessments?: what = "Nộp bản tự đánh giá năm \(item)"
+            case .attachments?: what = "Tệp minh chứng \(report.values["name"]?.text ?? "")"
+            default: what = report.record
             }
             let summary = summaryOrder.compactMap { key -> String? in
                 guard let value = report.values[key], !value.isNull else { return nil }
@@ -205,7 +208,7 @@ enum Pages {
 
     /// The order fields are listed in, as on the forms.
     static let summaryOrder = ["status", "percent", "note", "evidence", "total", "working", "broken", "needed", "cost",
-                               "state", "provider", "mbps"]
+                               "state", "provider", "mbps", "score", "explain", "submitted"]
 
     /// A stored value as an officer reads it: statuses and states by their Vietnamese names,
     /// money with its dots.
@@ -215,6 +218,7 @@ enum Pages {
         case "state": return value.text.flatMap(InternetState.init(rawValue:))?.label ?? value.description
         case "cost": return value.int.map(VietnameseFormat.money) ?? value.description
         case "percent": return "\(value)%"
+        case "score": return value.number.map(Points.text) ?? value.description
         default: return value.description
         }
     }
@@ -225,6 +229,7 @@ enum Pages {
             "total": "Tổng số", "working": "Đang hoạt động", "broken": "Hỏng", "needed": "Cần bổ sung",
             "cost": "Dự toán", "state": "Tình trạng", "provider": "Nhà cung cấp", "mbps": "Tốc độ (Mbps)",
             "name": "Tên tệp", "size": "Dung lượng", "type": "Loại tệp", "at": "Thời điểm đính kèm",
+            "score": "Điểm tự chấm", "explain": "Giải trình", "submitted": "Lần nộp",
         ][field] ?? field
     }
 

@@ -53,6 +53,12 @@ extension Stylesheet {
         small.previous { display: block; font-weight: 400; color: var(--muted); }
         button, a.button { display: inline-block; white-space: nowrap; background: var(--brand); color: #fff; border: 0; border-radius: .35rem;
             padding: .45rem .9rem; font: inherit; font-weight: 600; text-decoration: none; cursor: pointer; }
+        article.criterion { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: .6rem 1rem; margin: 0 0 1rem; }
+        article.criterion h3 { font-size: 1.02rem; margin: .2rem 0 .4rem; }
+        article.criterion form.report { border: 0; padding: 0; max-width: none; }
+        article.criterion form.report input[type=number] { max-width: 9rem; }
+        p.note { background: #fff7ed; border-left: 4px solid var(--warn); padding: .4rem .7rem; }
+        form.submit { margin-top: 1.5rem; }
         @media print { header nav, .sync form, a.button { display: none; } body { background: #fff; } }
         """)
 }

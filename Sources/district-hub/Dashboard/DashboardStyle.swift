@@ -54,10 +54,19 @@ extension Stylesheet {
         a.file { display: inline-block; margin: .1rem .3rem .1rem 0; }
         img.thumb { max-height: 4rem; max-width: 6rem; vertical-align: middle; border: 1px solid var(--line); background: #fff; }
         .file.pending { color: #92400e; }
+        .state { display: inline-block; padding: .05rem .45rem; border-radius: .8rem; font-size: .82rem; font-weight: 600; background: #f3f4f6; color: var(--muted); }
+        .state-submitted { background: #fef3c7; color: #854d0e; } .state-returned { background: #fee2e2; color: var(--bad); }
+        .state-appraised { background: #dcfce7; color: var(--ok); }
+        table.appraisal td:nth-child(1) { width: 34%; } table.appraisal td:nth-child(4) { width: 22%; }
+        table.appraisal input[type=number] { width: 5.5rem; } table.appraisal textarea { width: 100%; font: inherit; }
+        tr.differs td { background: #fff7ed; } tr.differs td:nth-child(5) { outline: 2px solid var(--warn); outline-offset: -2px; font-weight: 600; }
+        ul.history { margin: .3rem 0 0; padding-left: 1.1rem; font-size: .82rem; color: var(--muted); }
+        p.note { background: #fff; border-left: 4px solid var(--brand); padding: .4rem .7rem; }
+        form.decision { margin-top: 1.5rem; }
         @page { size: A4 landscape; margin: 10mm; }
         @media print {
           body { background: #fff; font-size: 9pt; }
-          header nav, .filters, a.button { display: none; }
+          header nav, .filters, a.button, form.decision, button, details { display: none; }
           header { background: #fff; color: #000; border-bottom: 2px solid #000; padding: 0 0 4mm; }
           main { padding: 0; }
           .matrix td.cell { min-width: 0; }

@@ -65,7 +65,7 @@ struct ReadinessAndAudit {
             return "<tr><th><a href=\"/communes/\(commune.code)\">\(commune.name)</a></th>\(cells.joined())\(lineCell)<td class=\"num\">\(cost > 0 ? VietnameseFormat.money(cost) : "")</td></tr>"
         }.joined()
         let totals = devices.map { "<td>\(working[$0, default: 0])/\(total[$0, default: 0]) · cần \(needed[$0, default: 0])</td>" as HTML }.joined()
-        let chart = Charts.bars(devices.map { Charts.Bar(label: $0.label, value: Int(working[$0, default: 0]), total: Int(total[$0, default: 0])) },
+        let chart = Charts.bars(devices.map { Charts.Bar(label: $0.label, value: working[$0, default: 0], total: total[$0, default: 0]) },
                                 title: "Thiết bị đang hoạt động trên tổng số, toàn huyện", unit: "")
         return """
             <p><a class="button secondary" href="/export/equipment.csv">Tải CSV</a></p>

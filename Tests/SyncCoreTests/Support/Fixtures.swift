@@ -93,8 +93,9 @@ struct District {
     /// commune's name, and the tasks assigned to it now.
     static func concerns(_ key: FieldKey, commune: String, hubFields: [FieldKey: (value: FieldValue, stamp: Stamp)]) -> Bool {
         switch key.collection {
-        case "progress", "equipment": return key.record.hasPrefix(commune + "/")
+        case "progress", "equipment", "attachments", "scores", "assessments": return key.record.hasPrefix(commune + "/")
         case "communes": return key.record == commune
+        case "criteria": return true
         default:
             let assignment = hubFields[FieldKey(collection: "tasks", record: key.record, field: "communes")]
             return assignment?.value.text.flatMap(TaskAssignment.init(encoded:))?.includes(commune) == true
