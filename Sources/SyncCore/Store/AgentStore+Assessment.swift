@@ -28,8 +28,8 @@ extension AgentStore {
         return newest
     }
 
-    /// Scores one sub-criterion: the score, the explanation (nil keeps the one stored, empty
-    /// clears it) and the set version, in one stamp. Checked in the transaction that stores it
+    /// Scores one sub-criterion: the score, the explanation (nil or the same text keeps the one
+    /// stored, empty clears it) and the set version, in one stamp. Checked in the transaction that stores it
     /// against the set and the assessment's state, as the hub will check it; a sub-criterion
     /// that needs evidence must have files (attached before, see `attachFile`) or an explanation.
     public func assess(criterion: String, year: Int, score: Double, explain: String?, by: String) async throws {
@@ -46,13 +46,13 @@ extension AgentStore {
                 FieldWrite(collection: RecordCollection.scores.rawValue, record: record, field: "version", value: .int(version)),
                 FieldWrite(collection: RecordCollection.scores.rawValue, record: record, field: "by", value: .text(by)),
             ]
-            if let explain {
+            let stored = try fields(of: .scores, record: record, db)["explain"]?.text ?? ""
+            if let explain, explain != stored {
                 writes.append(FieldWrite(collection: RecordCollection.scores.rawValue, record: record, field: "explain",
                                          value: explain.isEmpty ? .null : .text(explain)))
             }
             try check(writes, commune: identity.commune, year: year, set: set, db)
             if let leaf = set.leaf(criterion), leaf.requiresEvidence {
-                let stored = try fields(of: .scores, record: record, db)["explain"]?.text ?? ""
                 let files = try records(of: .attachments, prefix: record + "/", db).values.filter { $0[deletedField]?.int != 1 }
                 if (explain ?? stored).isEmpty && files.isEmpty {
                     throw SyncError(.invalidInput, "Tiêu chí \(criterion) cần tài liệu kiểm chứng: đính kèm tệp, hoặc ghi lời giải trình nếu không có.")

@@ -124,14 +124,20 @@ enum AssessmentPages {
         let comment: HTML = admin
             ? "<textarea name=\"comment.\(leaf.id)\" rows=\"2\" maxlength=\"2000\" aria-label=\"Nhận xét \(leaf.id)\">\(score?.comment ?? "")</textarea>"
             : "\(score?.comment ?? "")"
-        let historyRows = history.map { entry -> HTML in
-            "<li>\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis)) · \(entry.actor) · \(fieldLabel(entry.field)): \(entry.value.isNull ? "(xóa)" : entry.value.description)\(entry.outcome == .applied ? "" : " · \(entry.outcome.shortLabel)")</li>"
+        let changes = historyChanges(history)
+        let historyRows = changes.map { change -> HTML in
+            let first = change[0]
+            let parts = change.filter { shownFields.contains($0.field) }.map { entry in
+                "\(fieldLabel(entry.field)): \(entry.value.isNull ? "(xóa)" : entry.value.number.map(Points.text) ?? entry.value.description)"
+            }
+            let outcome = first.outcome == .applied ? "" : " · \(first.outcome.shortLabel)\(first.reason.map { ": " + $0 } ?? "")"
+            return "<li>\(VietnameseFormat.dateTime(millis: first.receivedAtMillis)) · \(first.actor) · \(parts.joined(separator: "; "))\(outcome)</li>"
         }.joined()
         let needs: HTML = leaf.requiresEvidence ? " <small class=\"meta\">(cần minh chứng)</small>" : ""
         return """
             <tr id="c-\(leaf.id)" class="\(score?.differs == true ? "differs" : "")">
             <td><strong>\(leaf.id)</strong> \(leaf.title)\(needs)\(leaf.guidance.map { "<br><small class=\"meta\">\($0)</small>" as HTML })
-            \(history.isEmpty ? "" : "<details><summary>Lịch sử (\(history.count))</summary><ul class=\"history\">\(historyRows)</ul></details>" as HTML)</td>
+            \(changes.isEmpty ? "" : "<details><summary>Lịch sử (\(changes.count))</summary><ul class=\"history\">\(historyRows)</ul></details>" as HTML)</td>
             <td class="num">\(Points.text(leaf.max))</td>
             <td class="num">\(selfScore)</td>
             <td>\(score?.explain ?? "") \(FilePages.links(files, withAuthor: true))</td>
@@ -141,15 +147,29 @@ enum AssessmentPages {
             """
     }
 
+    /// The fields a sub-criterion's history shows; who wrote and the set version go without saying.
+    private static let shownFields: Set<String> = ["score", "explain", "appraised", "comment"]
+
+    /// A sub-criterion's audit rows as the changes people made: the fields saved together
+    /// (one stamp, one node), oldest first.
+    static func historyChanges(_ history: [AuditEntry]) -> [[AuditEntry]] {
+        var changes: [[AuditEntry]] = []
+        for entry in history where shownFields.contains(entry.field) {
+            if let last = changes.last?.last, last.hlc == entry.hlc, last.node == entry.node, last.outcome == entry.outcome {
+                changes[changes.count - 1].append(entry)
+            } else {
+                changes.append([entry])
+            }
+        }
+        return changes
+    }
+
     static func fieldLabel(_ field: String) -> String {
         switch field {
         case "score": "tự chấm"
         case "explain": "giải trình"
         case "appraised": "thẩm định"
         case "comment": "nhận xét"
-        case "by": "người chấm"
-        case "appraised_by": "người thẩm định"
-        case "version": "phiên bản bộ tiêu chí"
         default: field
         }
     }
