@@ -28,15 +28,23 @@ enum FilePages {
         let rows = attachments.map { attachment -> HTML in
             let file = attachment.file
             return """
-                <tr><td><a href="/tasks/\(file.task)">\(file.task)</a></td><td>\(links([attachment]))</td>
+                <tr><td>\(subject(file))</td><td>\(links([attachment]))</td>
                 <td>\(file.evidenceType?.label ?? file.type)</td><td class="num">\(VietnameseFormat.bytes(file.size))</td>
                 <td>\(file.by)</td><td>\(attachedAt(file.at))</td></tr>
                 """
         }.joined()
         return """
-            <table><thead><tr><th>Nhiệm vụ</th><th>Tệp</th><th>Loại</th><th>Dung lượng</th><th>Người đính kèm</th><th>Lúc</th></tr></thead>
+            <table><thead><tr><th>Nhiệm vụ, tiêu chí</th><th>Tệp</th><th>Loại</th><th>Dung lượng</th><th>Người đính kèm</th><th>Lúc</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             """
+    }
+
+    /// What a file supports, linked: a task, or a sub-criterion of a year's self-assessment.
+    static func subject(_ file: EvidenceFile) -> HTML {
+        if let (year, criterion) = AssessmentRecords.criterionSubject(file.task) {
+            return "<a href=\"/assessment/communes/\(file.commune)?year=\(year)#c-\(String(criterion))\">Tiêu chí \(String(criterion)) (\(year))</a>"
+        }
+        return "<a href=\"/tasks/\(file.task)\">\(file.task)</a>"
     }
 
     /// The attach time in Vietnam's time, `dd/MM/yyyy HH:mm`.
