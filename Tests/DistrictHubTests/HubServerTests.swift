@@ -80,6 +80,34 @@ struct HubServerTests {
         }
     }
 
+    @Test("over HTTP, a node's write to the appraisal fields or to another commune's scores is refused in the reply and audited; its own score goes through")
+    func assessmentAuthority() async throws {
+        try await withRunningHub { url, store in
+            let set = CriteriaSet(title: "Bộ tiêu chí thử", criteria: [Criterion(id: "1", title: "Chỉ đạo", max: 2, criteria: [
+                Criterion(id: "1.1", title: "Kế hoạch", max: 1), Criterion(id: "1.2", title: "Báo cáo", max: 1),
+            ])])
+            _ = try await store.importCriteria(set, year: 2026, actor: "test")
+            let enrollment = try await store.enroll(commune: "long-dong", name: "Xã Long Đống", label: nil)
+            let now = HLC(wall: Int64(Date().timeIntervalSince1970 * 1000))
+            let changes = [
+                PushedChange(seq: 1, collection: "scores", record: "long-dong/2026/1.1", field: "appraised", value: .int(1), hlc: now, actor: "Kẻ lạ"),
+                PushedChange(seq: 2, collection: "scores", record: "bac-quynh/2026/1.1", field: "score", value: .int(0), hlc: now, actor: "Kẻ lạ"),
+                PushedChange(seq: 3, collection: "assessments", record: "long-dong/2026", field: "decision", value: .text("appraised"), hlc: now, actor: "Kẻ lạ"),
+                PushedChange(seq: 4, collection: "scores", record: "long-dong/2026/1.1", field: "score", value: .int(1), hlc: now, actor: "Nguyễn Văn An"),
+            ]
+            let response = try await CurlSyncTransport(hubURL: url).exchange(
+                SyncRequest(node: enrollment.node, commune: "long-dong", clock: 0, cursor: 0, changes: changes), token: enrollment.token)
+            #expect(response.acked == 4)
+            #expect(response.rejected.map(\.code) == ["district_only", "out_of_scope", "district_only"])
+            #expect(try await store.fields(of: .scores, record: "long-dong/2026/1.1") == ["score": .int(1)])
+            #expect(try await store.fields(of: .scores, record: "bac-quynh/2026/1.1").isEmpty)
+            #expect(try await store.audit().filter { $0.outcome == .rejected }.map(\.record)
+                == ["long-dong/2026/1.1", "bac-quynh/2026/1.1", "long-dong/2026"])
+            // The criteria set came down with the reply, for every commune.
+            #expect(response.changes.contains { $0.collection == "criteria" && $0.record == "2026/1" })
+        }
+    }
+
     @Test("bad requests get their 4xx with a JSON error code and change nothing")
     func badRequests() async throws {
         try await withRunningHub { url, store in
