@@ -18,7 +18,7 @@ struct CommuneAgent: AsyncParsableCommand {
             (nothing lost), 78 invalid configuration, 1 other (e.g. a token the hub refuses).
             """,
         subcommands: [Init.self, TasksCommand.self, Progress.self, Equipment.self, Attach.self, Detach.self, AttachmentsCommand.self,
-                      AssessmentCommand.self, Assess.self, Fetch.self, Sync.self, StatusCommand.self, Run.self, Backup.self])
+                      AssessmentCommand.self, Assess.self, Propose.self, Training.self, Inbox.self, Fetch.self, Sync.self, StatusCommand.self, Run.self, Backup.self])
 
     /// An office PC's agent stays small: the async store and the sync's transfer threads spread
     /// a batch's transient arrays over several threads, and with an arena each a drain's memory

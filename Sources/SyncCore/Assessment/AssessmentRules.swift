@@ -11,7 +11,7 @@ public enum AssessmentRules {
         let year: Int
         switch subject {
         case .criterion(let subjectYear, _), .assessment(let subjectYear): year = subjectYear
-        case .task, .none: return nil
+        case .task, .proposal, .none: return nil
         }
         guard let set else {
             return SyncError(.unknownCriterion, "Chưa có bộ tiêu chí năm \(year): chờ huyện ban hành rồi đồng bộ.")
@@ -31,7 +31,7 @@ public enum AssessmentRules {
             if field == "submitted", let round = value.int, round <= assessment["decided"]?.int ?? 0 {
                 return SyncError(.assessmentClosed, "Huyện đã xử lý lần nộp này của bản tự đánh giá năm \(year): đồng bộ để xem ý kiến của huyện rồi nộp lại.")
             }
-        case .task, .none:
+        case .task, .proposal, .none:
             break
         }
         return nil

@@ -29,14 +29,27 @@ public enum RecordCollection: String, CaseIterable, Sendable {
     /// A commune's self-assessment of a year as a whole: its submissions and the district's
     /// decisions and rank. Record id: `<commune>/<year>`.
     case assessments
+    /// A commune's difficulty or proposal to a district office, and the answer. Record id:
+    /// `<commune>/<id>` (`RequestID`).
+    case proposals
+    /// A commune's request for training or support. Record id: `<commune>/<id>`.
+    case training
+    /// A training session the district plans, heard of by the communes it invites (its
+    /// `communes` field, as a task's). Record id: `<id>`.
+    case sessions
 
     /// Whether the records are a commune's (`<commune>/<item>`), written by its nodes and heard
     /// of by its nodes only; the others are the district's.
     public var isCommunes: Bool {
         switch self {
-        case .communes, .tasks, .criteria: false
-        case .progress, .equipment, .attachments, .scores, .assessments: true
+        case .communes, .tasks, .criteria, .sessions: false
+        case .progress, .equipment, .attachments, .scores, .assessments, .proposals, .training: true
         }
+    }
+
+    /// Whether the communes that hear of a record are the ones its `communes` field names.
+    public var isAssigned: Bool {
+        self == .tasks || self == .sessions
     }
 }
 
@@ -49,6 +62,8 @@ public enum RecordSubject: Sendable, Hashable {
     case criterion(year: Int, id: Substring)
     /// A year's self-assessment as a whole.
     case assessment(year: Int)
+    /// A proposal the record (an evidence file) supports: it must exist.
+    case proposal(Substring)
     /// Nothing else to check (an equipment kind).
     case none
 
@@ -60,12 +75,24 @@ public enum RecordSubject: Sendable, Hashable {
         case .attachments, .scores:
             if let (year, id) = AssessmentRecords.criterionSubject(item) {
                 self = .criterion(year: year, id: id)
+            } else if let id = Self.proposalID(item) {
+                self = .proposal(id)
             } else {
                 self = .task(item)
             }
         case .assessments: self = Int(item).map { .assessment(year: $0) } ?? .none
-        case .communes, .tasks, .equipment, .criteria: self = .none
+        case .communes, .tasks, .equipment, .criteria, .proposals, .training, .sessions: self = .none
         }
+    }
+}
+
+extension RecordSubject {
+    /// The proposal id of an evidence file's subject `proposals/<id>`.
+    public static func proposalID(_ item: some StringProtocol) -> Substring? {
+        let text = Substring(item)
+        guard text.hasPrefix("proposals/") else { return nil }
+        let id = text.dropFirst("proposals/".count)
+        return Identifiers.isCommuneCode(id) ? id : nil
     }
 }
 
@@ -110,8 +137,51 @@ public enum Schema {
         case .criteria: criteriaFields[field]
         case .scores: scoreFields[field]
         case .assessments: assessmentFields[field]
+        case .proposals: proposalFields[field]
+        case .training: trainingFields[field]
+        case .sessions: sessionFields[field]
         }
     }
+
+    private static let proposalFields: [String: FieldSpec] = [
+        "topic": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .commune),
+        "text": FieldSpec(kind: .text(maxLength: 4000, required: true), writer: .commune),
+        /// The district office concerned, e.g. Phòng Tài chính - Kế hoạch.
+        "office": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .commune),
+        "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+        /// ISO 8601, UTC.
+        "at": FieldSpec(kind: .text(maxLength: 40, required: true), writer: .commune),
+        deletedField: FieldSpec(kind: .flag, writer: .commune),
+        "state": FieldSpec(kind: .choice([ProposalState.inProgress.rawValue, ProposalState.answered.rawValue]), writer: .district),
+        "answer": FieldSpec(kind: .text(maxLength: 4000, required: false), writer: .district),
+        "answered_by": FieldSpec(kind: .text(maxLength: 100, required: false), writer: .district),
+        "answered_at": FieldSpec(kind: .text(maxLength: 40, required: false), writer: .district),
+    ]
+
+    private static let trainingFields: [String: FieldSpec] = [
+        "topic": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .commune),
+        "people": FieldSpec(kind: .integer(1...500), writer: .commune),
+        /// Who would attend, with their positions.
+        "names": FieldSpec(kind: .text(maxLength: 4000, required: false), writer: .commune),
+        /// When suits the commune, e.g. "Quý III/2026".
+        "period": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .commune),
+        "by": FieldSpec(kind: .text(maxLength: 100, required: true), writer: .commune),
+        "at": FieldSpec(kind: .text(maxLength: 40, required: true), writer: .commune),
+        deletedField: FieldSpec(kind: .flag, writer: .commune),
+        /// The session planned for it (`sessions/<id>`).
+        "session": FieldSpec(kind: .text(maxLength: 40, required: false), writer: .district),
+        "answer": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .district),
+    ]
+
+    private static let sessionFields: [String: FieldSpec] = [
+        "topic": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .district),
+        "date": FieldSpec(kind: .date, writer: .district),
+        "place": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .district),
+        "trainer": FieldSpec(kind: .text(maxLength: 200, required: false), writer: .district),
+        "communes": FieldSpec(kind: .assignment, writer: .district),
+        "note": FieldSpec(kind: .text(maxLength: 2000, required: false), writer: .district),
+        deletedField: FieldSpec(kind: .flag, writer: .district),
+    ]
 
     private static let criteriaFields: [String: FieldSpec] = [
         "set": FieldSpec(kind: .criteriaSet, writer: .district),
@@ -199,8 +269,8 @@ public enum Schema {
     public static func commune(of collection: RecordCollection, record: String) -> String? {
         switch collection {
         case .communes: return record
-        case .tasks, .criteria: return nil
-        case .progress, .equipment, .attachments, .scores, .assessments:
+        case .tasks, .criteria, .sessions: return nil
+        case .progress, .equipment, .attachments, .scores, .assessments, .proposals, .training:
             guard let slash = record.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
             return String(record[..<slash])
         }
@@ -232,18 +302,26 @@ public enum Schema {
                 valid = false
             }
         case .attachments:
-            // `<commune>/<task>/<sha256>`, or `<commune>/<year>/<criterion>/<sha256>`.
+            // `<commune>/<task>/<sha256>`, `<commune>/<year>/<criterion>/<sha256>` or
+            // `<commune>/proposals/<id>/<sha256>`.
             if let (commune, rest) = recordParts(record), let slash = rest.utf8.lastIndex(of: UInt8(ascii: "/")) {
                 let subject = rest[..<slash]
                 parts = (commune, subject)
                 valid = Identifiers.isCommuneCode(commune)
-                    && (Identifiers.isTaskID(subject) || AssessmentRecords.criterionSubject(subject) != nil)
+                    && (Identifiers.isTaskID(subject) || AssessmentRecords.criterionSubject(subject) != nil
+                        || RecordSubject.proposalID(subject) != nil)
                     && EvidenceFile.isDigest(rest[rest.utf8.index(after: slash)...])
             } else {
                 valid = false
             }
         case .criteria:
             valid = AssessmentRecords.criteriaParts(record) != nil
+        case .proposals, .training:
+            // `<commune>/<id>`.
+            parts = recordParts(record)
+            valid = parts.map { Identifiers.isCommuneCode($0.commune) && Identifiers.isCommuneCode($0.item) } ?? false
+        case .sessions:
+            valid = Identifiers.isCommuneCode(record)
         case .scores, .assessments:
             // `<commune>/<year>/<criterion>`, `<commune>/<year>`.
             parts = recordParts(record)

@@ -16,8 +16,10 @@ public struct EvidenceFile: Encodable, Sendable, Hashable {
     public var at: String
 
     /// The record it supports, as `attachments --json` names it: `progress/<commune>/<task>`,
-    /// or `scores/<commune>/<year>/<criterion>` for a sub-criterion's evidence.
+    /// `scores/<commune>/<year>/<criterion>` for a sub-criterion's evidence, or
+    /// `proposals/<commune>/<id>` for a proposal's.
     public var record: String {
+        if let proposal = RecordSubject.proposalID(task) { return "\(RecordCollection.proposals.rawValue)/\(commune)/\(proposal)" }
         let collection = AssessmentRecords.criterionSubject(task) == nil ? RecordCollection.progress : .scores
         return "\(collection.rawValue)/\(commune)/\(task)"
     }

@@ -70,6 +70,10 @@ extension AgentStore {
         try await write { [self] db in
             if let (year, _) = AssessmentRecords.criterionSubject(file.task) {
                 try check(writes, commune: file.commune, year: year, set: try currentCriteriaSet(year: year, db)?.set, db)
+            } else if let proposal = RecordSubject.proposalID(file.task) {
+                guard Proposal(record: "\(file.commune)/\(proposal)", fields: try fields(of: .proposals, record: "\(file.commune)/\(proposal)", db)) != nil else {
+                    throw SyncError(.notFound, "Không có kiến nghị \(proposal).")
+                }
             } else {
                 let task = try fields(of: .tasks, record: file.task, db)
                 guard !task.isEmpty, task[deletedField]?.int != 1 else {

@@ -292,6 +292,11 @@ extension HubStore {
                                                      set: set, assessment: assessment) {
                 return refusal
             }
+        case .proposal(let id):
+            let key = FieldKey(collection: RecordCollection.proposals.rawValue, record: "\(identity.commune)/\(id)", field: "topic")
+            guard try currentField(key, using: statements.current) != nil else {
+                return SyncError(.notFound, "proposal \(id) of \(identity.commune) does not exist")
+            }
         case .none:
             break
         }

@@ -78,7 +78,7 @@ extension HubStore {
             let hlc = HLC(wall: current.int64(1), counter: UInt32(truncatingIfNeeded: current.int64(2)))
             outcome = LastWriterWins.outcome(incoming: change.stamp, currentHLC: hlc) { current.text(3) }
             statements.audit.bind(9, column: 0, of: current)
-            if collection == .tasks && change.field == "communes" {
+            if collection.isAssigned && change.field == "communes" {
                 oldAssignment = current.fieldValue(0).text.flatMap(TaskAssignment.init(encoded:))
             }
             current.reset()
@@ -88,13 +88,13 @@ extension HubStore {
         guard outcome == .applied else { return outcome }
         try storeField(change, using: statements.store)
         switch collection {
-        case .communes, .progress, .equipment, .attachments, .scores, .assessments:
+        case .communes, .progress, .equipment, .attachments, .scores, .assessments, .proposals, .training:
             if let commune {
                 try appendLog(change, audiences: CollectionOfOne(commune), statements.log)
             }
         case .criteria:
             try appendLog(change, audiences: CollectionOfOne("*"), statements.log)
-        case .tasks:
+        case .tasks, .sessions:
             if change.field == "communes" {
                 let new = change.value.text.flatMap(TaskAssignment.init(encoded:))
                 let before = oldAssignment?.audiences ?? []
@@ -103,7 +103,7 @@ extension HubStore {
                 // Communes that just gained the task have missed its other fields: resend them.
                 let gained = before.contains("*") ? [] : after.subtracting(before)
                 if !gained.isEmpty {
-                    for other in try fieldChanges(of: .tasks, record: change.record, db) where other.field != "communes" {
+                    for other in try fieldChanges(of: collection, record: change.record, db) where other.field != "communes" {
                         try appendLog(other, audiences: gained.sorted(), statements.log)
                     }
                 }

@@ -35,6 +35,12 @@ public enum VietnameseFormat {
         return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 
+    /// A stored ISO 8601 moment (an attachment's, a proposal's) as `dd/MM/yyyy HH:mm`; other text unchanged.
+    public static func dateTime(iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        return dateTime(millis: Int64(date.timeIntervalSince1970 * 1000))
+    }
+
     /// A stored `yyyy-MM-dd` as `dd/MM/yyyy`; other text unchanged.
     public static func day(_ stored: String?) -> String {
         guard let stored else { return "—" }

@@ -14,7 +14,7 @@ struct Layout {
         let banner: HTML = """
             <header>
             <div class="brand">Theo dõi cải cách hành chính<br><strong>\(communeName)</strong></div>
-            <nav>\(link("/", "Nhiệm vụ"))\(link("/equipment", "Kiểm tra thiết bị"))\(link("/assessment", "Tự đánh giá"))\(link("/history", "Lịch sử"))</nav>
+            <nav>\(link("/", "Nhiệm vụ"))\(link("/equipment", "Kiểm tra thiết bị"))\(link("/assessment", "Tự đánh giá"))\(link("/requests", "Kiến nghị, tập huấn"))\(link("/history", "Lịch sử"))</nav>
             </header>
             \(sync.html)
             """

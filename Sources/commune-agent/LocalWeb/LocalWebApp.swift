@@ -36,6 +36,7 @@ struct LocalWeb: Sendable {
         router.post("/attachments/remove") { request, context in try await self.removeAttachment(request, context) }
         router.get("/files/:sha256") { _, context in try await self.file(context.parameters.get("sha256") ?? "", context) }
         addAssessmentRoutes(to: router)
+        addRequestRoutes(to: router)
         router.post("/sync") { request, _ in
             _ = try await csrf.form(request)
             trigger.yield(.syncNow)

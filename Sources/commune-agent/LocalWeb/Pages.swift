@@ -178,6 +178,8 @@ enum Pages {
             case .scores?: what = "Tự chấm tiêu chí \(item)"
             case .assessments?: what = "Nộp bản tự đánh giá năm \(item)"
             case .attachments?: what = "Tệp minh chứng \(report.values["name"]?.text ?? "")"
+            case .proposals?: what = "Kiến nghị: \(report.values["topic"]?.text ?? "")"
+            case .training?: what = "Đăng ký tập huấn: \(report.values["topic"]?.text ?? "")"
             default: what = report.record
             }
             let summary = summaryOrder.compactMap { key -> String? in
@@ -208,7 +210,7 @@ enum Pages {
 
     /// The order fields are listed in, as on the forms.
     static let summaryOrder = ["status", "percent", "note", "evidence", "total", "working", "broken", "needed", "cost",
-                               "state", "provider", "mbps", "score", "explain", "submitted"]
+                               "state", "provider", "mbps", "score", "explain", "submitted", "text", "office", "people", "period"]
 
     /// A stored value as an officer reads it: statuses and states by their Vietnamese names,
     /// money with its dots.
@@ -230,6 +232,7 @@ enum Pages {
             "cost": "Dự toán", "state": "Tình trạng", "provider": "Nhà cung cấp", "mbps": "Tốc độ (Mbps)",
             "name": "Tên tệp", "size": "Dung lượng", "type": "Loại tệp", "at": "Thời điểm đính kèm",
             "score": "Điểm tự chấm", "explain": "Giải trình", "submitted": "Lần nộp",
+            "text": "Nội dung", "office": "Gửi", "people": "Số người", "period": "Thời gian",
         ][field] ?? field
     }
 

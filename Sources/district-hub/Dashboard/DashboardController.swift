@@ -34,6 +34,7 @@ struct DashboardController {
         AdminActions(store: store).addRoutes(to: pages.group(context: AdminContext.self))
         ReadinessAndAudit(store: store).addRoutes(to: pages)
         AssessmentController(store: store).addRoutes(to: pages)
+        RequestsController(store: store).addRoutes(to: pages)
         pages.get("/tasks/:id") { _, context in try await taskPage(context) }
         pages.get("/files/:sha256") { _, context in try await file(context) }
         pages.get("/export/overview.csv") { request, context in try await exportOverview(request) }

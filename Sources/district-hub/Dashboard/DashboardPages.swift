@@ -11,7 +11,7 @@ enum DashboardPages {
     static func layout(title: String, session: DashboardSession?, body: HTML) -> HTML {
         let nav = session.map { session -> HTML in
             """
-            <nav><a href="/">Tổng hợp</a><a href="/equipment">Thiết bị</a><a href="/assessment">Chỉ số CCHC</a><a href="/audit">Nhật ký</a>
+            <nav><a href="/">Tổng hợp</a><a href="/equipment">Thiết bị</a><a href="/assessment">Chỉ số CCHC</a><a href="/proposals">Kiến nghị</a><a href="/training">Tập huấn</a><a href="/audit">Nhật ký</a>
             <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(session.csrf)">
             <span>\(session.user) (\(session.role == .admin ? "quản trị" : "xem"))</span>
             <button type="submit">Đăng xuất</button></form></nav>

@@ -63,6 +63,8 @@ extension Stylesheet {
         ul.history { margin: .3rem 0 0; padding-left: 1.1rem; font-size: .82rem; color: var(--muted); }
         p.note { background: #fff; border-left: 4px solid var(--brand); padding: .4rem .7rem; }
         form.decision { margin-top: 1.5rem; }
+        form.answer textarea { width: 100%; font: inherit; margin-bottom: .3rem; }
+        table.proposals td:nth-child(3) { width: 35%; } table.proposals td:nth-child(6) { width: 28%; }
         @page { size: A4 landscape; margin: 10mm; }
         @media print {
           body { background: #fff; font-size: 9pt; }

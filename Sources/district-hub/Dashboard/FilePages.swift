@@ -10,7 +10,7 @@ enum FilePages {
     static func links(_ attachments: [HubAttachment], withAuthor: Bool = false) -> HTML {
         attachments.map { attachment -> HTML in
             let file = attachment.file
-            let author: HTML = withAuthor ? " <small class=\"meta\">\(file.by), \(attachedAt(file.at))</small>" : ""
+            let author: HTML = withAuthor ? " <small class=\"meta\">\(file.by), \(VietnameseFormat.dateTime(iso: file.at))</small>" : ""
             guard attachment.stored else {
                 return "<span class=\"file pending\" title=\"Huyện chưa nhận đủ tệp\">\(file.name) (đang gửi)</span>\(author)"
             }
@@ -30,7 +30,7 @@ enum FilePages {
             return """
                 <tr><td>\(subject(file))</td><td>\(links([attachment]))</td>
                 <td>\(file.evidenceType?.label ?? file.type)</td><td class="num">\(VietnameseFormat.bytes(file.size))</td>
-                <td>\(file.by)</td><td>\(attachedAt(file.at))</td></tr>
+                <td>\(file.by)</td><td>\(VietnameseFormat.dateTime(iso: file.at))</td></tr>
                 """
         }.joined()
         return """
@@ -45,11 +45,5 @@ enum FilePages {
             return "<a href=\"/assessment/communes/\(file.commune)?year=\(year)#c-\(String(criterion))\">Tiêu chí \(String(criterion)) (\(year))</a>"
         }
         return "<a href=\"/tasks/\(file.task)\">\(file.task)</a>"
-    }
-
-    /// The attach time in Vietnam's time, `dd/MM/yyyy HH:mm`.
-    static func attachedAt(_ iso: String) -> String {
-        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
-        return VietnameseFormat.dateTime(millis: Int64(date.timeIntervalSince1970 * 1000))
     }
 }
