@@ -170,12 +170,18 @@ struct DashboardTests {
             #expect(browser.lastPage.contains("Bị từ chối") && browser.lastPage.contains("Kẻ lạ"))
             #expect(!browser.lastPage.contains("Hoàng Văn C"))
             try browser.get("/audit?commune=bac-quynh&collection=equipment&field=cost")
-            #expect(browser.lastPage.contains("15000000") && !browser.lastPage.contains("Kẻ lạ"))
+            #expect(browser.lastPage.contains("Dự toán: 15.000.000 đ") && !browser.lastPage.contains("Kẻ lạ"))
+            try browser.get("/audit?collection=equipment")
+            // One row per check, in words: the commune's name, the kind, each field's label and value.
+            #expect(browser.lastPage.contains("2 lần ghi gần nhất (5 trường"))
+            #expect(browser.lastPage.contains("Xã Bắc Quỳnh") && browser.lastPage.contains("Đường truyền: Mất kết nối"))
+            #expect(browser.lastPage.contains("Tổng số: 4") && !browser.lastPage.contains("computer"))
             try browser.get("/audit?from=2000-01-01&to=2000-01-02")
-            #expect(browser.lastPage.contains("0 thay đổi"))
+            #expect(browser.lastPage.contains("0 lần ghi"))
             let auditCSV = try browser.get("/export/audit.csv?outcome=rejected")
             let lines = String(decoding: auditCSV.body, as: UTF8.self).split(separator: "\r\n")
-            #expect(lines.count == 2 && lines[1].contains("Kẻ lạ"))
+            #expect(lines.count == 2 && lines[1].contains("Kẻ lạ") && lines[1].contains("Báo cáo tiến độ"))
+            #expect(lines[1].contains(",bac-quynh,progress,long-dong/4.3,note=Ghi đè,rejected,"))
         }
     }
 

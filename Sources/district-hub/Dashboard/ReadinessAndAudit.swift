@@ -17,12 +17,19 @@ struct ReadinessAndAudit {
         pages.get("/export/equipment.csv") { _, _ in Self.csvResponse(Self.readinessCSV(try await store.hubStatus().communes), name: "thiet-bi.csv") }
         pages.get("/audit") { request, context in
             let (filter, values) = Self.filter(request)
-            let body = Self.auditPage(try await store.audit(filter), values: values)
+            let body = AuditPages.page(try await store.audit(filter), names: try await names(), values: values)
             return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
         pages.get("/export/audit.csv") { request, _ in
-            Self.csvResponse(Self.auditCSV(try await store.audit(Self.filter(request).0)), name: "nhat-ky.csv")
+            Self.csvResponse(AuditPages.csv(try await store.audit(Self.filter(request).0), names: try await names()), name: "nhat-ky.csv")
         }
+    }
+
+    /// The communes' and the tasks' names, for the audit's rows.
+    private func names() async throws -> AuditPages.Names {
+        let status = try await store.hubStatus()
+        return AuditPages.Names(communes: Dictionary(uniqueKeysWithValues: status.communes.map { ($0.code, $0.name) }),
+                                tasks: Dictionary(status.tasks.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first }))
     }
 
     static func csvResponse(_ text: String, name: String) -> Response {
@@ -106,48 +113,5 @@ struct ReadinessAndAudit {
             toMillis: values["to"].flatMap(CalendarDay.init).map { $0.startMillis + 86_400_000 },
             newestFirst: true, limit: 500)
         return (filter, values)
-    }
-
-    static func auditPage(_ entries: [AuditEntry], values: [String: String]) -> HTML {
-        func input(_ name: String, _ label: String, type: String = "text") -> HTML {
-            "<label>\(label) <input type=\"\(type)\" name=\"\(name)\" value=\"\(values[name] ?? "")\"></label>"
-        }
-        let outcomes = ([("", "Tất cả")] + AuditOutcome.allCases.map { ($0.rawValue, $0.label) }).map { key, label -> HTML in
-            "<option value=\"\(key)\"\(values["outcome"] ?? "" == key ? " selected" : "")>\(label)</option>"
-        }.joined()
-        let rows = entries.map { entry -> HTML in
-            let when = VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)
-            let beside = entry.outcome.showsValueKept ? entry.oldValue.map { "<br><small>giá trị đang giữ: \($0.description)</small>" as HTML } : nil
-            return """
-                <tr class="outcome-\(entry.outcome.rawValue)"><td>\(when)</td><td>\(entry.commune ?? "")</td>
-                <td>\(entry.collection)/\(entry.record)</td><td>\(entry.field)</td>
-                <td>\(entry.value.description)\(beside)</td><td>\(entry.actor)<br><small>\(entry.node)</small></td>
-                <td>\(entry.outcome.label)\(entry.reason.map { "<br><small>\($0)</small>" as HTML })</td></tr>
-                """
-        }.joined()
-        let query = queryString(values)
-        return """
-            <form method="get" action="/audit" class="filters">
-            \(input("commune", "Mã xã"))\(input("collection", "Loại bản ghi"))\(input("field", "Trường"))
-            <label>Kết quả <select name="outcome">\(outcomes)</select></label>
-            \(input("from", "Từ ngày", type: "date"))\(input("to", "Đến ngày", type: "date"))
-            <button type="submit">Lọc</button>
-            <a class="button secondary" href="/export/audit.csv\(query.isEmpty ? "" : "?" + query)">Tải CSV</a>
-            </form>
-            <p class="meta">\(entries.count) thay đổi gần nhất (tối đa 500); giờ Việt Nam.</p>
-            <table><thead><tr><th>Lúc nhận</th><th>Xã</th><th>Bản ghi</th><th>Trường</th><th>Giá trị</th><th>Người ghi, máy</th><th>Kết quả</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
-            """
-    }
-
-    static func auditCSV(_ entries: [AuditEntry]) -> String {
-        var rows = [["Lúc nhận", "Xã", "Loại bản ghi", "Bản ghi", "Trường", "Giá trị", "Giá trị đang giữ", "Người ghi", "Máy",
-                     "Kết quả", "Lý do"]]
-        for entry in entries {
-            rows.append([VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true), entry.commune ?? "", entry.collection,
-                         entry.record, entry.field, entry.value.description, entry.oldValue?.description ?? "", entry.actor, entry.node,
-                         entry.outcome.label, entry.reason ?? ""])
-        }
-        return csv(rows)
     }
 }

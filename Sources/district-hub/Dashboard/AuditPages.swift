@@ -1,0 +1,148 @@
+import Foundation
+import SyncCore
+import WebSupport
+
+/// The audit trail as a district clerk reads it: one row per report, check or district write
+/// (the fields one machine wrote to one record under one stamp, the losing ones beside the
+/// value kept), in Vietnamese, with the commune's and the task's names. The CSV keeps the raw
+/// identifiers in extra columns; `district-hub audit --json` keeps them all.
+enum AuditPages {
+    /// One row: the fields written together, in the order they were written.
+    struct Report {
+        var entries: [AuditEntry]
+        var first: AuditEntry { entries[0] }
+        var collection: RecordCollection? { RecordCollection(rawValue: first.collection) }
+    }
+
+    /// Names the rows show instead of codes.
+    struct Names {
+        var communes: [String: String]
+        var tasks: [String: String]
+    }
+
+    /// Groups entries (newest first, as the page asks for them) into reports: a report's fields
+    /// arrive together, so they are neighbours.
+    static func reports(_ entries: [AuditEntry]) -> [Report] {
+        var reports: [Report] = []
+        for entry in entries {
+            if let last = reports.last?.first, last.node == entry.node, last.hlc == entry.hlc, last.record == entry.record,
+                last.collection == entry.collection, last.receivedAtMillis == entry.receivedAtMillis
+            {
+                reports[reports.count - 1].entries.append(entry)
+            } else {
+                reports.append(Report(entries: [entry]))
+            }
+        }
+        return reports.map { Report(entries: $0.entries.sorted { $0.id < $1.id }) }
+    }
+
+    /// What a record is, in words: "Nhiệm vụ 4.4: Tổng hợp khó khăn…", "Máy tính", "Tiêu chí 1.1.1 (2026)".
+    static func subject(_ report: Report, names: Names) -> String {
+        let record = report.first.record
+        guard let collection = report.collection else { return "\(report.first.collection)/\(record)" }
+        let item = Schema.recordParts(record).map { String($0.item) } ?? record
+        func task(_ id: String) -> String { "Nhiệm vụ \(id)\(names.tasks[id].map { ": " + $0 } ?? "")" }
+        switch collection {
+        case .communes: return "Xã \(names.communes[record] ?? record)"
+        case .tasks: return task(record)
+        case .progress: return task(item)
+        case .equipment: return EquipmentKind(rawValue: item)?.label ?? item
+        case .attachments:
+            let subject = item.split(separator: "/").dropLast().joined(separator: "/")
+            if let (year, criterion) = AssessmentRecords.criterionSubject(subject) { return "Tệp minh chứng, tiêu chí \(criterion) (\(year))" }
+            if RecordSubject.proposalID(subject) != nil { return "Tệp kèm kiến nghị" }
+            return "Tệp minh chứng, \(task(subject).prefix(1).lowercased() + task(subject).dropFirst())"
+        case .criteria:
+            let parts = AssessmentRecords.criteriaParts(record)
+            return parts.map { "Bộ tiêu chí năm \($0.year), phiên bản \($0.version)" } ?? record
+        case .scores:
+            return AssessmentRecords.criterionSubject(item).map { "Tiêu chí \($0.criterion) (\($0.year))" } ?? item
+        case .assessments: return "Bản tự đánh giá năm \(item)"
+        case .proposals, .training, .sessions:
+            // Named by its topic when the report carries it; by its id (as the CLIs list it) when not.
+            return report.entries.first { $0.field == "topic" }?.value.text ?? "mã \(item)"
+        }
+    }
+
+    /// "Trạng thái: Đang thực hiện" for each field; a losing one with the value kept.
+    static func details(_ report: Report) -> [String] {
+        report.entries.map { entry in
+            let value = FieldLabels.value(entry.value, field: entry.field, in: report.collection)
+            let kept = entry.outcome.showsValueKept
+                ? entry.oldValue.map { " (đang giữ: \(FieldLabels.value($0, field: entry.field, in: report.collection)))" } ?? "" : ""
+            return "\(FieldLabels.field(entry.field, in: report.collection)): \(value)\(kept)"
+        }
+    }
+
+    /// The outcome of the whole report, or of each part when they differ.
+    static func outcome(_ report: Report) -> String {
+        let outcomes = AuditOutcome.allCases.compactMap { outcome -> (AuditOutcome, Int)? in
+            let count = report.entries.filter { $0.outcome == outcome }.count
+            return count == 0 ? nil : (outcome, count)
+        }
+        if outcomes.count == 1 { return outcomes[0].0.label }
+        return outcomes.map { "\($0.0.shortLabel) \($0.1) trường" }.joined(separator: ", ")
+    }
+
+    static func page(_ entries: [AuditEntry], names: Names, values: [String: String]) -> HTML {
+        func select(_ name: String, _ label: String, _ options: [(String, String)]) -> HTML {
+            let choices = ([("", "Tất cả")] + options).map { key, text -> HTML in
+                "<option value=\"\(key)\"\(values[name] ?? "" == key ? " selected" : "")>\(text)</option>"
+            }.joined()
+            return "<label>\(label) <select name=\"\(name)\">\(choices)</select></label>"
+        }
+        func date(_ name: String, _ label: String) -> HTML {
+            "<label>\(label) <input type=\"date\" name=\"\(name)\" value=\"\(values[name] ?? "")\"></label>"
+        }
+        let communes = names.communes.sorted { $0.value.compare($1.value, locale: Locale(identifier: "vi")) == .orderedAscending }
+        let reports = reports(entries)
+        let rows = reports.map { report -> HTML in
+            let first = report.first
+            let lost = report.entries.contains { $0.outcome == .lost || $0.outcome == .rejected }
+            let reasons = Set(report.entries.compactMap(\.reason)).sorted()
+            return """
+                <tr class="\(lost ? "outcome-\(report.entries.contains { $0.outcome == .rejected } ? "rejected" : "lost")" : "outcome-\(first.outcome.rawValue)")">
+                <td>\(VietnameseFormat.dateTime(millis: first.receivedAtMillis, seconds: true))</td>
+                <td>\(first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện")</td>
+                <td><strong>\(report.collection.map(FieldLabels.collection) ?? first.collection)</strong><br>\(subject(report, names: names))</td>
+                <td><ul class="history">\(details(report).map { "<li>\($0)</li>" as HTML }.joined())</ul></td>
+                <td>\(first.actor)<br><small class="meta">\(first.node)</small></td>
+                <td>\(outcome(report))\(reasons.map { "<br><small>\($0)</small>" as HTML }.joined())</td></tr>
+                """
+        }.joined()
+        let query = queryString(values)
+        return """
+            <form method="get" action="/audit" class="filters">
+            \(select("commune", "Xã", communes.map { ($0.key, $0.value) }))
+            \(select("collection", "Loại", RecordCollection.allCases.map { ($0.rawValue, FieldLabels.collection($0)) }))
+            \(select("field", "Trường", FieldLabels.allFields.map { ($0.field, $0.label) }))
+            \(select("outcome", "Kết quả", AuditOutcome.allCases.map { ($0.rawValue, $0.label) }))
+            \(date("from", "Từ ngày"))\(date("to", "Đến ngày"))
+            <button type="submit">Lọc</button>
+            <a class="button secondary" href="/export/audit.csv\(query.isEmpty ? "" : "?" + query)">Tải CSV</a>
+            </form>
+            <p class="meta">\(reports.count) lần ghi gần nhất (\(entries.count) trường, tối đa 500); giờ Việt Nam. Lần ghi bị ghi đè hay bị từ chối được tô màu.</p>
+            <table class="audit"><thead><tr><th>Lúc nhận</th><th>Xã</th><th>Nội dung</th><th>Chi tiết</th><th>Người ghi, máy</th><th>Kết quả</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+    }
+
+    /// One row per report, as on the page, then the raw identifiers for whoever needs them.
+    static func csv(_ entries: [AuditEntry], names: Names) -> String {
+        var rows = [["Lúc nhận", "Xã", "Loại", "Nội dung", "Chi tiết", "Người ghi", "Máy", "Kết quả", "Lý do",
+                     "commune", "collection", "record", "fields", "outcomes", "hlc"]]
+        for report in reports(entries) {
+            let first = report.first
+            rows.append([
+                VietnameseFormat.dateTime(millis: first.receivedAtMillis, seconds: true), first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện",
+                report.collection.map(FieldLabels.collection) ?? first.collection, subject(report, names: names),
+                details(report).joined(separator: "; "), first.actor, first.node, outcome(report),
+                Set(report.entries.compactMap(\.reason)).sorted().joined(separator: "; "),
+                first.commune ?? "", first.collection, first.record,
+                report.entries.map { "\($0.field)=\($0.value.description)" }.joined(separator: "; "),
+                report.entries.map(\.outcome.rawValue).joined(separator: ";"), first.hlc,
+            ])
+        }
+        return ReadinessAndAudit.csv(rows)
+    }
+}
