@@ -70,6 +70,22 @@ struct DashboardTests {
         }
     }
 
+    @Test("the overview shows this year's plan by default, another year's when asked, with late marks of the plan shown")
+    func plans() async throws {
+        let year = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)).year
+        try await browse(prepare: { store in
+            _ = try await store.copyPlan(from: 2023, to: year, shiftDeadlines: false, planSource: nil, actor: "test")
+        }) { browser in
+            try signIn(browser)
+            try browser.get("/")
+            #expect(browser.lastPage.contains("Kế hoạch năm \(year) ·") && browser.lastPage.contains("4.3-\(year)"))
+            #expect(!browser.lastPage.contains("Quá hạn</strong>") && !browser.lastPage.contains("Gặp khó khăn 50%"))
+            try browser.get("/?year=2023")
+            #expect(browser.lastPage.contains("Gặp khó khăn 50%") && browser.lastPage.contains("Quá hạn"))
+            #expect(!browser.lastPage.contains("4.3-\(year)"))
+        }
+    }
+
     @Test("forms without their CSRF token are refused")
     func csrf() async throws {
         try await browse { browser in

@@ -21,6 +21,13 @@ public struct CalendarDay: Comparable, Hashable, Sendable, CustomStringConvertib
         self.day = day
     }
 
+    /// The same day `years` later (or earlier); 29 February becomes the 28th in a common year.
+    public func addingYears(_ years: Int) -> CalendarDay? {
+        let year = year + years
+        let text = String(format: "%04d-%02d-%02d", year, month, min(day, Self.days(inMonth: month, year: year)))
+        return CalendarDay(text)
+    }
+
     /// The day in Vietnam at the given instant (milliseconds since the epoch).
     public init(millis: Int64) {
         var calendar = Calendar(identifier: .gregorian)

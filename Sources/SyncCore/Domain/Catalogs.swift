@@ -11,9 +11,13 @@ public struct TaskCatalog: Decodable, Sendable {
         public var offices: [String]?
         public var index: String?
         public var detail: String?
+        /// The plan's year; the catalog's when not given.
+        public var plan: Int?
+        /// The plan's document; the catalog's `source` when not given.
+        public var planSource: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, title, source, deadline, communes, offices, index, detail
+            case id, title, source, deadline, communes, offices, index, detail, plan
         }
 
         public init(id: String, title: String, source: String?, deadline: String?, communes: TaskAssignment,
@@ -37,6 +41,7 @@ public struct TaskCatalog: Decodable, Sendable {
             offices = try container.decodeIfPresent([String].self, forKey: .offices)
             index = try container.decodeIfPresent(String.self, forKey: .index)
             detail = try container.decodeIfPresent(String.self, forKey: .detail)
+            plan = try container.decodeIfPresent(Int.self, forKey: .plan)
             if let star = try? container.decode(String.self, forKey: .communes), star == "*" {
                 communes = .everyCommune
             } else {
@@ -59,6 +64,8 @@ public struct TaskCatalog: Decodable, Sendable {
                 ("detail", detail.map { .text($0.cleanedInput) } ?? .null),
             ]
             if let index { values.append(("index", .text(index))) }
+            if let plan { values.append(("plan", .int(Int64(plan)))) }
+            if let planSource { values.append(("plan_source", .text(planSource.cleanedInput))) }
             let writes = values.map { FieldWrite(collection: RecordCollection.tasks.rawValue, record: id, field: $0.0, value: $0.1) }
             for write in writes {
                 do {
@@ -71,7 +78,10 @@ public struct TaskCatalog: Decodable, Sendable {
         }
     }
 
+    /// The document that set these tasks: the plan's source.
     public var source: String?
+    /// The year of the plan the tasks belong to.
+    public var plan: Int?
     public var tasks: [Entry]
 
     public static func load(path: String) throws -> TaskCatalog {
@@ -124,7 +134,9 @@ extension HubStore {
     @discardableResult
     public func importTasks(_ catalog: TaskCatalog, actor: String) async throws -> Int {
         var changed: [FieldWrite] = []
-        for entry in catalog.tasks {
+        for var entry in catalog.tasks {
+            entry.plan = entry.plan ?? catalog.plan
+            entry.planSource = entry.planSource ?? catalog.source
             changed += try await changedWrites(of: entry)
         }
         try await recordDistrict(changed, actor: actor)

@@ -225,6 +225,10 @@ public enum Schema {
         "communes": FieldSpec(kind: .assignment, writer: .district),
         "offices": FieldSpec(kind: .stringList, writer: .district),
         "index": FieldSpec(kind: .choice(TaskIndex.allCases.map(\.rawValue)), writer: .district),
+        /// The year of the plan the task belongs to; without it, its deadline's year.
+        "plan": FieldSpec(kind: .integer(2000...2100), writer: .district),
+        /// The document that set the plan, e.g. the district's notice.
+        "plan_source": FieldSpec(kind: .text(maxLength: 500, required: false), writer: .district),
         deletedField: FieldSpec(kind: .flag, writer: .district),
     ]
 

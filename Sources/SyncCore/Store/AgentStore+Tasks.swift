@@ -19,7 +19,7 @@ extension AgentStore {
                         percent: mine["percent"]?.int ?? (mine["status"] == nil ? 0 : nil),
                         source: task.source, index: task.index,
                         note: mine["note"]?.text, evidence: mine["evidence"]?.text, by: mine["by"]?.text,
-                        review: mine["review"]?.text, reviewNote: mine["review_note"]?.text)
+                        review: mine["review"]?.text, reviewNote: mine["review_note"]?.text, plan: task.plan)
                 }
         }
     }

@@ -12,9 +12,12 @@ public struct TaskInfo: Encodable, Sendable, Hashable {
     public var assignment: TaskAssignment
     public var offices: [String]
     @NullWhenAbsent public var index: String?
+    /// The year of the plan it belongs to: its `plan` field, or its deadline's year.
+    @NullWhenAbsent public var plan: Int?
+    @NullWhenAbsent public var planSource: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, source, detail, deadline, assignment = "communes", offices, index
+        case id, title, source, detail, deadline, assignment = "communes", offices, index, plan, planSource
     }
 
     init(id: String, fields: [String: FieldValue]) {
@@ -26,6 +29,8 @@ public struct TaskInfo: Encodable, Sendable, Hashable {
         assignment = fields["communes"]?.text.flatMap(TaskAssignment.init(encoded:)) ?? .communes([])
         offices = JSON.strings(fields["offices"]?.text)
         index = fields["index"]?.text
+        plan = fields["plan"]?.int.map(Int.init) ?? deadline.flatMap(CalendarDay.init).map(\.year)
+        planSource = fields["plan_source"]?.text
     }
 
     /// Tasks sort by id the way people number them: 4.2 before 4.10.
@@ -123,6 +128,8 @@ public struct AgentTask: Encodable, Sendable, Hashable {
     public var by: String?
     public var review: String?
     public var reviewNote: String?
+    /// The year of the plan the task belongs to.
+    public var plan: Int?
 }
 
 /// A moment as ISO 8601 UTC with milliseconds, for JSON outputs.

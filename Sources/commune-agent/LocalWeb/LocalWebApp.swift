@@ -72,8 +72,13 @@ struct LocalWeb: Sendable {
         let (layout, csrf) = try await layout(request)
         let identity = try await store.agentIdentity()
         let flash = request.uri.queryParameters.get("flash").flatMap { Self.flashes[$0] }
-        let body = Pages.tasks(try await store.agentTasks(commune: identity.commune), today: try await store.today())
-        return answer(layout.page(title: "Nhiệm vụ của xã", current: "/", flash: flash, body: body), csrf: csrf)
+        let today = try await store.today()
+        let tasks = try await store.agentTasks(commune: identity.commune)
+        let years = TaskPlans.years(tasks.map(\.plan))
+        let year = TaskPlans.shown(years, asked: request.uri.queryParameters.get("year").flatMap { Int($0) }, today: today)
+        let body = Pages.tasks(tasks.filter { $0.plan == nil || $0.plan == year }, years: years, year: year, today: today)
+        return answer(layout.page(title: year.map { "Nhiệm vụ của xã năm \($0)" } ?? "Nhiệm vụ của xã", current: "/", flash: flash, body: body),
+                      csrf: csrf)
     }
 
     private func progressPage(_ request: Request, task id: String, values: [String: String]?, errors: [String]) async throws -> EditedResponse<HTML> {

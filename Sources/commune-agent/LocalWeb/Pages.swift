@@ -9,8 +9,16 @@ enum Pages {
         raw.flatMap(ProgressStatus.init(rawValue:))?.label ?? "Chưa bắt đầu"
     }
 
-    /// "My tasks": deadline, days left or late, status and percentage, the district's review.
-    static func tasks(_ tasks: [AgentTask], today: CalendarDay) -> HTML {
+    /// "My tasks" of one year's plan: deadline, days left or late, status and percentage, the
+    /// district's review; links to the other years' plans.
+    static func tasks(_ tasks: [AgentTask], years: [Int], year: Int?, today: CalendarDay) -> HTML {
+        let switcher: HTML = years.count > 1
+            ? "<p>Kế hoạch năm: \(years.map { $0 == year ? "<strong>\($0)</strong>" : "<a href=\"/?year=\($0)\">\($0)</a>" as HTML }.joined(separator: " · "))</p>"
+            : ""
+        return "\(switcher)\(taskTable(tasks, today: today))"
+    }
+
+    private static func taskTable(_ tasks: [AgentTask], today: CalendarDay) -> HTML {
         guard !tasks.isEmpty else {
             return "<p>Chưa có nhiệm vụ nào. Bấm <em>Đồng bộ ngay</em> khi có mạng để nhận nhiệm vụ từ huyện.</p>"
         }

@@ -43,3 +43,37 @@ struct ImportCommunes: AsyncParsableCommand {
         print("imported \(catalog.communes.count) communes (\(changed) fields changed)")
     }
 }
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the yearly plans the tasks belong to.", subcommands: [CopyPlan.self])
+}
+
+struct CopyPlan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy", abstract: "Copy a year's tasks into another year's plan (ids 4.1 → 4.1-2026), sent to the communes at their next sync.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The year to copy.")
+    var from: Int
+
+    @Option(help: "The new plan's year.")
+    var to: Int
+
+    @Flag(help: "Move each deadline by the years between; without it the new tasks have none until the district sets them.")
+    var shiftDeadlines = false
+
+    @Option(help: "The document that sets the new plan (default: the copied tasks').")
+    var source: String?
+
+    func run() async throws {
+        do {
+            let copy = try await store.existing(HubStore.self).copyPlan(from: from, to: to, shiftDeadlines: shiftDeadlines, planSource: source,
+                                                                        actor: "district-hub plan copy")
+            print("plan \(to): \(copy.copied.count) tasks copied from \(from)\(copy.existing.isEmpty ? "" : ", \(copy.existing.count) already there")")
+        } catch let error as SyncError {
+            ExitStatus.dataError.exit(saying: "district-hub: \(error.message) [\(error.code)]")
+        }
+    }
+}

@@ -106,7 +106,7 @@ struct DashboardController {
 
     private func filters(_ request: Request) -> [String: String] {
         var filters: [String: String] = [:]
-        for name in ["task", "index", "status"] {
+        for name in ["year", "task", "index", "status"] {
             if let value = request.uri.queryParameters.get(name), !value.isEmpty { filters[name] = value }
         }
         return filters
@@ -115,7 +115,8 @@ struct DashboardController {
     private func overviewModel(_ request: Request) async throws -> (Overview, [String: String]) {
         let filters = filters(request)
         let overview = Overview(status: try await store.hubStatus(), today: CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)),
-                                task: filters["task"], index: filters["index"], statusFilter: filters["status"])
+                                year: filters["year"].flatMap { Int($0) }, task: filters["task"], index: filters["index"],
+                                statusFilter: filters["status"])
         return (overview, filters)
     }
 

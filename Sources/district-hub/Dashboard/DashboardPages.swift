@@ -65,6 +65,7 @@ enum DashboardPages {
         let query = queryString(filters)
         return """
             <form method="get" action="/" class="filters">
+            \(overview.years.count > 1 ? "<label>Kế hoạch năm <select name=\"year\">\(overview.years.map { "<option value=\"\($0)\"\($0 == overview.year ? " selected" : "")>\($0)</option>" as HTML }.joined())</select></label>" as HTML : "")
             <label>Nhiệm vụ <select name="task"><option value="">Tất cả</option>\(taskOptions)</select></label>
             <label>Chỉ số <select name="index"><option value="">Tất cả</option>\(option("index", "PAR", "PAR INDEX"))\(option("index", "DDCI", "DDCI"))</select></label>
             <label>Trạng thái <select name="status"><option value="">Tất cả</option>\(statusOptions)</select></label>
@@ -72,7 +73,7 @@ enum DashboardPages {
             <a class="button secondary" href="/export/overview.csv\(query.isEmpty ? "" : "?" + query)">Tải CSV</a>
             \(admin ? "<a class=\"button\" href=\"/tasks/new\">Thêm nhiệm vụ</a>" as HTML : "")
             </form>
-            <p class="meta">Ngày \(overview.today.vietnamese): \(overview.communes.count) xã, thị trấn × \(overview.tasks.count) nhiệm vụ.</p>
+            <p class="meta">\(overview.year.map { "Kế hoạch năm \($0) · " } ?? "")Ngày \(overview.today.vietnamese): \(overview.communes.count) xã, thị trấn × \(overview.tasks.count) nhiệm vụ.</p>
             \(Charts.bars(overview.communes.map { Charts.Bar(label: $0.name, value: overview.doneByCommune[$0.code, default: 0], total: overview.cells[$0.code]?.count ?? 0) },
                           title: "Số nhiệm vụ đã hoàn thành theo xã", unit: "nhiệm vụ"))
             <table class="matrix">

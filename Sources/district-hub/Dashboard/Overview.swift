@@ -5,7 +5,10 @@ import SyncCore
 /// status; the same rows feed the page and the CSV export.
 struct Overview {
     var today: CalendarDay
-    /// Every task assigned to communes, for the filter's list.
+    /// The plans' years, newest first, and the one shown.
+    var years: [Int]
+    var year: Int?
+    /// Every task of the plan assigned to communes, for the filter's list.
     var allTasks: [TaskInfo]
     var tasks: [TaskInfo]
     var communes: [CommuneStatus]
@@ -13,9 +16,15 @@ struct Overview {
     var doneByTask: [String: Int] = [:]
     var doneByCommune: [String: Int] = [:]
 
-    init(status: HubStatus, today: CalendarDay, task: String?, index: String?, statusFilter: String?) {
+    /// `year` is the plan asked for; by default this year's, else the newest. Late marks and
+    /// counts are the shown plan's.
+    init(status: HubStatus, today: CalendarDay, year asked: Int?, task: String?, index: String?, statusFilter: String?) {
         self.today = today
-        allTasks = status.tasks.filter { $0.assignment != .communes([]) }
+        let communeTasks = status.tasks.filter { $0.assignment != .communes([]) }
+        years = TaskPlans.years(communeTasks.map(\.plan))
+        let year = TaskPlans.shown(years, asked: asked, today: today)
+        self.year = year
+        allTasks = communeTasks.filter { $0.plan == nil || $0.plan == year }
         tasks = allTasks.filter { candidate in
             (task.map { $0.isEmpty || candidate.id == $0 } ?? true)
                 && (index.map { $0.isEmpty || (candidate.index ?? "").split(separator: ",").contains(Substring($0)) } ?? true)
