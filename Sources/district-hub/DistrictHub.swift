@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Logging
 import SyncCore
 
@@ -16,4 +17,10 @@ struct DistrictHub: AsyncParsableCommand {
         disableSQLiteMemoryStatistics()
         await main(nil)
     }
+}
+
+/// Runs a command body: a `SyncError` is its message on stderr and its exit status (65 for
+/// refused input; nothing was changed).
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    try await CLISupport.reportingErrors({ "district-hub: \($0.message) [\($0.code)]" }, body)
 }

@@ -191,17 +191,8 @@ struct AssessmentFlowTests {
     func screens() async throws {
         let district = try District()
         let workspace = district.setup.workspace
-        let daemon = try DaemonProcess(workspace: workspace, binary: Binaries.agent,
-                                       arguments: ["run", "--db", district.setup.agentDB, "--web", "127.0.0.1:0"],
-                                       environment: ["AGENT_SYNC_AFTER_WRITE": "0.2", "AGENT_SYNC_INTERVAL": "3600"])
+        let (daemon, officer) = try await startOfficerScreen(workspace: district.setup.workspace, db: district.setup.agentDB)
         defer { daemon.stop() }
-        var port = 0
-        try await waitUntil(timeout: 90) {
-            let line = ((try? String(contentsOfFile: daemon.stdoutPath, encoding: .utf8)) ?? "").split(separator: "\n").first { $0.contains("screen on") }
-            port = line.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
-            return port != 0
-        }
-        let officer = Browser(port: port)
         try await waitUntil(timeout: 90) { try officer.get("/assessment").status == 200 && officer.lastPage.contains("Thủ tục hành chính") }
         #expect(officer.lastPage.contains("Đang tự chấm"))
         #expect(try officer.get("/assessment/areas/1?year=2026").status == 200)

@@ -18,21 +18,9 @@ struct LocalWebTests {
             setup = try DaemonTests.Setup()
             hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
             try setup.initAgent(hub: hub)
-            let daemon = try DaemonProcess(workspace: setup.workspace, binary: Binaries.agent,
-                                           arguments: ["run", "--db", setup.agentDB, "--web", web] + arguments,
-                                           environment: ["AGENT_SYNC_AFTER_WRITE": "0.2", "AGENT_SYNC_INTERVAL": "3600",
-                                                         "AGENT_BACKOFF_INITIAL": "0.2", "AGENT_BACKOFF_MAX": "0.5"])
-            agent = daemon
-            var port = 0
-            // Generous: when every suite starts its processes at once on a slow day, a daemon
-            // took over 20 s to come up.
-            try await waitUntil(timeout: 90) {
-                let line = ((try? String(contentsOfFile: daemon.stdoutPath, encoding: .utf8)) ?? "")
-                    .split(separator: "\n").first { $0.contains("screen on") }
-                port = line.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
-                return port != 0
-            }
-            browser = Browser(host: host, port: port)
+            (agent, browser) = try await startOfficerScreen(workspace: setup.workspace, db: setup.agentDB, arguments: arguments,
+                                                            environment: ["AGENT_BACKOFF_INITIAL": "0.2", "AGENT_BACKOFF_MAX": "0.5"],
+                                                            host: host, web: web)
             try await waitUntil(timeout: 90) { try browser.get("/").status == 200 && browser.lastPage.contains("4.1") }
         }
 

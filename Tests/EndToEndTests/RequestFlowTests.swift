@@ -52,17 +52,8 @@ struct RequestFlowTests {
     @Test("on the officer's screen a proposal with a file and a sign-up; on the dashboard the inbox answered and a session planned; both back on the screen")
     func screens() async throws {
         let district = try AssessmentFlowTests.District()
-        let daemon = try DaemonProcess(workspace: district.setup.workspace, binary: Binaries.agent,
-                                       arguments: ["run", "--db", district.setup.agentDB, "--web", "127.0.0.1:0"],
-                                       environment: ["AGENT_SYNC_AFTER_WRITE": "0.2", "AGENT_SYNC_INTERVAL": "3600"])
+        let (daemon, officer) = try await startOfficerScreen(workspace: district.setup.workspace, db: district.setup.agentDB)
         defer { daemon.stop() }
-        var port = 0
-        try await waitUntil(timeout: 90) {
-            let line = ((try? String(contentsOfFile: daemon.stdoutPath, encoding: .utf8)) ?? "").split(separator: "\n").first { $0.contains("screen on") }
-            port = line.flatMap { Int($0.split(separator: ":").last ?? "") } ?? 0
-            return port != 0
-        }
-        let officer = Browser(port: port)
         try await waitUntil(timeout: 90) { try officer.get("/requests").status == 200 }
         #expect(officer.lastPage.contains("Xã chưa gửi kiến nghị nào."))
         let scan = district.setup.workspace.path("scan.pdf")

@@ -61,17 +61,13 @@ struct Assess: AsyncParsableCommand {
     @Option(help: "The explanation (giải trình), required where evidence is but no file is attached.")
     var explain: String?
 
-    @Option(help: "An evidence file to attach (repeat for several).")
-    var attach: [String] = []
+    @OptionGroup var evidence: EvidenceOptions
 
     @Option(help: "Who scores (full name).")
     var by: String
 
-    @Option(help: "The config file (default /etc/commune-agent/config.json when present): files.maxFileMegabytes.")
-    var config: String?
-
     func run() async throws {
-        let settings = try await AgentSettings.loadOrExit(file: config)
+        let settings = try await AgentSettings.loadOrExit(file: evidence.config)
         try await reportingErrors {
             let store = try store.existing(AgentStore.self)
             let year = try await store.assessmentYear(year)
@@ -84,10 +80,7 @@ struct Assess: AsyncParsableCommand {
             }
             if let problem = leaf.problem(with: value) { throw SyncError(.invalidValue, problem) }
             // Evidence first, so a sub-criterion that requires it has it when the score is checked.
-            for path in attach {
-                let file = try await store.attachFile(at: path, name: path, task: "\(year)/\(leaf.id)", by: by, maxBytes: settings.maxFileBytes)
-                print("Đã đính kèm \"\(file.name)\" (\(VietnameseFormat.bytes(file.size))) vào tiêu chí \(leaf.id).")
-            }
+            try await evidence.attachAll(to: "\(year)/\(leaf.id)", store: store, by: by, maxBytes: settings.maxFileBytes)
             try await store.assess(criterion: leaf.id, year: year, score: value, explain: explain, by: by)
             print("Đã chấm tiêu chí \(leaf.id): \(Points.text(value))/\(Points.text(leaf.max)) điểm; sẽ gửi lên huyện khi đồng bộ.")
         }

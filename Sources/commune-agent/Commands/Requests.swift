@@ -18,24 +18,17 @@ struct Propose: AsyncParsableCommand {
     @Option(help: "The district office concerned, e.g. \"Phòng Tài chính - Kế hoạch\".")
     var office: String?
 
-    @Option(help: "An evidence file to attach (repeat for several).")
-    var attach: [String] = []
+    @OptionGroup var evidence: EvidenceOptions
 
     @Option(help: "Who sends it (full name).")
     var by: String
 
-    @Option(help: "The config file (default /etc/commune-agent/config.json when present): files.maxFileMegabytes.")
-    var config: String?
-
     func run() async throws {
-        let settings = try await AgentSettings.loadOrExit(file: config)
+        let settings = try await AgentSettings.loadOrExit(file: evidence.config)
         try await reportingErrors {
             let store = try store.existing(AgentStore.self)
             let proposal = try await store.propose(topic: topic, text: text, office: office, by: by)
-            for path in attach {
-                let file = try await store.attachFile(at: path, name: path, task: "proposals/\(proposal.id)", by: by, maxBytes: settings.maxFileBytes)
-                print("Đã đính kèm \"\(file.name)\" (\(VietnameseFormat.bytes(file.size))).")
-            }
+            try await evidence.attachAll(to: "proposals/\(proposal.id)", store: store, by: by, maxBytes: settings.maxFileBytes)
             print("Đã ghi kiến nghị \(proposal.id) (\(proposal.topic)); sẽ gửi lên huyện khi đồng bộ.")
         }
     }

@@ -67,10 +67,7 @@ extension LocalWeb {
     /// `year`, `criterion`, `score`, `explain`, `by` and an optional `file` (multipart): the
     /// file is attached first, then the score stored, with the rules of `commune-agent assess`.
     private func postScore(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let files = FileStore(beside: store.path)
-        let (form, upload) = try await CSRF.forms.decodeUpload(
-            request, csrf: csrf.token(in: request), fileField: "file", directory: files.root + "/tmp", maxFileBytes: maxFileBytes,
-            tooLarge: "Tệp lớn quá \(VietnameseFormat.bytes(maxFileBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+        let (form, upload) = try await decodeUpload(request)
         defer { if let upload { try? FileManager.default.removeItem(atPath: upload.path) } }
         let criterion = form["criterion"] ?? "", year = Int(form["year"] ?? "") ?? 0, by = form["by"] ?? ""
         let area = String(criterion.split(separator: ".").first ?? "")

@@ -156,13 +156,19 @@ struct LocalWeb: Sendable {
         return try await progressPage(request, task: task, values: form.values, errors: errors).response(from: request, context: context)
     }
 
+    /// A multipart form with its optional `file` streamed into the store's `tmp/` (the caller
+    /// removes it), checked against the CSRF token and the size limit.
+    func decodeUpload(_ request: Request) async throws -> (form: PostedForm, file: UploadedFile?) {
+        try await CSRF.forms.decodeUpload(
+            request, csrf: csrf.token(in: request), fileField: "file", directory: FileStore(beside: store.path).root + "/tmp",
+            maxFileBytes: maxFileBytes,
+            tooLarge: "Tệp lớn quá \(VietnameseFormat.bytes(maxFileBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+    }
+
     /// `task`, `by` and `file` (multipart): the file is streamed to disk, its type read from its
     /// bytes, then stored and queued like `commune-agent attach`.
     private func postAttachment(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let files = FileStore(beside: store.path)
-        let (form, upload) = try await CSRF.forms.decodeUpload(
-            request, csrf: csrf.token(in: request), fileField: "file", directory: files.root + "/tmp", maxFileBytes: maxFileBytes,
-            tooLarge: "Tệp lớn quá \(VietnameseFormat.bytes(maxFileBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+        let (form, upload) = try await decodeUpload(request)
         defer { if let upload { try? FileManager.default.removeItem(atPath: upload.path) } }
         let task = form["task"] ?? ""
         var errors: [String] = []

@@ -28,10 +28,7 @@ extension LocalWeb {
 
     /// `topic`, `text`, `office`, `by` and an optional `file` (multipart).
     private func postProposal(_ request: Request, _ context: some RequestContext) async throws -> Response {
-        let files = FileStore(beside: store.path)
-        let (form, upload) = try await CSRF.forms.decodeUpload(
-            request, csrf: csrf.token(in: request), fileField: "file", directory: files.root + "/tmp", maxFileBytes: maxFileBytes,
-            tooLarge: "Tệp lớn quá \(VietnameseFormat.bytes(maxFileBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+        let (form, upload) = try await decodeUpload(request)
         defer { if let upload { try? FileManager.default.removeItem(atPath: upload.path) } }
         let by = form["by"] ?? ""
         do {

@@ -3,12 +3,6 @@ import CLISupport
 import Foundation
 import SyncCore
 
-/// Runs a hub command body: a `SyncError` is its message on stderr and its exit status (65 for
-/// refused input), nothing changed.
-private func reportingErrors(_ body: () async throws -> Void) async throws {
-    try await CLISupport.reportingErrors({ "district-hub: \($0.message) [\($0.code)]" }, body)
-}
-
 struct Criteria: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage the yearly criteria sets of the commune PAR INDEX.", subcommands: [ImportCriteria.self])

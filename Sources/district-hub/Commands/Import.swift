@@ -68,12 +68,10 @@ struct CopyPlan: AsyncParsableCommand {
     var source: String?
 
     func run() async throws {
-        do {
+        try await reportingErrors {
             let copy = try await store.existing(HubStore.self).copyPlan(from: from, to: to, shiftDeadlines: shiftDeadlines, planSource: source,
                                                                         actor: "district-hub plan copy")
             print("plan \(to): \(copy.copied.count) tasks copied from \(from)\(copy.existing.isEmpty ? "" : ", \(copy.existing.count) already there")")
-        } catch let error as SyncError {
-            ExitStatus.dataError.exit(saying: "district-hub: \(error.message) [\(error.code)]")
         }
     }
 }

@@ -3,10 +3,6 @@ import CLISupport
 import Foundation
 import SyncCore
 
-private func reportingErrors(_ body: () async throws -> Void) async throws {
-    try await CLISupport.reportingErrors({ "district-hub: \($0.message) [\($0.code)]" }, body)
-}
-
 struct Proposals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the communes' difficulties and proposals, or answer one (--answer ID --text T --by NAME).")
