@@ -86,6 +86,41 @@ struct DashboardTests {
         }
     }
 
+    @Test("an office's account reports on its office's tasks and nothing else; the overview shows them beside the communes'")
+    func officeReports() async throws {
+        try await browse(prepare: { store in
+            try await store.recordDistrict([
+                FieldWrite(collection: "tasks", record: "6.1", field: "communes", value: .text("[]")),
+                FieldWrite(collection: "tasks", record: "6.1", field: "title", value: .text("Tổng hợp nhu cầu tập huấn")),
+                FieldWrite(collection: "tasks", record: "6.1", field: "offices", value: .text(#"["Phòng Nội vụ"]"#)),
+                FieldWrite(collection: "tasks", record: "6.1", field: "deadline", value: .text("2023-05-31")),
+            ], actor: "test")
+            await #expect(throws: SyncError.self) {
+                try await store.addUser(name: "thieu", passwordHash: Bcrypt.hash("mật khẩu đủ dài", cost: 4), role: .office)
+            }
+            try await store.addUser(name: "noi-vu", passwordHash: Bcrypt.hash("mật khẩu phòng nội vụ", cost: 4), role: .office, office: "Phòng Nội vụ")
+        }) { browser in
+            try signIn(browser)
+            #expect(try browser.get("/office").status == 403)
+            try browser.post("/logout", [:])
+            try browser.get("/login")
+            #expect(try browser.post("/login", ["user": "noi-vu", "password": "mật khẩu phòng nội vụ"]).status == 303)
+            #expect(try browser.get("/office").status == 200)
+            #expect(browser.lastPage.contains("Tổng hợp nhu cầu tập huấn") && !browser.lastPage.contains("Kiểm tra máy tính"))
+            #expect(try browser.post("/office/progress", ["task": "6.1", "status": "done", "percent": "80"]).status == 422)
+            try browser.get("/office")
+            #expect(try browser.post("/office/progress", ["task": "6.1", "status": "done", "note": "Đã tổng hợp 18 xã"]).status == 303)
+            try browser.get("/office")
+            #expect(try browser.post("/office/progress", ["task": "4.3", "status": "done"]).status == 403)
+            #expect(try browser.get("/tasks/new").status == 403)
+            try browser.get("/")
+            #expect(browser.lastPage.contains("Nhiệm vụ của các phòng, ban") && browser.lastPage.contains("Phòng Nội vụ"))
+            #expect(browser.lastPage.contains(#"<td class="cell status-done">Hoàn thành 100%</td>"#))
+            try browser.get("/audit?collection=officeProgress")
+            #expect(browser.lastPage.contains("Báo cáo của phòng, ban") && browser.lastPage.contains("Ghi chú: Đã tổng hợp 18 xã"))
+        }
+    }
+
     @Test("forms without their CSRF token are refused")
     func csrf() async throws {
         try await browse { browser in

@@ -16,6 +16,7 @@ public enum FieldLabels {
         case .proposals: "Kiến nghị"
         case .training: "Đăng ký tập huấn"
         case .sessions: "Lớp tập huấn"
+        case .officeProgress: "Báo cáo của phòng, ban"
         }
     }
 
@@ -57,9 +58,9 @@ public enum FieldLabels {
         if value.isNull { return "(trống)" }
         let text = value.text
         switch (collection, field) {
-        case (.progress?, "status"): return text.flatMap(ProgressStatus.init(rawValue:))?.label ?? value.description
+        case (.progress?, "status"), (.officeProgress?, "status"): return text.flatMap(ProgressStatus.init(rawValue:))?.label ?? value.description
         case (.progress?, "review"): return text.flatMap(ReviewDecision.init(rawValue:))?.districtLabel ?? value.description
-        case (.progress?, "percent"): return "\(value.description) %"
+        case (.progress?, "percent"), (.officeProgress?, "percent"): return "\(value.description) %"
         case (.equipment?, "state"): return text.flatMap(InternetState.init(rawValue:))?.label ?? value.description
         case (.equipment?, "cost"): return value.int.map(VietnameseFormat.money) ?? value.description
         case (.assessments?, "decision"): return text.flatMap(AssessmentDecision.init(rawValue:))?.label ?? value.description

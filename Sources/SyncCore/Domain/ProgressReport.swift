@@ -34,6 +34,15 @@ public struct ProgressReport: Sendable {
     /// later report wins as a whole and the district never sees one officer's status credited
     /// with another's percentage.
     public func writes(commune: String, current: [String: FieldValue]) throws -> [FieldWrite] {
+        try writes(record: "\(commune)/\(task)", in: .progress, current: current)
+    }
+
+    /// The same report on a district office's task (`officeProgress/<office>/<task>`).
+    public func writes(office: String, current: [String: FieldValue]) throws -> [FieldWrite] {
+        try writes(record: "\(OfficeKey.of(office))/\(task)", in: .officeProgress, current: current)
+    }
+
+    private func writes(record: String, in collection: RecordCollection, current: [String: FieldValue]) throws -> [FieldWrite] {
         let by = by.cleanedInput
         guard !by.isEmpty else {
             throw SyncError(.invalidInput, "Thiếu người báo cáo (--by).")
@@ -44,7 +53,6 @@ public struct ProgressReport: Sendable {
         if status == .done, let percent, percent != 100 {
             throw SyncError(.invalidValue, "Nhiệm vụ đã hoàn thành thì tỷ lệ phải là 100%, không phải \(percent)%.")
         }
-        let record = "\(commune)/\(task)"
         let percentValue: FieldValue = percent.map { .int(Int64($0)) }
             ?? (status == .done ? .int(100) : current["percent"] ?? .null)
         let values: [(String, FieldValue)] = [
@@ -54,10 +62,10 @@ public struct ProgressReport: Sendable {
             ("evidence", evidence.map { .text($0.cleanedInput) } ?? current["evidence"] ?? .null),
             ("by", .text(by)),
         ] + Self.lifting(current)
-        let writes = values.map { FieldWrite(collection: RecordCollection.progress.rawValue, record: record, field: $0.0, value: $0.1) }
-        try Schema.validateRecord(record, in: .progress)
+        let writes = values.map { FieldWrite(collection: collection.rawValue, record: record, field: $0.0, value: $0.1) }
+        try Schema.validateRecord(record, in: collection)
         for write in writes {
-            try Schema.validate(write.value, field: write.field, in: .progress)
+            try Schema.validate(write.value, field: write.field, in: collection)
         }
         return writes
     }

@@ -37,12 +37,16 @@ public enum RecordCollection: String, CaseIterable, Sendable {
     /// A training session the district plans, heard of by the communes it invites (its
     /// `communes` field, as a task's). Record id: `<id>`.
     case sessions
+    /// A district office's progress on a task of its own, reported on the dashboard by the
+    /// office's account. Record id: `<office key>/<task>` (`OfficeKey`). The district's; no
+    /// commune hears of it.
+    case officeProgress
 
     /// Whether the records are a commune's (`<commune>/<item>`), written by its nodes and heard
     /// of by its nodes only; the others are the district's.
     public var isCommunes: Bool {
         switch self {
-        case .communes, .tasks, .criteria, .sessions: false
+        case .communes, .tasks, .criteria, .sessions, .officeProgress: false
         case .progress, .equipment, .attachments, .scores, .assessments, .proposals, .training: true
         }
     }
@@ -81,7 +85,7 @@ public enum RecordSubject: Sendable, Hashable {
                 self = .task(item)
             }
         case .assessments: self = Int(item).map { .assessment(year: $0) } ?? .none
-        case .communes, .tasks, .equipment, .criteria, .proposals, .training, .sessions: self = .none
+        case .communes, .tasks, .equipment, .criteria, .proposals, .training, .sessions, .officeProgress: self = .none
         }
     }
 }
@@ -93,6 +97,17 @@ extension RecordSubject {
         guard text.hasPrefix("proposals/") else { return nil }
         let id = text.dropFirst("proposals/".count)
         return Identifiers.isCommuneCode(id) ? id : nil
+    }
+}
+
+/// A district office's name as a record id: its letters without diacritics, lowercase, words
+/// joined by dashes ("Phòng Tài chính - Kế hoạch" → `phong-tai-chinh-ke-hoach`).
+public enum OfficeKey {
+    public static func of(_ office: String) -> String {
+        let plain = office.cleanedInput.replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "D")
+            .applyingTransform(.stripDiacritics, reverse: false)?.lowercased() ?? office.lowercased()
+        let words = plain.split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        return String(words.joined(separator: "-").prefix(32))
     }
 }
 
@@ -140,8 +155,14 @@ public enum Schema {
         case .proposals: proposalFields[field]
         case .training: trainingFields[field]
         case .sessions: sessionFields[field]
+        case .officeProgress: officeProgressFields[field]
         }
     }
+
+    /// A commune's report fields, written by the district's office accounts.
+    private static let officeProgressFields: [String: FieldSpec] = progressFields
+        .filter { !["review", "review_note", "reviewed_by"].contains($0.key) }
+        .mapValues { FieldSpec(kind: $0.kind, writer: .district) }
 
     private static let proposalFields: [String: FieldSpec] = [
         "topic": FieldSpec(kind: .text(maxLength: 200, required: true), writer: .commune),
@@ -273,7 +294,7 @@ public enum Schema {
     public static func commune(of collection: RecordCollection, record: String) -> String? {
         switch collection {
         case .communes: return record
-        case .tasks, .criteria, .sessions: return nil
+        case .tasks, .criteria, .sessions, .officeProgress: return nil
         case .progress, .equipment, .attachments, .scores, .assessments, .proposals, .training:
             guard let slash = record.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
             return String(record[..<slash])
@@ -326,6 +347,9 @@ public enum Schema {
             valid = parts.map { Identifiers.isCommuneCode($0.commune) && Identifiers.isCommuneCode($0.item) } ?? false
         case .sessions:
             valid = Identifiers.isCommuneCode(record)
+        case .officeProgress:
+            // `<office key>/<task>`.
+            valid = recordParts(record).map { Identifiers.isCommuneCode($0.commune) && Identifiers.isTaskID($0.item) } ?? false
         case .scores, .assessments:
             // `<commune>/<year>/<criterion>`, `<commune>/<year>`.
             parts = recordParts(record)

@@ -2,10 +2,12 @@ import Crypto
 import Foundation
 import GRDB
 
-/// A district account's role: viewers read, admins also edit tasks and review reports.
+/// A district account's role: viewers read, admins also edit tasks and review reports, an
+/// office's account also reports progress on that office's tasks.
 public enum DashboardRole: String, Sendable, Codable, CaseIterable {
     case viewer
     case admin
+    case office
 }
 
 /// A signed-in district user, as the dashboard's session middleware finds them.
@@ -14,6 +16,15 @@ public struct DashboardSession: Sendable, Hashable {
     public var role: DashboardRole
     /// The token every form of this session must carry.
     public var csrf: String
+    /// The district office an `office` account reports for, as the tasks name it.
+    public var office: String?
+
+    public init(user: String, role: DashboardRole, csrf: String, office: String? = nil) {
+        self.user = user
+        self.role = role
+        self.csrf = csrf
+        self.office = office
+    }
 }
 
 extension HubStore {
@@ -26,14 +37,17 @@ extension HubStore {
 
     /// Adds (or replaces the password and role of) a district account. The caller hashes the
     /// password with a slow KDF; the store never sees it.
-    public func addUser(name: String, passwordHash: String, role: DashboardRole) async throws {
-        let name = name.cleanedInput
+    public func addUser(name: String, passwordHash: String, role: DashboardRole, office: String? = nil) async throws {
+        let name = name.cleanedInput, office = office?.cleanedInput
         guard !name.isEmpty, name.count <= 100 else { throw SyncError(.invalidInput, "a user name is 1 to 100 characters") }
+        guard (role == .office) == (office.map { !$0.isEmpty } ?? false), (office?.count ?? 0) <= 200 else {
+            throw SyncError(.invalidInput, "an office account needs its office (--office), and only an office account has one")
+        }
         try await write { [self] db in
             try db.execute(sql: """
-                INSERT INTO users(name, password_hash, role, created_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role
-                """, arguments: [name, passwordHash, role.rawValue, clock.physical.now()])
+                INSERT INTO users(name, password_hash, role, created_at, office) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, office = excluded.office
+                """, arguments: [name, passwordHash, role.rawValue, clock.physical.now(), office])
             // A new password ends the sessions signed in with the old one.
             try db.execute(sql: "DELETE FROM sessions WHERE user = ?", arguments: [name])
         }
@@ -73,11 +87,11 @@ extension HubStore {
         let now = clock.physical.now()
         let found = try await read { db -> (DashboardSession, lastSeen: Int64)? in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT s.user, u.role, s.csrf, coalesce(s.last_seen, s.created_at) FROM sessions s JOIN users u ON u.name = s.user
+                SELECT s.user, u.role, s.csrf, coalesce(s.last_seen, s.created_at), u.office FROM sessions s JOIN users u ON u.name = s.user
                 WHERE s.token_hash = ? AND s.expires_at >= ? AND coalesce(s.last_seen, s.created_at) >= ?
                 """, arguments: [hash, now, now - Self.sessionIdleMs]), let role = DashboardRole(rawValue: row[1])
             else { return nil }
-            return (DashboardSession(user: row[0], role: role, csrf: row[2]), row[3])
+            return (DashboardSession(user: row[0], role: role, csrf: row[2], office: row[4]), row[3])
         }
         guard let (session, lastSeen) = found else { return nil }
         if now - lastSeen >= Self.sessionTouchMs {

@@ -94,6 +94,9 @@ extension HubStore {
             }
         case .criteria:
             try appendLog(change, audiences: CollectionOfOne("*"), statements.log)
+        case .officeProgress:
+            // The district's own reporting: stored and audited, heard of by no commune.
+            break
         case .tasks, .sessions:
             if change.field == "communes" {
                 let new = change.value.text.flatMap(TaskAssignment.init(encoded:))

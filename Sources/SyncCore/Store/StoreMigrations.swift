@@ -137,6 +137,18 @@ enum Migrations {
                   PRIMARY KEY (commune, sha256)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8-office-accounts") { db in
+            // A third role, bound to one district office. SQLite cannot change a CHECK in place.
+            try db.execute(sql: """
+                CREATE TABLE users_new (
+                  name TEXT PRIMARY KEY NOT NULL, password_hash TEXT NOT NULL,
+                  role TEXT NOT NULL CHECK (role IN ('viewer', 'admin', 'office')), created_at INTEGER NOT NULL,
+                  office TEXT, CHECK ((role = 'office') = (office IS NOT NULL))) WITHOUT ROWID;
+                INSERT INTO users_new(name, password_hash, role, created_at) SELECT name, password_hash, role, created_at FROM users;
+                DROP TABLE users;
+                ALTER TABLE users_new RENAME TO users;
+                """)
+        }
         return migrator
     }
 

@@ -45,7 +45,7 @@ enum AuditPages {
         switch collection {
         case .communes: return "Xã \(names.communes[record] ?? record)"
         case .tasks: return task(record)
-        case .progress: return task(item)
+        case .progress, .officeProgress: return task(item)
         case .equipment: return EquipmentKind(rawValue: item)?.label ?? item
         case .attachments:
             let subject = item.split(separator: "/").dropLast().joined(separator: "/")

@@ -35,6 +35,7 @@ struct DashboardController {
         ReadinessAndAudit(store: store).addRoutes(to: pages)
         AssessmentController(store: store).addRoutes(to: pages)
         RequestsController(store: store).addRoutes(to: pages)
+        OfficeReports(store: store).addRoutes(to: pages)
         pages.get("/tasks/:id") { _, context in try await taskPage(context) }
         pages.get("/files/:sha256") { _, context in try await file(context) }
         pages.get("/export/overview.csv") { request, context in try await exportOverview(request) }
@@ -114,7 +115,7 @@ struct DashboardController {
 
     private func overviewModel(_ request: Request) async throws -> (Overview, [String: String]) {
         let filters = filters(request)
-        let overview = Overview(status: try await store.hubStatus(), today: CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)),
+        let overview = Overview(status: try await store.hubStatus(), officeReports: try await store.records(of: .officeProgress), today: CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)),
                                 year: filters["year"].flatMap { Int($0) }, task: filters["task"], index: filters["index"],
                                 statusFilter: filters["status"])
         return (overview, filters)

@@ -11,9 +11,9 @@ enum DashboardPages {
     static func layout(title: String, session: DashboardSession?, body: HTML) -> HTML {
         let nav = session.map { session -> HTML in
             """
-            <nav><a href="/">Tổng hợp</a><a href="/equipment">Thiết bị</a><a href="/assessment">Chỉ số CCHC</a><a href="/proposals">Kiến nghị</a><a href="/training">Tập huấn</a><a href="/audit">Nhật ký</a>
+            <nav><a href="/">Tổng hợp</a><a href="/equipment">Thiết bị</a><a href="/assessment">Chỉ số CCHC</a><a href="/proposals">Kiến nghị</a><a href="/training">Tập huấn</a><a href="/audit">Nhật ký</a>\(session.role == .office ? "<a href=\"/office\">Báo cáo của phòng</a>" as HTML : "")
             <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(session.csrf)">
-            <span>\(session.user) (\(session.role == .admin ? "quản trị" : "xem"))</span>
+            <span>\(session.user) (\(session.office ?? (session.role == .admin ? "quản trị" : "xem")))</span>
             <button type="submit">Đăng xuất</button></form></nav>
             """
         }
@@ -81,6 +81,26 @@ enum DashboardPages {
             <tbody>\(rows)</tbody>
             <tfoot><tr><th>Số xã hoàn thành</th>\(totals)<td></td></tr></tfoot>
             </table>
+            \(officeTable(overview))
+            """
+    }
+
+    /// The district offices' own tasks beside the communes': the same colours and late marks.
+    static func officeTable(_ overview: Overview) -> HTML {
+        guard !overview.officeRows.isEmpty else { return "" }
+        let rows = overview.officeRows.map { row -> HTML in
+            let cell = row.cell
+            return """
+                <tr><td><a href="/tasks/\(row.task.id)">\(row.task.id)</a> \(row.task.title)</td><td>\(row.office)</td>
+                <td>\(VietnameseFormat.day(row.task.deadline))</td>
+                <td class="cell status-\(cell.status.rawValue)\(cell.late ? " late" : "")">\(cell.status.label)\(cell.percent.map { " \($0)%" } ?? "")\(cell.late ? "<br><strong>Quá hạn</strong>" as HTML : "")</td>
+                <td>\(row.by ?? "")</td></tr>
+                """
+        }.joined()
+        return """
+            <h2>Nhiệm vụ của các phòng, ban</h2>
+            <table class="matrix offices"><thead><tr><th>Nhiệm vụ</th><th>Phòng, ban</th><th>Hạn</th><th>Trạng thái</th><th>Người báo cáo</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
             """
     }
 

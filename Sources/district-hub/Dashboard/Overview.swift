@@ -15,10 +15,20 @@ struct Overview {
     var cells: [String: [String: DashboardPages.Cell]] = [:]
     var doneByTask: [String: Int] = [:]
     var doneByCommune: [String: Int] = [:]
+    /// The district offices' own tasks of the plan, one row per task and office.
+    var officeRows: [OfficeRow] = []
+
+    struct OfficeRow {
+        var task: TaskInfo
+        var office: String
+        var cell: DashboardPages.Cell
+        var by: String?
+    }
 
     /// `year` is the plan asked for; by default this year's, else the newest. Late marks and
     /// counts are the shown plan's.
-    init(status: HubStatus, today: CalendarDay, year asked: Int?, task: String?, index: String?, statusFilter: String?) {
+    init(status: HubStatus, officeReports: [String: [String: FieldValue]], today: CalendarDay, year asked: Int?, task: String?,
+         index: String?, statusFilter: String?) {
         self.today = today
         let communeTasks = status.tasks.filter { $0.assignment != .communes([]) }
         years = TaskPlans.years(communeTasks.map(\.plan))
@@ -48,6 +58,17 @@ struct Overview {
             guard !row.isEmpty || (statusFilter ?? "").isEmpty else { continue }
             cells[commune.code] = row
             communes.append(commune)
+        }
+        let wantedTask = task
+        for task in status.tasks where (task.plan == nil || task.plan == year) && (wantedTask.map { $0.isEmpty || task.id == $0 } ?? true) {
+            for office in task.offices {
+                let report = officeReports["\(OfficeKey.of(office))/\(task.id)"] ?? [:]
+                let state = report["status"]?.text.flatMap(ProgressStatus.init(rawValue:)) ?? .notStarted
+                let cell = DashboardPages.Cell(status: state, percent: report["percent"]?.int,
+                                               late: Deadline(task.deadline)?.isLate(state, today: today) ?? false)
+                guard statusFilter.map({ $0.isEmpty || $0 == state.rawValue || ($0 == "late" && cell.late) }) ?? true else { continue }
+                officeRows.append(OfficeRow(task: task, office: office, cell: cell, by: report["by"]?.text))
+            }
         }
     }
 
