@@ -89,7 +89,7 @@ struct AssessmentFlowTests {
     }
 
     @Test("scored offline with evidence, submitted, returned on one criterion, corrected while the district appraised it, resubmitted, appraised and ranked with ties shared")
-    func yearlyCycle() throws {
+    func yearlyCycle() async throws {
         let district = try District(communes: ["bac-quynh", "tt-bac-son"])
         let workspace = district.setup.workspace
         let longDong = district.agents["long-dong"]!
@@ -180,6 +180,21 @@ struct AssessmentFlowTests {
         }
         #expect(hub["chien-thang"]?["rank"] is NSNull)
         #expect(try district.hubCLI(["assessment", "--year", "2026", "--commune", "tt-bac-son"]).contains("xếp hạng: 2"))
+
+        // The dashboard ranks and charts the appraised totals; the commune's screen shows its rank.
+        let password = workspace.path("password")
+        try "mật khẩu người xem\n".write(toFile: password, atomically: true, encoding: .utf8)
+        _ = try district.hubCLI(["user", "add", "--user", "xem", "--role", "viewer", "--password-file", password])
+        let staff = Browser(port: district.hub.port)
+        try staff.get("/login")
+        #expect(try staff.post("/login", ["user": "xem", "password": "mật khẩu người xem"]).status == 303)
+        #expect(try staff.get("/assessment?year=2026").status == 200)
+        #expect(staff.lastPage.contains("<svg") && staff.lastPage.contains("9/10 điểm"))
+        #expect(staff.lastPage.contains(#"<td class="num"><strong>8</strong></td>\#n<td class="num">2</td>"#))
+        let (daemon, officer) = try await startOfficerScreen(workspace: workspace, db: longDong)
+        defer { daemon.stop() }
+        try await waitUntil(timeout: 90) { try officer.get("/assessment").status == 200 }
+        #expect(officer.lastPage.contains("Xếp hạng <strong>1</strong>") && officer.lastPage.contains("Đã thẩm định"))
 
         // Every score change is audited with who made it.
         let audit = try workspace.json(Binaries.hub, ["audit", "--db", district.setup.hubDB, "--json"]) as? [[String: Any]] ?? []

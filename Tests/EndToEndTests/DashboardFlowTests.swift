@@ -48,4 +48,23 @@ struct DashboardFlowTests {
         #expect(human.contains("Huyện trả lại: Bổ sung số quyết định"))
         #expect(hub.stop() == 0)
     }
+
+    @Test("plan copy gives the next year's plan new ids and deadlines, changes nothing when run again, and reaches the agents")
+    func planCopy() throws {
+        let setup = try DaemonTests.Setup()
+        let copied = try setup.workspace.succeed(Binaries.hub, ["plan", "copy", "--db", setup.hubDB, "--from", "2023", "--to", "2026", "--shift-deadlines"])
+        #expect(copied.contains("plan 2026: 15 tasks copied from 2023"))
+        #expect(try setup.workspace.succeed(Binaries.hub, ["plan", "copy", "--db", setup.hubDB, "--from", "2023", "--to", "2026"])
+            .contains("0 tasks copied from 2023, 15 already there"))
+        let refused = try setup.workspace.run(Binaries.hub, ["plan", "copy", "--db", setup.hubDB, "--from", "2019", "--to", "2026"])
+        #expect(refused.status == 65 && refused.stderr.contains("the 2019 plan has no tasks"))
+        let hub = try HubProcess(workspace: setup.workspace, db: setup.hubDB)
+        try setup.initAgent(hub: hub)
+        try setup.workspace.succeed(Binaries.agent, ["sync", "--db", setup.agentDB])
+        let tasks = try #require(try setup.workspace.json(Binaries.agent, ["tasks", "--db", setup.agentDB, "--json"]) as? [[String: Any]])
+        let next = try #require(tasks.first { $0["id"] as? String == "4.1-2026" })
+        #expect(next["plan"] as? Int == 2026 && next["deadline"] as? String == "2026-04-19")
+        #expect(tasks.first { $0["id"] as? String == "4.1" }?["plan"] as? Int == 2023)
+        #expect(hub.stop() == 0)
+    }
 }

@@ -19,10 +19,15 @@ public struct EvidenceFile: Encodable, Sendable, Hashable {
     /// `scores/<commune>/<year>/<criterion>` for a sub-criterion's evidence, or
     /// `proposals/<commune>/<id>` for a proposal's.
     public var record: String {
-        if let proposal = RecordSubject.proposalID(task) { return "\(RecordCollection.proposals.rawValue)/\(commune)/\(proposal)" }
-        let collection = AssessmentRecords.criterionSubject(task) == nil ? RecordCollection.progress : .scores
-        return "\(collection.rawValue)/\(commune)/\(task)"
+        switch subject {
+        case .criterion: "\(RecordCollection.scores.rawValue)/\(commune)/\(task)"
+        case .proposal(let id): "\(RecordCollection.proposals.rawValue)/\(commune)/\(id)"
+        case .task, .assessment, .none: "\(RecordCollection.progress.rawValue)/\(commune)/\(task)"
+        }
     }
+
+    /// What the file supports: a task, a sub-criterion, a proposal.
+    public var subject: RecordSubject { RecordSubject(.attachments, item: Substring(task)) }
 
     public var evidenceType: EvidenceType? { EvidenceType(rawValue: type) }
 

@@ -129,26 +129,33 @@ extension HubStore {
     private func withRanks(_ writes: [FieldWrite], year: Int) async throws -> [FieldWrite] {
         try await read { [self] db in
             guard let (version, set) = try currentCriteriaSet(year: year, db) else { return writes }
-            var scores = try records(of: .scores, prefix: "", db).filter { $0.key.contains("/\(year)/") }
-            var states = try records(of: .assessments, db).filter { $0.key.hasSuffix("/\(year)") }
+            // Each commune's scores of the year, by sub-criterion, and its assessment record,
+            // as they will be once `writes` are merged.
+            var scores: [String: [String: [String: FieldValue]]] = [:]
+            var states: [String: [String: FieldValue]] = [:]
+            func add(_ collection: RecordCollection, _ record: String, _ fields: [String: FieldValue]) {
+                guard let (commune, item) = Schema.recordParts(record) else { return }
+                if collection == .scores, let (scoreYear, criterion) = AssessmentRecords.criterionSubject(item), scoreYear == year {
+                    scores[String(commune), default: [:]][String(criterion), default: [:]].merge(fields) { $1 }
+                } else if collection == .assessments, Int(item) == year {
+                    states[String(commune), default: [:]].merge(fields) { $1 }
+                }
+            }
+            for (record, fields) in try records(of: .scores, db) { add(.scores, record, fields) }
+            for (record, fields) in try records(of: .assessments, db) { add(.assessments, record, fields) }
             for write in writes {
-                if write.collection == RecordCollection.scores.rawValue { scores[write.record, default: [:]][write.field] = write.value }
-                if write.collection == RecordCollection.assessments.rawValue { states[write.record, default: [:]][write.field] = write.value }
+                if let collection = RecordCollection(rawValue: write.collection) { add(collection, write.record, [write.field: write.value]) }
             }
             let communes = try records(of: .communes, db).filter { $0.value[deletedField]?.int != 1 }.keys.sorted()
             let assessments = communes.map { code in
-                let prefix = "\(code)/\(year)/"
-                var own: [String: [String: FieldValue]] = [:]
-                for (record, fields) in scores where record.hasPrefix(prefix) { own[String(record.dropFirst(prefix.count))] = fields }
-                return CommuneAssessment(code: code, name: code, year: year, version: version, set: set, scores: own,
-                                         assessment: states[AssessmentRecords.assessment(commune: code, year: year)] ?? [:], files: [:])
+                CommuneAssessment(code: code, name: code, year: year, version: version, set: set, scores: scores[code] ?? [:],
+                                  assessment: states[code] ?? [:], files: [:])
             }
             var result = writes
             for ranked in CommuneAssessment.ranked(assessments) {
-                let record = AssessmentRecords.assessment(commune: ranked.code, year: year)
-                let stored = states[record]?["rank"]?.int
-                guard stored != ranked.rank else { continue }
-                result.append(FieldWrite(collection: RecordCollection.assessments.rawValue, record: record, field: "rank",
+                guard states[ranked.code]?["rank"]?.int != ranked.rank else { continue }
+                result.append(FieldWrite(collection: RecordCollection.assessments.rawValue,
+                                         record: AssessmentRecords.assessment(commune: ranked.code, year: year), field: "rank",
                                          value: ranked.rank.map(FieldValue.int) ?? .null))
             }
             return result

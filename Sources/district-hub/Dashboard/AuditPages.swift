@@ -49,9 +49,11 @@ enum AuditPages {
         case .equipment: return EquipmentKind(rawValue: item)?.label ?? item
         case .attachments:
             let subject = item.split(separator: "/").dropLast().joined(separator: "/")
-            if let (year, criterion) = AssessmentRecords.criterionSubject(subject) { return "Tệp minh chứng, tiêu chí \(criterion) (\(year))" }
-            if RecordSubject.proposalID(subject) != nil { return "Tệp kèm kiến nghị" }
-            return "Tệp minh chứng, \(task(subject).prefix(1).lowercased() + task(subject).dropFirst())"
+            switch RecordSubject(.attachments, item: Substring(subject)) {
+            case .criterion(let year, let criterion): return "Tệp minh chứng, tiêu chí \(criterion) (\(year))"
+            case .proposal: return "Tệp kèm kiến nghị"
+            case .task, .assessment, .none: return "Tệp minh chứng, nhiệm vụ \(subject)\(names.tasks[subject].map { ": " + $0 } ?? "")"
+            }
         case .criteria:
             let parts = AssessmentRecords.criteriaParts(record)
             return parts.map { "Bộ tiêu chí năm \($0.year), phiên bản \($0.version)" } ?? record

@@ -41,9 +41,12 @@ enum FilePages {
 
     /// What a file supports, linked: a task, or a sub-criterion of a year's self-assessment.
     static func subject(_ file: EvidenceFile) -> HTML {
-        if let (year, criterion) = AssessmentRecords.criterionSubject(file.task) {
-            return "<a href=\"/assessment/communes/\(file.commune)?year=\(year)#c-\(String(criterion))\">Tiêu chí \(String(criterion)) (\(year))</a>"
+        switch file.subject {
+        case .criterion(let year, let criterion):
+            "<a href=\"/assessment/communes/\(file.commune)?year=\(year)#c-\(String(criterion))\">Tiêu chí \(String(criterion)) (\(year))</a>"
+        case .proposal: "<a href=\"/proposals\">Kiến nghị</a>"
+        case .task, .assessment, .none: "<a href=\"/tasks/\(file.task)\">\(file.task)</a>"
         }
-        return "<a href=\"/tasks/\(file.task)\">\(file.task)</a>"
     }
+
 }
