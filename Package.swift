@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "district-hub",
             dependencies: [
-                "SyncCore", "WebSupport", "CLISupport",
+                "SyncCore", "WebSupport", "CLISupport", "OfficeDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -71,6 +71,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ]
+        ),
+        /// Word and Excel files written by hand as OOXML parts in ZIPFoundation's zip container:
+        /// the periodic report in the official layout and the dashboard's .xlsx exports.
+        .target(
+            name: "OfficeDocuments",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         /// What both programs' command lines share: `--db` and how it opens a store.
         .target(

@@ -10,7 +10,7 @@ struct DistrictHub: AsyncParsableCommand {
         commandName: "district-hub",
         abstract: "The district hub: merges the communes' changes, keeps the audit trail, sends tasks down.",
         subcommands: [Serve.self, Enroll.self, Revoke.self, Tasks.self, Plan.self, Communes.self, Status.self, Audit.self,
-                      Nodes.self, AttachmentsCommand.self, Fetch.self, Criteria.self, AssessmentCommand.self, Appraise.self, Proposals.self, TrainingCommand.self,
+                      Nodes.self, AttachmentsCommand.self, Fetch.self, Criteria.self, AssessmentCommand.self, Appraise.self, Proposals.self, TrainingCommand.self, Report.self,
                       Backup.self, Restore.self, Users.self])
 
     static func main() async {

@@ -86,7 +86,7 @@ struct DashboardTests {
         }
     }
 
-    @Test("an office's account reports on its office's tasks and nothing else; the overview shows them beside the communes'")
+    @Test("an office's account reports on its office's tasks and nothing else; the overview and its exports show them beside the communes'")
     func officeReports() async throws {
         try await browse(prepare: { store in
             try await store.recordDistrict([
@@ -116,6 +116,9 @@ struct DashboardTests {
             try browser.get("/")
             #expect(browser.lastPage.contains("Nhiệm vụ của các phòng, ban") && browser.lastPage.contains("Phòng Nội vụ"))
             #expect(browser.lastPage.contains(#"<td class="cell status-done">Hoàn thành 100%</td>"#))
+            // The exports carry the offices' rows after the communes'.
+            let csv = String(decoding: try browser.get("/export/overview.csv").body, as: UTF8.self)
+            #expect(csv.contains("phong-noi-vu,Phòng Nội vụ,6.1,Tổng hợp nhu cầu tập huấn,31/05/2023,Hoàn thành,100,,Đã tổng hợp 18 xã,,"), "\(csv)")
             try browser.get("/audit?collection=officeProgress")
             #expect(browser.lastPage.contains("Báo cáo của phòng, ban") && browser.lastPage.contains("Ghi chú: Đã tổng hợp 18 xã"))
         }
@@ -190,6 +193,32 @@ struct DashboardTests {
             #expect(String(decoding: blocked.body, as: UTF8.self).split(separator: "\r\n").count == 2)
             try browser.get("/?status=done")
             #expect(!browser.lastPage.contains("Xã Long Đống"))
+        }
+    }
+
+    @Test("the periodic report: a period to choose, the printable page, the .docx; each table also as .xlsx")
+    func periodicReportAndWorkbooks() async throws {
+        try await browse { browser in
+            #expect(try browser.get("/report.docx?period=2026-Q4").status == 303)
+            try signIn(browser)
+            #expect(try browser.get("/report").status == 200)
+            #expect(browser.lastPage.contains("<select name=\"period\">") && browser.lastPage.contains("formaction=\"/report.docx\""))
+            #expect(try browser.get("/report/print?period=2023").status == 200)
+            #expect(browser.lastPage.contains("Kết quả thực hiện nhiệm vụ cải cách hành chính năm 2023"))
+            #expect(browser.lastPage.contains("Xã Long Đống") && browser.lastPage.contains("/report/official.css"))
+            #expect(!browser.lastPage.contains("<script>alert"))
+            #expect(try browser.get("/report/official.css").header("content-type")?.hasPrefix("text/css") == true)
+            let docx = try browser.get("/report.docx?period=2023-Q2")
+            #expect(docx.status == 200 && Array(docx.body.prefix(2)) == [0x50, 0x4B])
+            #expect(docx.header("content-disposition")?.contains("bao-cao-cchc-2023-Q2.docx") == true)
+            #expect(try browser.get("/report.docx?period=2023-Q5").status == 400)
+            for path in ["/export/overview.xlsx", "/export/equipment.xlsx", "/export/audit.xlsx"] {
+                let reply = try browser.get(path)
+                #expect(reply.status == 200 && Array(reply.body.prefix(2)) == [0x50, 0x4B], "\(path)")
+                #expect(reply.header("content-type") == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "\(path)")
+            }
+            try browser.get("/")
+            #expect(browser.lastPage.contains("href=\"/export/overview.xlsx\"") && browser.lastPage.contains("Tải Excel"))
         }
     }
 
@@ -298,7 +327,7 @@ struct DashboardTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("rows.csv")
-        try Data(ReadinessAndAudit.csv(rows).utf8).write(to: file)
+        try Data(Export.csv(rows).utf8).write(to: file)
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         python.arguments = ["python3", "-c", """

@@ -67,4 +67,31 @@ struct DashboardFlowTests {
         #expect(tasks.first { $0["id"] as? String == "4.1" }?["plan"] as? Int == 2023)
         #expect(hub.stop() == 0)
     }
+
+    @Test("district-hub report writes the period's .docx and printable page with the config's heading; bad input writes nothing")
+    func periodicReport() throws {
+        let setup = try DaemonTests.Setup()
+        try setup.workspace.succeed(Binaries.hub, ["communes", "import", "--db", setup.hubDB, Binaries.config.appendingPathComponent("communes.json").path])
+        let config = Binaries.config.appendingPathComponent("district-hub.json").path
+        let docx = setup.workspace.path("bao-cao.docx"), html = setup.workspace.path("bao-cao.html")
+        let wrote = try setup.workspace.succeed(Binaries.hub, ["report", "--db", setup.hubDB, "--period", "2023-Q2", "--format", "docx",
+                                                              "--to", docx, "--config", config, "--number", "15", "--signer", "Nguyễn Văn Hùng"])
+        #expect(wrote.contains("Kết quả thực hiện nhiệm vụ cải cách hành chính quý II năm 2023"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: docx))
+        #expect(Array(bytes.prefix(2)) == [0x50, 0x4B])
+        try setup.workspace.succeed(Binaries.hub, ["report", "--db", setup.hubDB, "--period", "2023", "--format", "html", "--to", html, "--config", config])
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        // The shipped config's heading, the notice's tasks and the district's communes, as of 31/12/2023.
+        for expected in ["UBND HUYỆN BẮC SƠN", "PHÒNG NỘI VỤ", "Phòng Tài chính - Kế hoạch;", "Xã Vũ Lễ", "Rà soát, bổ sung quyết định",
+                         "kết quả thực hiện nhiệm vụ cải cách hành chính năm 2023 như sau"] {
+            #expect(page.contains(expected), "\(expected)")
+        }
+        for (arguments, status) in [(["--period", "2023-Q5", "--format", "docx"], Int32(64)), (["--period", "2023", "--format", "pdf"], 64)] {
+            let refused = try setup.workspace.run(Binaries.hub, ["report", "--db", setup.hubDB, "--to", setup.workspace.path("x")] + arguments)
+            #expect(refused.status == status && !FileManager.default.fileExists(atPath: setup.workspace.path("x")), "\(arguments): \(refused.stderr)")
+        }
+        let missing = try setup.workspace.run(Binaries.hub, ["report", "--db", setup.workspace.path("none.sqlite"), "--period", "2023",
+                                                            "--format", "html", "--to", setup.workspace.path("x")])
+        #expect(missing.status == 65 && missing.stderr.contains("no store at"))
+    }
 }

@@ -74,7 +74,7 @@ public struct CalendarDay: Comparable, Hashable, Sendable, CustomStringConvertib
         return day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32045
     }
 
-    private static func days(inMonth month: Int, year: Int) -> Int {
+    public static func days(inMonth month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -81,3 +81,36 @@ extension HubStore {
         }
     }
 }
+
+extension HubStore {
+    /// The live records of `collections` as they stood at `millis` by the writes' own stamps:
+    /// for each field, of the writes stamped before then (applied, or since overtaken by a newer
+    /// one), the one the merge ranks last. A report for a closed period is read this way, so a
+    /// commune's work recorded offline in its last days counts in it even when it reached the
+    /// district after the period ended, and what was recorded later does not rewrite it. One
+    /// pass over the audit; the district's own writes are audited as the nodes' are.
+    public func records(of collections: [RecordCollection], asOf millis: Int64) async throws -> [RecordCollection: [String: [String: FieldValue]]] {
+        try await read { db in
+            struct Latest {
+                var stamp: Stamp
+                var value: FieldValue
+            }
+            var latest: [RecordCollection: [String: [String: Latest]]] = [:]
+            let names = collections.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT collection, record, field, value, COALESCE(applied_wall, wall), COALESCE(applied_counter, counter), node
+                FROM audit WHERE outcome IN ('applied', 'lost') AND collection IN (\(names)) AND COALESCE(applied_wall, wall) < ?
+                """, arguments: [millis])
+            while let row = try rows.next() {
+                guard let collection = RecordCollection(rawValue: row[0]) else { continue }
+                let stamp = Stamp(hlc: HLC(wall: row[4], counter: UInt32(row[5] as Int64)), node: row[6])
+                let record: String = row[1], field: String = row[2]
+                if let known = latest[collection]?[record]?[field], !(known.stamp < stamp) { continue }
+                latest[collection, default: [:]][record, default: [:]][field] = Latest(stamp: stamp, value: FieldValue.fromDatabaseValue(row[3]) ?? .null)
+            }
+            return latest.mapValues { records in
+                records.mapValues { $0.mapValues(\.value) }.filter { $0.value[deletedField]?.int != 1 }
+            }
+        }
+    }
+}

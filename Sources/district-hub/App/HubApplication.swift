@@ -7,7 +7,7 @@ import SyncCore
 /// The hub's routes, built by the same function for `serve` and for the tests.
 func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = AuthThrottle(),
                  secureCookies: Bool = false, metricsAccess: MetricsAccess = MetricsAccess(),
-                 fileLimits: FileLimits = FileLimits()) -> Router<HubRequestContext> {
+                 fileLimits: FileLimits = FileLimits(), reportHeading: ReportHeading = .unconfigured) -> Router<HubRequestContext> {
     let router = Router(context: HubRequestContext.self)
     router.get("/healthz") { _, _ -> Response in
         let healthy = (try? await store.ping()) != nil
@@ -23,7 +23,8 @@ func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = 
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
-    DashboardController(store: store, throttle: throttle, metrics: metrics, secureCookies: secureCookies).addRoutes(to: router)
+    DashboardController(store: store, throttle: throttle, metrics: metrics, secureCookies: secureCookies, reportHeading: reportHeading)
+        .addRoutes(to: router)
     let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics, throttle: throttle))
     SyncController(store: store, metrics: metrics).addRoutes(to: api)
     FileController(store: store, files: FileStore(beside: store.path), limits: fileLimits, metrics: metrics).addRoutes(to: api)
@@ -40,10 +41,10 @@ let listenBacklog = 4096
 func buildApplication(store: HubStore, host: String, port: Int, logger: Logger, metrics: HubMetrics = HubMetrics(),
                       server: HTTPServerBuilder = .http1(), secureCookies: Bool = false,
                       metricsAccess: MetricsAccess = MetricsAccess(), fileLimits: FileLimits = FileLimits(),
-                      onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                      reportHeading: ReportHeading = .unconfigured, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     Application(
         router: buildRouter(store: store, metrics: metrics, secureCookies: secureCookies, metricsAccess: metricsAccess,
-                            fileLimits: fileLimits),
+                            fileLimits: fileLimits, reportHeading: reportHeading),
         server: server,
         configuration: .init(address: .hostname(host, port: port), serverName: "district-hub", backlog: listenBacklog),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },

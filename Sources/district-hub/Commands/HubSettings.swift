@@ -19,6 +19,18 @@ struct HubSettings: Sendable {
     var fileLimits: FileLimits
     /// How long a file no record names, or an abandoned upload, stays before it is removed.
     var fileGrace: Duration
+    /// Who issues the periodic report and who receives it.
+    var report: ReportHeading
+
+    /// The settings of this process (its file and its environment), or the program ends with
+    /// the key and the reason (exit 78) before it does anything.
+    static func loadOrExit(file: String?) async throws -> HubSettings {
+        do {
+            return try await load(file: file, environment: ProcessInfo.processInfo.environment)
+        } catch let error as SettingsError {
+            ExitStatus.config.exit(saying: "district-hub: \(error)")
+        }
+    }
 
     static func load(file: String?, environment: [String: String]) async throws -> HubSettings {
         let settings = try await Settings.load(file: file, defaultFile: defaultFile, environmentPrefix: "hub",
@@ -37,7 +49,8 @@ struct HubSettings: Sendable {
             fileLimits: FileLimits(
                 maxFileBytes: Int64(try settings.int("files.maxFileMegabytes", default: 25, range: 1...4_096)) << 20,
                 maxCommuneBytes: Int64(try settings.int("files.maxCommuneMegabytes", default: 2_048, range: 1...1_048_576)) << 20),
-            fileGrace: .seconds(86_400 * (try settings.int("files.graceDays", default: 30, range: 1...3_650))))
+            fileGrace: .seconds(86_400 * (try settings.int("files.graceDays", default: 30, range: 1...3_650))),
+            report: try ReportHeading.load(settings))
         guard (result.tlsCertificate == nil) == (result.tlsKey == nil) else {
             throw SettingsError(key: "tls.certificate / tls.key (HUB_TLS_CERTIFICATE / HUB_TLS_KEY)", reason: "give both or neither")
         }

@@ -26,12 +26,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings: HubSettings
-        do {
-            settings = try await HubSettings.load(file: config, environment: ProcessInfo.processInfo.environment)
-        } catch let error as SettingsError {
-            ExitStatus.config.exit(saying: "district-hub: \(error)")
-        }
+        let settings = try await HubSettings.loadOrExit(file: config)
         KeyValueLogHandler.bootstrap(level: settings.logLevel)
         let logger = Logger(label: "district-hub")
         let notifier = SystemdNotifier()
@@ -58,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         let app = buildApplication(store: store, host: address.host, port: address.port, logger: logger, metrics: metrics, server: server,
                                    secureCookies: settings.tlsCertificate != nil, metricsAccess: settings.metricsAccess,
-                                   fileLimits: settings.fileLimits) { port in
+                                   fileLimits: settings.fileLimits, reportHeading: settings.report) { port in
             // Scripts and tests read the bound port from this line.
             try? FileHandle.standardOutput.write(contentsOf: Data("district-hub listening on \(scheme)://\(address.host):\(port)\n".utf8))
             notifier.ready(status: "listening on \(address.host):\(port)")

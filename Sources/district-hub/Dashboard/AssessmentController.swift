@@ -3,7 +3,7 @@ import Hummingbird
 import SyncCore
 import WebSupport
 
-/// The commune PAR INDEX on the dashboard: results and CSV for everyone signed in, the
+/// The commune PAR INDEX on the dashboard: results and their CSV and Excel files for everyone signed in, the
 /// appraisal (scores, comments, the decision) for admins. Appraisals are district writes,
 /// stamped, audited and sent down to the commune at its next sync, with the year's ranks.
 struct AssessmentController {
@@ -11,7 +11,8 @@ struct AssessmentController {
 
     func addRoutes(to pages: RouterGroup<DashboardContext>) {
         pages.get("/assessment") { request, context in try await results(request, context) }
-        pages.get("/assessment.csv") { request, _ in try await csv(request) }
+        pages.export("/assessment", file: { request in "chi-so-cchc-xa" + (request.uri.queryParameters.get("year").flatMap { Int($0) }.map { "-\($0)" } ?? "") },
+                     sheet: "Chỉ số CCHC") { request in try await rows(request) }
         pages.get("/assessment/communes/:code") { request, context in
             try await communePage(request, context, code: context.parameters.get("code") ?? "", errors: [])
         }
@@ -44,11 +45,11 @@ struct AssessmentController {
             body: AssessmentPages.results(set, version: version, communes: communes, years: years, year: year)))
     }
 
-    private func csv(_ request: Request) async throws -> Response {
+    private func rows(_ request: Request) async throws -> [[String]] {
         guard let (year, _) = try await year(request), let (set, _, communes) = try await store.assessments(year: year) else {
             throw HTTPError(.notFound, message: "Chưa có bộ tiêu chí cho năm này.")
         }
-        return ReadinessAndAudit.csvResponse(AssessmentPages.csv(set, communes: communes), name: "chi-so-cchc-xa-\(year).csv")
+        return AssessmentPages.rows(set, communes: communes)
     }
 
     private func communePage(_ request: Request, _ context: some SignedInContext, code: String, errors: [String],

@@ -45,7 +45,7 @@ enum AssessmentPages {
             \(yearSwitch(years, current: year, path: "/assessment"))
             <p class="meta">\(set.title) · phiên bản \(version) · \(set.leaves.count) tiêu chí thành phần · tối đa \(Points.text(set.max)) điểm\(set.note.map { " · " + $0 } ?? "")</p>
             <p>\(counts.joined(separator: " · "))</p>
-            <p><a class="button secondary" href="/assessment.csv?year=\(year)">Tải CSV</a></p>
+            <p>\(Export.links("/assessment", query: "year=\(year)"))</p>
             \(chart)
             <table class="results"><thead><tr><th>Xã</th><th>Trạng thái</th>\(areaHeads)<th>Tự chấm</th><th>Thẩm định</th><th>Xếp hạng</th></tr></thead>
             <tbody>\(rows)</tbody></table>
@@ -53,7 +53,7 @@ enum AssessmentPages {
             """
     }
 
-    static func csv(_ set: CriteriaSet, communes: [CommuneAssessment]) -> String {
+    static func rows(_ set: CriteriaSet, communes: [CommuneAssessment]) -> [[String]] {
         var rows = [["Mã xã", "Xã", "Trạng thái"] + set.areas.flatMap { ["LV \($0.id) tự chấm", "LV \($0.id) thẩm định"] }
             + ["Tổng tự chấm", "Tổng thẩm định", "Xếp hạng"]]
         for assessment in communes {
@@ -64,7 +64,7 @@ enum AssessmentPages {
             rows.append([assessment.code, assessment.name, assessment.state.label] + areas
                 + [Points.text(assessment.selfTotal), assessment.appraisedTotal.map(Points.text) ?? "", assessment.rank.map { String($0) } ?? ""])
         }
-        return ReadinessAndAudit.csv(rows)
+        return rows
     }
 
     /// One commune's assessment: every sub-criterion with its self-score, explanation and

@@ -121,7 +121,7 @@ enum AuditPages {
             \(select("outcome", "Kết quả", AuditOutcome.allCases.map { ($0.rawValue, $0.label) }))
             \(date("from", "Từ ngày"))\(date("to", "Đến ngày"))
             <button type="submit">Lọc</button>
-            <a class="button secondary" href="/export/audit.csv\(query.isEmpty ? "" : "?" + query)">Tải CSV</a>
+            \(Export.links("/export/audit", query: query))
             </form>
             <p class="meta">\(reports.count) lần ghi gần nhất (\(entries.count) trường, tối đa 500); giờ Việt Nam. Lần ghi bị ghi đè hay bị từ chối được tô màu.</p>
             <table class="audit"><thead><tr><th>Lúc nhận</th><th>Xã</th><th>Nội dung</th><th>Chi tiết</th><th>Người ghi, máy</th><th>Kết quả</th></tr></thead>
@@ -130,7 +130,7 @@ enum AuditPages {
     }
 
     /// One row per report, as on the page, then the raw identifiers for whoever needs them.
-    static func csv(_ entries: [AuditEntry], names: Names) -> String {
+    static func rows(_ entries: [AuditEntry], names: Names) -> [[String]] {
         var rows = [["Lúc nhận", "Xã", "Loại", "Nội dung", "Chi tiết", "Người ghi", "Máy", "Kết quả", "Lý do",
                      "commune", "collection", "record", "fields", "outcomes", "hlc"]]
         for report in reports(entries) {
@@ -145,6 +145,6 @@ enum AuditPages {
                 report.entries.map(\.outcome.rawValue).joined(separator: ";"), first.hlc,
             ])
         }
-        return ReadinessAndAudit.csv(rows)
+        return rows
     }
 }

@@ -12,6 +12,8 @@ struct DashboardController {
     let metrics: HubMetrics
     /// Whether the hub serves HTTPS: its cookies are then `Secure`.
     let secureCookies: Bool
+    /// Who issues the periodic report (the config's `report` keys).
+    let reportHeading: ReportHeading
 
     /// The pre-session CSRF cookie of the sign-in form (double submit).
     static let loginCookie = "hub_login"
@@ -36,9 +38,10 @@ struct DashboardController {
         AssessmentController(store: store).addRoutes(to: pages)
         RequestsController(store: store).addRoutes(to: pages)
         OfficeReports(store: store).addRoutes(to: pages)
+        ReportPages(store: store, heading: reportHeading).addRoutes(to: pages)
         pages.get("/tasks/:id") { _, context in try await taskPage(context) }
         pages.get("/files/:sha256") { _, context in try await file(context) }
-        pages.get("/export/overview.csv") { request, context in try await exportOverview(request) }
+        pages.export("/export/overview", file: { _ in "tong-hop-cchc" }, sheet: "Tổng hợp") { request in try await overviewModel(request).0.rows() }
         pages.post("/logout") { request, context in
             _ = try await context.form(request)
             if let token = request.cookies[SessionMiddleware.cookieName]?.value { try await store.endSession(token: token) }
@@ -125,14 +128,6 @@ struct DashboardController {
         let (overview, filters) = try await overviewModel(request)
         return DashboardPages.layout(title: "Tổng hợp tiến độ các xã", session: context.session,
                                      body: DashboardPages.overview(overview, filters: filters, admin: context.session.role == .admin))
-    }
-
-    private func exportOverview(_ request: Request) async throws -> Response {
-        let (overview, _) = try await overviewModel(request)
-        return Response(status: .ok, headers: [
-            .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"tong-hop-cchc.csv\"",
-        ], body: .init(byteBuffer: ByteBuffer(string: overview.csv())))
     }
 
     private func taskPage(_ context: DashboardContext) async throws -> EditedResponse<HTML> {

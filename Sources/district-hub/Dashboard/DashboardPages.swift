@@ -11,7 +11,7 @@ enum DashboardPages {
     static func layout(title: String, session: DashboardSession?, body: HTML) -> HTML {
         let nav = session.map { session -> HTML in
             """
-            <nav><a href="/">Tổng hợp</a><a href="/equipment">Thiết bị</a><a href="/assessment">Chỉ số CCHC</a><a href="/proposals">Kiến nghị</a><a href="/training">Tập huấn</a><a href="/audit">Nhật ký</a>\(session.role == .office ? "<a href=\"/office\">Báo cáo của phòng</a>" as HTML : "")
+            <nav><a href="/">Tổng hợp</a><a href="/equipment">Thiết bị</a><a href="/assessment">Chỉ số CCHC</a><a href="/proposals">Kiến nghị</a><a href="/training">Tập huấn</a><a href="/report">Báo cáo</a><a href="/audit">Nhật ký</a>\(session.role == .office ? "<a href=\"/office\">Báo cáo của phòng</a>" as HTML : "")
             <form method="post" action="/logout"><input type="hidden" name="csrf" value="\(session.csrf)">
             <span>\(session.user) (\(session.office ?? (session.role == .admin ? "quản trị" : "xem")))</span>
             <button type="submit">Đăng xuất</button></form></nav>
@@ -70,7 +70,7 @@ enum DashboardPages {
             <label>Chỉ số <select name="index"><option value="">Tất cả</option>\(option("index", "PAR", "PAR INDEX"))\(option("index", "DDCI", "DDCI"))</select></label>
             <label>Trạng thái <select name="status"><option value="">Tất cả</option>\(statusOptions)</select></label>
             <button type="submit">Lọc</button>
-            <a class="button secondary" href="/export/overview.csv\(query.isEmpty ? "" : "?" + query)">Tải CSV</a>
+            \(Export.links("/export/overview", query: query))
             \(admin ? "<a class=\"button\" href=\"/tasks/new\">Thêm nhiệm vụ</a>" as HTML : "")
             </form>
             <p class="meta">\(overview.year.map { "Kế hoạch năm \($0) · " } ?? "")Ngày \(overview.today.vietnamese): \(overview.communes.count) xã, thị trấn × \(overview.tasks.count) nhiệm vụ.</p>

@@ -22,7 +22,9 @@ struct Overview {
         var task: TaskInfo
         var office: String
         var cell: DashboardPages.Cell
-        var by: String?
+        /// The office's report: status, percent, note, evidence, by.
+        var report: [String: FieldValue]
+        var by: String? { report["by"]?.text }
     }
 
     /// `year` is the plan asked for; by default this year's, else the newest. Late marks and
@@ -67,13 +69,13 @@ struct Overview {
                 let cell = DashboardPages.Cell(status: state, percent: report["percent"]?.int,
                                                late: Deadline(task.deadline)?.isLate(state, today: today) ?? false)
                 guard statusFilter.map({ $0.isEmpty || $0 == state.rawValue || ($0 == "late" && cell.late) }) ?? true else { continue }
-                officeRows.append(OfficeRow(task: task, office: office, cell: cell, by: report["by"]?.text))
+                officeRows.append(OfficeRow(task: task, office: office, cell: cell, report: report))
             }
         }
     }
 
-    /// The overview as CSV (UTF-8 with a BOM, so a spreadsheet shows the diacritics).
-    func csv() -> String {
+    /// The overview's rows for the CSV and Excel exports, a header first.
+    func rows() -> [[String]] {
         var lines = [["Mã xã", "Tên xã", "Mã nhiệm vụ", "Nhiệm vụ", "Hạn", "Trạng thái", "Tỷ lệ (%)", "Quá hạn",
                       "Ghi chú", "Minh chứng", "Người báo cáo"]]
         for commune in communes {
@@ -85,7 +87,13 @@ struct Overview {
                               progress["note"]?.text ?? "", progress["evidence"]?.text ?? "", progress["by"]?.text ?? ""])
             }
         }
-        return ReadinessAndAudit.csv(lines)
+        // The offices' own tasks after the communes', the office in the commune's columns.
+        for row in officeRows {
+            lines.append([OfficeKey.of(row.office), row.office, row.task.id, row.task.title, VietnameseFormat.day(row.task.deadline),
+                          row.cell.status.label, row.cell.percent.map(String.init) ?? "", row.cell.late ? "Có" : "",
+                          row.report["note"]?.text ?? "", row.report["evidence"]?.text ?? "", row.by ?? ""])
+        }
+        return lines
     }
 
     /// RFC 4180 quoting; a cell that starts with =, +, -, @, a tab or a carriage return (after

@@ -14,14 +14,14 @@ struct ReadinessAndAudit {
             let body = Self.readiness(communes)
             return DashboardPages.layout(title: "Sẵn sàng thiết bị", session: context.session, body: body)
         }
-        pages.get("/export/equipment.csv") { _, _ in Self.csvResponse(Self.readinessCSV(try await store.hubStatus().communes), name: "thiet-bi.csv") }
+        pages.export("/export/equipment", file: { _ in "thiet-bi" }, sheet: "Thiết bị") { _ in Self.readinessRows(try await store.hubStatus().communes) }
         pages.get("/audit") { request, context in
             let (filter, values) = Self.filter(request)
             let body = AuditPages.page(try await store.audit(filter), names: try await names(), values: values)
             return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
-        pages.get("/export/audit.csv") { request, _ in
-            Self.csvResponse(AuditPages.csv(try await store.audit(Self.filter(request).0), names: try await names()), name: "nhat-ky.csv")
+        pages.export("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký") { request in
+            AuditPages.rows(try await store.audit(Self.filter(request).0), names: try await names())
         }
     }
 
@@ -30,16 +30,6 @@ struct ReadinessAndAudit {
         let status = try await store.hubStatus()
         return AuditPages.Names(communes: Dictionary(uniqueKeysWithValues: status.communes.map { ($0.code, $0.name) }),
                                 tasks: Dictionary(status.tasks.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first }))
-    }
-
-    static func csvResponse(_ text: String, name: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// A CSV document: BOM, header, rows, CRLF.
-    static func csv(_ rows: [[String]]) -> String {
-        "\u{FEFF}" + rows.map { $0.map(Overview.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
     // MARK: Equipment readiness
@@ -75,7 +65,7 @@ struct ReadinessAndAudit {
         let chart = Charts.bars(devices.map { Charts.Bar(label: $0.label, value: working[$0, default: 0], total: total[$0, default: 0]) },
                                 title: "Thiết bị đang hoạt động trên tổng số, toàn huyện", unit: "")
         return """
-            <p><a class="button secondary" href="/export/equipment.csv">Tải CSV</a></p>
+            <p>\(Export.links("/export/equipment"))</p>
             <p class="total">Tổng dự toán mua sắm của các xã: <strong>\(VietnameseFormat.money(totalCost))</strong></p>
             \(chart)
             <table><thead><tr><th>Xã, thị trấn</th>\(devices.map { "<th>\($0.label) (hoạt động/tổng)</th>" as HTML }.joined())<th>Đường truyền Internet</th><th>Dự toán</th></tr></thead>
@@ -84,7 +74,7 @@ struct ReadinessAndAudit {
             """
     }
 
-    static func readinessCSV(_ communes: [CommuneStatus]) -> String {
+    static func readinessRows(_ communes: [CommuneStatus]) -> [[String]] {
         var rows = [["Mã xã", "Tên xã", "Loại thiết bị", "Tổng số", "Đang hoạt động", "Hỏng", "Cần bổ sung", "Dự toán (đồng)",
                      "Tình trạng đường truyền", "Nhà cung cấp", "Tốc độ (Mbps)", "Ngày kiểm tra", "Người kiểm tra"]]
         for commune in communes {
@@ -96,7 +86,7 @@ struct ReadinessAndAudit {
                              text("provider"), text("mbps"), VietnameseFormat.day(check["checked_on"]?.text), text("by")])
             }
         }
-        return csv(rows)
+        return rows
     }
 
     // MARK: Audit

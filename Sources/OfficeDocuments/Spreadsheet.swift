@@ -1,0 +1,130 @@
+import Foundation
+
+/// An .xlsx workbook of plain tables: each sheet a header row (bold, frozen, with filters) and
+/// rows of text and numbers, as district staff open exports in Excel. Text travels as inline
+/// strings, so a cell is never read as a formula whatever it starts with.
+public struct Spreadsheet: Sendable {
+    public var title: String
+    public var creator: String
+    public var sheets: [Sheet]
+
+    public init(title: String, creator: String, sheets: [Sheet]) {
+        self.title = title
+        self.creator = creator
+        self.sheets = sheets
+    }
+
+    public enum Value: Sendable, Equatable {
+        case text(String)
+        case number(Double)
+
+        /// A CSV export's cell: a plain whole number becomes a number (counts, percentages,
+        /// money), anything else stays text (codes like `4.1` or `007` keep their form).
+        public init(exported text: String) {
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+               digits == "0" || !digits.hasPrefix("0"), let value = Double(text) {
+                self = .number(value)
+            } else {
+                self = .text(text)
+            }
+        }
+    }
+
+    public struct Sheet: Sendable {
+        public var name: String
+        public var header: [String]
+        public var rows: [[Value]]
+
+        public init(name: String, header: [String], rows: [[Value]]) {
+            self.name = Self.cleanName(name)
+            self.header = header
+            self.rows = rows
+        }
+
+        /// The first row of an export as the header, the rest as values.
+        public init(name: String, exported rows: [[String]]) {
+            self.init(name: name, header: rows.first ?? [], rows: rows.dropFirst().map { $0.map(Value.init(exported:)) })
+        }
+
+        /// Excel's rules for a sheet's name: at most 31 characters, none of `[]:*?/\`.
+        static func cleanName(_ name: String) -> String {
+            let cleaned = String(name.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+            return cleaned.isEmpty ? "Sheet" : cleaned
+        }
+    }
+
+    /// The .xlsx file's bytes.
+    public func data(created: Date) throws -> Data {
+        var package = OOXMLPackage()
+        package.add("[Content_Types].xml", SpreadsheetParts.contentTypes(sheets: sheets.count))
+        package.add("_rels/.rels", OOXMLPackage.packageRelationships(main: "xl/workbook.xml", type: "officeDocument"))
+        package.add("docProps/core.xml", OOXMLPackage.coreProperties(title: title, creator: creator, created: created))
+        package.add("xl/workbook.xml", SpreadsheetParts.workbook(sheets: sheets))
+        package.add("xl/_rels/workbook.xml.rels", SpreadsheetParts.workbookRelationships(sheets: sheets.count))
+        package.add("xl/styles.xml", SpreadsheetParts.styles)
+        for (index, sheet) in sheets.enumerated() {
+            package.add("xl/worksheets/sheet\(index + 1).xml", Self.xml(sheet))
+        }
+        return try package.data(modified: created)
+    }
+
+    static func xml(_ sheet: Sheet) -> String {
+        let columns = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
+        var xml = OOXMLPackage.xmlDeclaration + """
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+            <sheetViews><sheetView workbookViewId="0">\
+            <pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
+            """
+        if columns > 0 {
+            xml += "<cols>"
+            for column in 0..<columns {
+                xml += #"<col min="\#(column + 1)" max="\#(column + 1)" width="\#(width(of: column, in: sheet))" customWidth="1"/>"#
+            }
+            xml += "</cols>"
+        }
+        xml += "<sheetData>"
+        xml += row(1, sheet.header.map(Value.text), style: 1)
+        for (index, values) in sheet.rows.enumerated() {
+            xml += row(index + 2, values, style: 0)
+        }
+        xml += "</sheetData>"
+        if columns > 0 { xml += #"<autoFilter ref="A1:\#(reference(column: columns - 1, row: sheet.rows.count + 1))"/>"# }
+        return xml + "</worksheet>"
+    }
+
+    private static func row(_ number: Int, _ values: [Value], style: Int) -> String {
+        var xml = #"<row r="\#(number)">"#
+        for (column, value) in values.enumerated() {
+            let at = reference(column: column, row: number)
+            switch value {
+            case .number(let number):
+                xml += #"<c r="\#(at)" s="\#(style)"><v>\#(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number))</v></c>"#
+            case .text(let text):
+                xml += #"<c r="\#(at)" s="\#(style)" t="inlineStr"><is><t xml:space="preserve">\#(XMLText.escaped(text))</t></is></c>"#
+            }
+        }
+        return xml + "</row>"
+    }
+
+    /// A column wide enough for its longest entry among the first rows, within reason.
+    private static func width(of column: Int, in sheet: Sheet) -> Int {
+        var longest = column < sheet.header.count ? sheet.header[column].count : 0
+        for values in sheet.rows.prefix(500) where column < values.count {
+            if case .text(let text) = values[column] { longest = max(longest, text.count) } else { longest = max(longest, 10) }
+        }
+        return min(max(longest + 2, 8), 60)
+    }
+
+    /// `A1`-style reference: columns A…Z, AA…
+    static func reference(column: Int, row: Int) -> String {
+        var letters = ""
+        var rest = column + 1
+        while rest > 0 {
+            let digit = (rest - 1) % 26
+            letters = String(UnicodeScalar(UInt8(65 + digit))) + letters
+            rest = (rest - 1) / 26
+        }
+        return letters + String(row)
+    }
+}
