@@ -86,7 +86,7 @@ struct DashboardTests {
         }
     }
 
-    @Test("an office's account reports on its office's tasks and nothing else; the overview and its exports show them beside the communes'")
+    @Test("an office's account reports on its office's tasks, with evidence files, and nothing else; the overview and its exports show them beside the communes'")
     func officeReports() async throws {
         try await browse(prepare: { store in
             try await store.recordDistrict([
@@ -110,7 +110,28 @@ struct DashboardTests {
             #expect(try browser.post("/office/progress", ["task": "6.1", "status": "done", "percent": "80"]).status == 422)
             try browser.get("/office")
             #expect(try browser.post("/office/progress", ["task": "6.1", "status": "done", "note": "Đã tổng hợp 18 xã"]).status == 303)
+            // Its evidence files: stored, listed under the task, opened by any signed-in account, removable.
             try browser.get("/office")
+            let pdf = Data("%PDF-1.4\n% Kế hoạch tập huấn năm 2023\n".utf8)
+            #expect(try browser.upload("/office/files", ["task": "6.1"], file: ("file", "Kế hoạch tập huấn.pdf", pdf)).status == 303)
+            let pdfPath = FileManager.default.temporaryDirectory.appendingPathComponent("office-\(UUID().uuidString).pdf").path
+            try pdf.write(to: URL(fileURLWithPath: pdfPath))
+            defer { try? FileManager.default.removeItem(atPath: pdfPath) }
+            let sha = try FileStore.sha256(ofFile: pdfPath)
+            try browser.get("/office")
+            #expect(browser.lastPage.contains("href=\"/files/\(sha)\">Kế hoạch tập huấn.pdf</a>"))
+            let opened = try browser.get("/files/\(sha)")
+            #expect(opened.status == 200 && opened.body == pdf)
+            try browser.get("/office")
+            #expect(try browser.upload("/office/files", ["task": "6.1"], file: ("file", "virus.exe", Data("MZ\u{90}".utf8))).status == 422)
+            #expect(browser.lastPage.contains("Loại tệp không được chấp nhận"))
+            try browser.get("/office")
+            #expect(try browser.upload("/office/files", ["task": "4.3"], file: ("file", "a.pdf", pdf)).status == 403)
+            try browser.get("/office")
+            #expect(try browser.post("/office/files/remove", ["task": "6.1", "sha256": sha]).status == 303)
+            try browser.get("/office")
+            #expect(!browser.lastPage.contains("/files/\(sha)") && browser.lastPage.contains("Chưa có tệp."))
+            #expect(try browser.get("/files/\(sha)").status == 404)
             #expect(try browser.post("/office/progress", ["task": "4.3", "status": "done"]).status == 403)
             #expect(try browser.get("/tasks/new").status == 403)
             try browser.get("/")
@@ -121,6 +142,10 @@ struct DashboardTests {
             #expect(csv.contains("phong-noi-vu,Phòng Nội vụ,6.1,Tổng hợp nhu cầu tập huấn,31/05/2023,Hoàn thành,100,,Đã tổng hợp 18 xã,,"), "\(csv)")
             try browser.get("/audit?collection=officeProgress")
             #expect(browser.lastPage.contains("Báo cáo của phòng, ban") && browser.lastPage.contains("Ghi chú: Đã tổng hợp 18 xã"))
+            try browser.get("/audit?collection=officeAttachments")
+            #expect(browser.lastPage.contains("Tệp minh chứng, nhiệm vụ 6.1: Tổng hợp nhu cầu tập huấn")
+                && browser.lastPage.contains("Tên tệp: Kế hoạch tập huấn.pdf") && browser.lastPage.contains("Xóa: Có")
+                && browser.lastPage.contains("Loại tệp: PDF"))
         }
     }
 

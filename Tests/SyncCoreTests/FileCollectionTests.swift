@@ -47,4 +47,33 @@ struct FileCollectionTests {
         #expect(try await store.storedFile(digests[0]) == nil)
         #expect(try await store.storedFile(digests[1]) != nil)
     }
+
+    @Test("a district office's file stays while its record lives and goes after the grace period once it is removed")
+    func officeFiles() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("collect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = ManualClock(millis: Int64(Date().timeIntervalSince1970 * 1000))
+        let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock.physical))
+        let source = directory.appendingPathComponent("ke-hoach.pdf").path
+        try Data("%PDF-1.4 kế hoạch".utf8).write(to: URL(fileURLWithPath: source))
+        let file = try await store.attachOfficeFile(at: source, name: "Kế hoạch.pdf", office: "Phòng Nội vụ", task: "6.1", by: "noi-vu",
+                                                    maxBytes: 1 << 20)
+        #expect(file.recordID == "phong-noi-vu/6.1/\(file.sha256)")
+        #expect(try await store.officeAttachments(office: "Phòng Nội vụ")["6.1"]?.map(\.name) == ["Kế hoạch.pdf"])
+        #expect(try await store.announcedFile(file.sha256)?.name == "Kế hoạch.pdf")
+        // No commune's quota pays for it, and no commune may fetch it.
+        #expect(try await store.storedBytesByCommune().isEmpty)
+        #expect(try await store.announcedFile(file.sha256, commune: "phong-noi-vu") == nil)
+
+        clock.advance(by: .seconds(7_200))
+        #expect(try await store.collectFiles(grace: .seconds(3_600)).removed.isEmpty)
+        try await store.detachOfficeFile(office: "Phòng Nội vụ", task: "6.1", sha256: file.sha256, by: "noi-vu")
+        #expect(try await store.officeAttachments(office: "Phòng Nội vụ").isEmpty)
+        await #expect(throws: SyncError.self) {
+            try await store.detachOfficeFile(office: "Phòng Nội vụ", task: "6.1", sha256: file.sha256, by: "noi-vu")
+        }
+        clock.advance(by: .seconds(7_200))
+        #expect(try await store.collectFiles(grace: .seconds(3_600)).removed == [file.sha256])
+    }
 }

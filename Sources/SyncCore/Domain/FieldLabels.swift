@@ -17,6 +17,7 @@ public enum FieldLabels {
         case .training: "Đăng ký tập huấn"
         case .sessions: "Lớp tập huấn"
         case .officeProgress: "Báo cáo của phòng, ban"
+        case .officeAttachments: "Tệp minh chứng của phòng, ban"
         }
     }
 
@@ -24,6 +25,9 @@ public enum FieldLabels {
         "by": "Người ghi", "note": "Ghi chú", deletedField: "Xóa", "at": "Thời điểm", "topic": "Chủ đề",
         "communes": "Giao cho xã", "answer": "Trả lời", "state": "Tình trạng",
     ]
+
+    private static let attachmentLabels = ["name": "Tên tệp", "size": "Dung lượng", "type": "Loại tệp", "by": "Người đính kèm",
+                                           "at": "Thời điểm đính kèm"]
 
     private static let byCollection: [RecordCollection: [String: String]] = [
         .communes: ["name": "Tên xã"],
@@ -34,7 +38,8 @@ public enum FieldLabels {
         .equipment: ["total": "Tổng số", "working": "Đang hoạt động", "broken": "Hỏng", "needed": "Cần bổ sung", "cost": "Dự toán",
                      "state": "Đường truyền", "provider": "Nhà cung cấp", "mbps": "Tốc độ (Mbps)", "by": "Người kiểm tra",
                      "checked_on": "Ngày kiểm tra"],
-        .attachments: ["name": "Tên tệp", "size": "Dung lượng", "type": "Loại tệp", "by": "Người đính kèm", "at": "Thời điểm đính kèm"],
+        .attachments: attachmentLabels,
+        .officeAttachments: attachmentLabels,
         .criteria: ["set": "Nội dung bộ tiêu chí"],
         .scores: ["score": "Điểm tự chấm", "explain": "Giải trình", "version": "Phiên bản bộ tiêu chí", "by": "Người chấm",
                   "appraised": "Điểm thẩm định", "comment": "Nhận xét thẩm định", "appraised_by": "Người thẩm định"],
@@ -66,8 +71,8 @@ public enum FieldLabels {
         case (.assessments?, "decision"): return text.flatMap(AssessmentDecision.init(rawValue:))?.label ?? value.description
         case (.proposals?, "state"): return text.flatMap(ProposalState.init(rawValue:))?.label ?? value.description
         case (.scores?, "score"), (.scores?, "appraised"): return value.number.map(Points.text) ?? value.description
-        case (.attachments?, "size"): return value.int.map(VietnameseFormat.bytes) ?? value.description
-        case (.attachments?, "type"): return text.flatMap(EvidenceType.init(rawValue:))?.label ?? value.description
+        case (.attachments?, "size"), (.officeAttachments?, "size"): return value.int.map(VietnameseFormat.bytes) ?? value.description
+        case (.attachments?, "type"), (.officeAttachments?, "type"): return text.flatMap(EvidenceType.init(rawValue:))?.label ?? value.description
         case (.criteria?, "set"): return (text.flatMap { try? CriteriaSet(encoded: $0) }).map { "\($0.title) (\($0.leaves.count) tiêu chí thành phần)" } ?? "…"
         case (_, "communes"):
             switch text.flatMap(TaskAssignment.init(encoded:)) {

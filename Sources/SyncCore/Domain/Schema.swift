@@ -41,12 +41,16 @@ public enum RecordCollection: String, CaseIterable, Sendable {
     /// office's account. Record id: `<office key>/<task>` (`OfficeKey`). The district's; no
     /// commune hears of it.
     case officeProgress
+    /// An evidence file of a district office's report, attached on the dashboard. Record id:
+    /// `<office key>/<task>/<sha256>`, with an `attachments` record's fields. The district's;
+    /// no commune hears of it.
+    case officeAttachments
 
     /// Whether the records are a commune's (`<commune>/<item>`), written by its nodes and heard
     /// of by its nodes only; the others are the district's.
     public var isCommunes: Bool {
         switch self {
-        case .communes, .tasks, .criteria, .sessions, .officeProgress: false
+        case .communes, .tasks, .criteria, .sessions, .officeProgress, .officeAttachments: false
         case .progress, .equipment, .attachments, .scores, .assessments, .proposals, .training: true
         }
     }
@@ -85,7 +89,7 @@ public enum RecordSubject: Sendable, Hashable {
                 self = .task(item)
             }
         case .assessments: self = Int(item).map { .assessment(year: $0) } ?? .none
-        case .communes, .tasks, .equipment, .criteria, .proposals, .training, .sessions, .officeProgress: self = .none
+        case .communes, .tasks, .equipment, .criteria, .proposals, .training, .sessions, .officeProgress, .officeAttachments: self = .none
         }
     }
 }
@@ -156,8 +160,13 @@ public enum Schema {
         case .training: trainingFields[field]
         case .sessions: sessionFields[field]
         case .officeProgress: officeProgressFields[field]
+        case .officeAttachments: officeAttachmentFields[field]
         }
     }
+
+    /// An evidence file's fields, written by the district's office accounts.
+    private static let officeAttachmentFields: [String: FieldSpec] = attachmentFields
+        .mapValues { FieldSpec(kind: $0.kind, writer: .district) }
 
     /// A commune's report fields, written by the district's office accounts.
     private static let officeProgressFields: [String: FieldSpec] = progressFields
@@ -294,7 +303,7 @@ public enum Schema {
     public static func commune(of collection: RecordCollection, record: String) -> String? {
         switch collection {
         case .communes: return record
-        case .tasks, .criteria, .sessions, .officeProgress: return nil
+        case .tasks, .criteria, .sessions, .officeProgress, .officeAttachments: return nil
         case .progress, .equipment, .attachments, .scores, .assessments, .proposals, .training:
             guard let slash = record.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
             return String(record[..<slash])
@@ -350,6 +359,14 @@ public enum Schema {
         case .officeProgress:
             // `<office key>/<task>`.
             valid = recordParts(record).map { Identifiers.isCommuneCode($0.commune) && Identifiers.isTaskID($0.item) } ?? false
+        case .officeAttachments:
+            // `<office key>/<task>/<sha256>`.
+            if let (office, rest) = recordParts(record), let slash = rest.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                valid = Identifiers.isCommuneCode(office) && Identifiers.isTaskID(rest[..<slash])
+                    && EvidenceFile.isDigest(rest[rest.utf8.index(after: slash)...])
+            } else {
+                valid = false
+            }
         case .scores, .assessments:
             // `<commune>/<year>/<criterion>`, `<commune>/<year>`.
             parts = recordParts(record)

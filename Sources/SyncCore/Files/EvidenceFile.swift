@@ -78,15 +78,15 @@ public struct EvidenceFile: Encodable, Sendable, Hashable {
     public var recordID: String { "\(commune)/\(task)/\(sha256)" }
 
     /// The field writes that attach it, checked (a deleted record is brought back).
-    public func writes() throws -> [FieldWrite] {
+    public func writes(in collection: RecordCollection = .attachments) throws -> [FieldWrite] {
         let values: [(String, FieldValue)] = [
             ("name", .text(name)), ("size", .int(size)), ("type", .text(type)), ("by", .text(by)), ("at", .text(at)),
             (deletedField, .int(0)),
         ]
-        try Schema.validateRecord(recordID, in: .attachments)
-        let writes = values.map { FieldWrite(collection: RecordCollection.attachments.rawValue, record: recordID, field: $0.0, value: $0.1) }
+        try Schema.validateRecord(recordID, in: collection)
+        let writes = values.map { FieldWrite(collection: collection.rawValue, record: recordID, field: $0.0, value: $0.1) }
         for write in writes {
-            try Schema.validate(write.value, field: write.field, in: .attachments)
+            try Schema.validate(write.value, field: write.field, in: collection)
         }
         return writes
     }

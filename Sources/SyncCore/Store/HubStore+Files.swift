@@ -32,7 +32,7 @@ public struct HubAttachment: Encodable, Sendable, Hashable {
 extension HubStore {
     /// A live `attachments` record naming `sha256`, of `commune` (what allows its nodes to
     /// upload and download the file, with the size and type it must have) or, without one, of
-    /// any commune (what district staff may open).
+    /// any commune or district office (what district staff may open).
     public func announcedFile(_ sha256: String, commune: String? = nil) async throws -> EvidenceFile? {
         guard EvidenceFile.isDigest(sha256), commune.map(Identifiers.isCommuneCode) ?? true else { return nil }
         return try await read { [self] db in
@@ -42,6 +42,13 @@ extension HubStore {
                 """, arguments: [commune ?? "%", sha256])
             for record in records {
                 if let file = EvidenceFile(record: record, fields: try fields(of: .attachments, record: record, db)) { return file }
+            }
+            // District staff may also open the files the district offices attached.
+            guard commune == nil else { return nil }
+            for record in try String.fetchAll(db, sql: """
+                SELECT DISTINCT record FROM fields WHERE collection = 'officeAttachments' AND record LIKE '%/' || ? AND field = 'size'
+                """, arguments: [sha256]) {
+                if let file = EvidenceFile(record: record, fields: try fields(of: .officeAttachments, record: record, db)) { return file }
             }
             return nil
         }
@@ -74,13 +81,16 @@ extension HubStore {
         }
     }
 
-    /// Records that the file is held whole and checked, on `commune`'s account.
-    public func recordStoredFile(_ file: StoredFile, commune: String) async throws {
+    /// Records that the file is held whole and checked, on `commune`'s account (a district
+    /// office's files count against no commune's quota).
+    public func recordStoredFile(_ file: StoredFile, commune: String?) async throws {
         let now = clock.physical.now()
         try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO files(sha256, size, type, stored_at) VALUES (?, ?, ?, ?)",
                            arguments: [file.sha256, file.size, file.type.rawValue, now])
-            try db.execute(sql: "INSERT OR IGNORE INTO file_owners(commune, sha256) VALUES (?, ?)", arguments: [commune, file.sha256])
+            if let commune {
+                try db.execute(sql: "INSERT OR IGNORE INTO file_owners(commune, sha256) VALUES (?, ?)", arguments: [commune, file.sha256])
+            }
         }
     }
 

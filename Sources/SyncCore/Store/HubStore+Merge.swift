@@ -94,7 +94,7 @@ extension HubStore {
             }
         case .criteria:
             try appendLog(change, audiences: CollectionOfOne("*"), statements.log)
-        case .officeProgress:
+        case .officeProgress, .officeAttachments:
             // The district's own reporting: stored and audited, heard of by no commune.
             break
         case .tasks, .sessions:

@@ -15,7 +15,8 @@ extension ReplicaStore {
     /// month offline.
     public static var fileGrace: Duration { .seconds(30 * 86_400) }
 
-    /// Removes the files of `<store>-files/` that no live `attachments` record has named for
+    /// Removes the files of `<store>-files/` that no live `attachments` record (nor, at the hub,
+    /// `officeAttachments`) has named for
     /// `grace`, and partial or temporary files untouched for as long. A file a record names,
     /// or that this PC still has to upload, always stays.
     public func collectFiles(grace: Duration = fileGrace) async throws -> FileCollection {
@@ -28,7 +29,7 @@ extension ReplicaStore {
                 SELECT substr(record, -64) AS sha256,
                        sum(CASE WHEN field = '_deleted' AND value = 1 THEN 1 ELSE 0 END) AS tombstones,
                        max(wall) AS changed
-                FROM fields WHERE collection = 'attachments' GROUP BY record
+                FROM fields WHERE collection IN ('attachments', 'officeAttachments') GROUP BY record
                 """).reduce(into: [String: (live: Bool, changed: Int64)]()) { result, row in
                 let sha256: String = row["sha256"]
                 let live = (row["tombstones"] as Int64) == 0

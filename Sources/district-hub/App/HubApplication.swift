@@ -23,7 +23,8 @@ func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = 
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
-    DashboardController(store: store, throttle: throttle, metrics: metrics, secureCookies: secureCookies, reportHeading: reportHeading)
+    DashboardController(store: store, throttle: throttle, metrics: metrics, secureCookies: secureCookies, reportHeading: reportHeading,
+                        maxFileBytes: fileLimits.maxFileBytes)
         .addRoutes(to: router)
     let api = router.group().add(middleware: NodeAuthMiddleware(store: store, metrics: metrics, throttle: throttle))
     SyncController(store: store, metrics: metrics).addRoutes(to: api)

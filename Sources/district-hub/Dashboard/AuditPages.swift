@@ -54,6 +54,9 @@ enum AuditPages {
             case .proposal: return "Tệp kèm kiến nghị"
             case .task, .assessment, .none: return "Tệp minh chứng, nhiệm vụ \(subject)\(names.tasks[subject].map { ": " + $0 } ?? "")"
             }
+        case .officeAttachments:
+            let subject = item.split(separator: "/").dropLast().joined(separator: "/")
+            return "Tệp minh chứng, nhiệm vụ \(subject)\(names.tasks[subject].map { ": " + $0 } ?? "")"
         case .criteria:
             let parts = AssessmentRecords.criteriaParts(record)
             return parts.map { "Bộ tiêu chí năm \($0.year), phiên bản \($0.version)" } ?? record

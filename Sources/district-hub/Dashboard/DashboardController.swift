@@ -14,6 +14,8 @@ struct DashboardController {
     let secureCookies: Bool
     /// Who issues the periodic report (the config's `report` keys).
     let reportHeading: ReportHeading
+    /// The largest evidence file an office may attach (the config's `files.maxFileMegabytes`).
+    let maxFileBytes: Int64
 
     /// The pre-session CSRF cookie of the sign-in form (double submit).
     static let loginCookie = "hub_login"
@@ -37,7 +39,7 @@ struct DashboardController {
         ReadinessAndAudit(store: store).addRoutes(to: pages)
         AssessmentController(store: store).addRoutes(to: pages)
         RequestsController(store: store).addRoutes(to: pages)
-        OfficeReports(store: store).addRoutes(to: pages)
+        OfficeReports(store: store, maxFileBytes: maxFileBytes).addRoutes(to: pages)
         ReportPages(store: store, heading: reportHeading).addRoutes(to: pages)
         pages.get("/tasks/:id") { _, context in try await taskPage(context) }
         pages.get("/files/:sha256") { _, context in try await file(context) }

@@ -44,6 +44,11 @@ extension Stylesheet {
         label.check { display: inline-block; margin: .15rem 1rem .15rem 0; font-weight: 400; }
         .checks { columns: 3; }
         form.inline { display: flex; flex-wrap: wrap; gap: .3rem; margin-top: .3rem; }
+        section.task-files { background: #fff; border: 1px solid var(--line); border-top: 0; border-radius: 0 0 .5rem .5rem;
+                             padding: .2rem 1.25rem 1rem; max-width: 50rem; margin: -.5rem 0 1.2rem; }
+        section.task-files h3 { font-size: 1rem; margin: .6rem 0 .3rem; }
+        section.task-files ul { list-style: none; margin: 0 0 .5rem; padding: 0; }
+        section.task-files li { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
         button.secondary { background: #fff; color: var(--brand); border: 1px solid var(--brand); }
         .muted { color: var(--muted); }
         .line-ok { color: var(--ok); } .line-unstable { color: var(--warn); } .line-down { color: var(--bad); font-weight: 600; }
