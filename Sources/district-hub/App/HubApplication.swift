@@ -20,6 +20,7 @@ func buildRouter(store: HubStore, metrics: HubMetrics, throttle: AuthThrottle = 
         guard metricsAccess.allows(context.remoteAddress) else {
             throw SyncError(.forbidden, "/metrics answers this machine and the addresses in metrics.allow only")
         }
+        metrics.store(at: store.path)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }

@@ -20,6 +20,10 @@ struct HubMetrics: Sendable {
     private let uploadOutcomes: LabelledMetric<CoreMetrics.Counter>
     private let uploadByteCount: CoreMetrics.Counter
     private let storedFileBytes: LabelledMetric<CoreMetrics.Gauge>
+    private let storeBytes: CoreMetrics.Gauge
+    private let filesystemFreeBytes: CoreMetrics.Gauge
+    private let filesystemSizeBytes: CoreMetrics.Gauge
+    private let watchdogPing: CoreMetrics.Gauge
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -43,6 +47,28 @@ struct HubMetrics: Sendable {
         uploadOutcomes = LabelledMetric("outcome") { Counter(label: "file_uploads_total", dimensions: $0, factory: configured) }
         uploadByteCount = Counter(label: "file_upload_bytes_total", factory: factory)
         storedFileBytes = LabelledMetric("commune") { Gauge(label: "file_stored_bytes", dimensions: $0, factory: configured) }
+        storeBytes = Gauge(label: "hub_store_bytes", factory: factory)
+        filesystemFreeBytes = Gauge(label: "hub_store_filesystem_free_bytes", factory: factory)
+        filesystemSizeBytes = Gauge(label: "hub_store_filesystem_size_bytes", factory: factory)
+        // 0 until the first ping: a hub not run under systemd's watchdog never pings.
+        watchdogPing = Gauge(label: "hub_watchdog_last_ping_timestamp_seconds", factory: factory)
+        watchdogPing.record(0)
+    }
+
+    /// The store's size (database and write-ahead log) and the room left on its filesystem,
+    /// read at each scrape: what the "disk filling" alert watches (`config/prometheus`).
+    func store(at path: String) {
+        let sizes = [path, path + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64 }
+        storeBytes.record(sizes.reduce(0, +))
+        var stats = statvfs()
+        guard statvfs(URL(fileURLWithPath: path).deletingLastPathComponent().path, &stats) == 0 else { return }
+        filesystemFreeBytes.record(Int64(stats.f_bavail) * Int64(stats.f_frsize))
+        filesystemSizeBytes.record(Int64(stats.f_blocks) * Int64(stats.f_frsize))
+    }
+
+    /// The watchdog pinged systemd (the store answered).
+    func watchdogPinged(at date: Date) {
+        watchdogPing.record(date.timeIntervalSince1970)
     }
 
     /// An evidence upload's step, by outcome: `resumed` (a PATCH past offset 0), `stored`, or

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import SyncCore
@@ -8,6 +9,7 @@ import SyncCore
 struct WatchdogService: Service {
     let store: HubStore
     let notifier: SystemdNotifier
+    let metrics: HubMetrics
     let logger: Logger
 
     func run() async throws {
@@ -19,6 +21,7 @@ struct WatchdogService: Service {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 if (try? await store.ping()) != nil {
                     notifier.watchdog()
+                    metrics.watchdogPinged(at: Date())
                 } else {
                     logger.error("watchdog.store_failing")
                 }

@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: app),
-                .init(service: WatchdogService(store: store, notifier: notifier, logger: logger)),
+                .init(service: WatchdogService(store: store, notifier: notifier, metrics: metrics, logger: logger)),
                 .init(service: FileCollectionService(store: store, grace: settings.fileGrace, logger: logger)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
