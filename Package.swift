@@ -98,7 +98,7 @@ let package = Package(
         /// In-process benchmarks (merge, agent write, wire bytes), driven by Benchmarks/run.
         .executableTarget(
             name: "sync-bench",
-            dependencies: ["SyncCore"],
+            dependencies: ["SyncCore", "TestSupport"],
             path: "Benchmarks/SyncBench"
         ),
         /// A fault-injecting, link-shaping TCP proxy for the network fault suite and the

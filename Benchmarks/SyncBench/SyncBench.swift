@@ -14,7 +14,7 @@ enum SyncBench {
             return
         }
         guard let command = arguments.first, let count = arguments.dropFirst().first.flatMap(Int.init) else {
-            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire|enroll|push COUNT [--option value…] | empty-hub PATH\n".utf8))
+            FileHandle.standardError.write(Data("usage: sync-bench merge|agent-write|wire|enroll|push|scale-store COUNT [--option value…] | empty-hub PATH\n".utf8))
             exit(64)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-bench-\(UUID().uuidString)")
@@ -26,6 +26,7 @@ enum SyncBench {
         case "wire": try wire(count)
         case "enroll": try await Enroll.run(count, Options(arguments.dropFirst(2)))
         case "push": try Push.run(count, Options(arguments.dropFirst(2)))
+        case "scale-store": try await ScaleStore.run(count, Options(arguments.dropFirst(2)))
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(64)

@@ -11,6 +11,11 @@ public struct StoreOptions: ParsableArguments {
 
     public init() {}
 
+    /// The options of a command whose `--db` is optional, once it was given.
+    public init(db: String) {
+        self.db = db
+    }
+
     /// Opens the store, creating it when missing.
     public func create<Store: ReplicaStore>(_: Store.Type) throws -> Store {
         try Store(path: db)

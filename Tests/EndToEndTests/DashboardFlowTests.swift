@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 import TestSupport
 import Testing
 
@@ -93,5 +94,28 @@ struct DashboardFlowTests {
         let missing = try setup.workspace.run(Binaries.hub, ["report", "--db", setup.workspace.path("none.sqlite"), "--period", "2023",
                                                             "--format", "html", "--to", setup.workspace.path("x")])
         #expect(missing.status == 65 && missing.stderr.contains("no store at"))
+    }
+
+    @Test("district-hub audit archive moves a closed year's rows to a file that audit --archive prints; the store keeps the rest")
+    func auditArchive() throws {
+        let workspace = try Workspace()
+        let hubDB = workspace.path("hub.sqlite"), archive = workspace.path("audit-2024.sqlite"), clockFile = workspace.path("clock")
+        try "=\(CalendarDay("2024-06-01")!.startMillis)".write(toFile: clockFile, atomically: true, encoding: .utf8)
+        try workspace.succeed(Binaries.hub, ["communes", "import", "--db", hubDB, Binaries.config.appendingPathComponent("communes.json").path],
+                              environment: ["SYNC_TEST_CLOCK_FILE": clockFile])
+        try workspace.succeed(Binaries.hub, ["tasks", "import", "--db", hubDB, Binaries.config.appendingPathComponent("tasks.json").path])
+        let all = try #require(try workspace.json(Binaries.hub, ["audit", "--db", hubDB, "--json"]) as? [[String: Any]])
+        let communes = all.filter { $0["collection"] as? String == "communes" }.count
+        #expect(communes == 18)
+
+        let refused = try workspace.run(Binaries.hub, ["audit", "archive", "--db", hubDB, "--year", "2026", "--to", archive])
+        #expect(refused.status == 65 && refused.stderr.contains("only a closed year") && !FileManager.default.fileExists(atPath: archive))
+        let moved = try workspace.succeed(Binaries.hub, ["audit", "archive", "--db", hubDB, "--year", "2024", "--to", archive])
+        #expect(moved.contains("audit 2024: \(communes) rows moved"))
+        let archived = try #require(try workspace.json(Binaries.hub, ["audit", "--archive", archive, "--json"]) as? [[String: Any]])
+        let kept = try #require(try workspace.json(Binaries.hub, ["audit", "--db", hubDB, "--json"]) as? [[String: Any]])
+        #expect(archived.count == communes && archived.allSatisfy { $0["collection"] as? String == "communes" })
+        #expect(kept.count == all.count - communes && !kept.contains { $0["collection"] as? String == "communes" })
+        #expect(try workspace.run(Binaries.hub, ["audit"]).status == 64)
     }
 }

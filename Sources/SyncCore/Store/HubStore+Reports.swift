@@ -44,41 +44,7 @@ extension HubStore {
 
     /// The audit trail filtered as the dashboard asks; oldest first, or newest first.
     public func audit(_ filter: AuditFilter) async throws -> [AuditEntry] {
-        try await read { db in
-            var sql = """
-                SELECT id, received_at, commune, collection, record, field, value, old_value, node, seq, actor,
-                       wall, counter, applied_wall, applied_counter, outcome, reason_code, reason
-                FROM audit WHERE 1
-                """
-            var arguments: StatementArguments = []
-            if let commune = filter.commune {
-                sql += " AND (commune = ? OR record = ? OR record LIKE ? ESCAPE '\\')"
-                let escaped = commune.replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%")
-                arguments += [commune, commune, escaped + "/%"]
-            }
-            if let collection = filter.collection { sql += " AND collection = ?"; arguments += [collection] }
-            if let record = filter.record { sql += " AND record = ?"; arguments += [record] }
-            if let field = filter.field { sql += " AND field = ?"; arguments += [field] }
-            if let outcome = filter.outcome { sql += " AND outcome = ?"; arguments += [outcome] }
-            if let from = filter.fromMillis { sql += " AND received_at >= ?"; arguments += [from] }
-            if let to = filter.toMillis { sql += " AND received_at < ?"; arguments += [to] }
-            sql += filter.newestFirst ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
-            arguments += [filter.limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                let hlc = HLC(wall: row[11], counter: UInt32(row[12] as Int64))
-                let appliedWall: Int64? = row[13]
-                let applied = appliedWall.map { HLC(wall: $0, counter: UInt32((row[14] as Int64?) ?? 0)) }
-                let oldValue: DatabaseValue = row[7]
-                return AuditEntry(
-                    id: row[0], receivedAt: isoTimestamp(millis: row[1]), receivedAtMillis: row[1], commune: row[2],
-                    collection: row[3], record: row[4], field: row[5],
-                    value: FieldValue.fromDatabaseValue(row[6]) ?? .null,
-                    oldValue: oldValue.isNull ? nil : FieldValue.fromDatabaseValue(oldValue),
-                    node: row[8], seq: row[9], actor: row[10], hlc: hlc.description,
-                    appliedHlc: applied == hlc ? nil : applied?.description,
-                    outcome: row[15], reasonCode: row[16], reason: row[17])
-            }
-        }
+        try await read { db in try AuditQueries.entries(filter, db) }
     }
 }
 
@@ -87,30 +53,18 @@ extension HubStore {
     /// for each field, of the writes stamped before then (applied, or since overtaken by a newer
     /// one), the one the merge ranks last. A report for a closed period is read this way, so a
     /// commune's work recorded offline in its last days counts in it even when it reached the
-    /// district after the period ended, and what was recorded later does not rewrite it. One
-    /// pass over the audit; the district's own writes are audited as the nodes' are.
+    /// district after the period ended, and what was recorded later does not rewrite it. The
+    /// audit in the store and the archives of closed years it names (`archiveAudit`) are read,
+    /// each in one pass; the district's own writes are audited as the nodes' are.
     public func records(of collections: [RecordCollection], asOf millis: Int64) async throws -> [RecordCollection: [String: [String: FieldValue]]] {
-        try await read { db in
-            struct Latest {
-                var stamp: Stamp
-                var value: FieldValue
-            }
-            var latest: [RecordCollection: [String: [String: Latest]]] = [:]
-            let names = collections.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT collection, record, field, value, COALESCE(applied_wall, wall), COALESCE(applied_counter, counter), node
-                FROM audit WHERE outcome IN ('applied', 'lost') AND collection IN (\(names)) AND COALESCE(applied_wall, wall) < ?
-                """, arguments: [millis])
-            while let row = try rows.next() {
-                guard let collection = RecordCollection(rawValue: row[0]) else { continue }
-                let stamp = Stamp(hlc: HLC(wall: row[4], counter: UInt32(row[5] as Int64)), node: row[6])
-                let record: String = row[1], field: String = row[2]
-                if let known = latest[collection]?[record]?[field], !(known.stamp < stamp) { continue }
-                latest[collection, default: [:]][record, default: [:]][field] = Latest(stamp: stamp, value: FieldValue.fromDatabaseValue(row[3]) ?? .null)
-            }
-            return latest.mapValues { records in
-                records.mapValues { $0.mapValues(\.value) }.filter { $0.value[deletedField]?.int != 1 }
-            }
+        var latest = try await read { db in
+            var latest = AuditQueries.Latest()
+            try latest.add(collections, before: millis, db)
+            return latest
         }
+        for archive in try await auditArchives() where archive.range.lowerBound < millis {
+            try archive.read { try latest.add(collections, before: millis, $0) }
+        }
+        return latest.records
     }
 }

@@ -63,9 +63,19 @@ struct Status: AsyncParsableCommand {
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the audit trail: every change received, with its outcome.")
+        abstract: "Print the audit trail, or archive a closed year's.",
+        subcommands: [AuditShow.self, AuditArchiveCommand.self], defaultSubcommand: AuditShow.self)
+}
 
-    @OptionGroup var store: StoreOptions
+struct AuditShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print the audit trail: every change received, with its outcome (the default).")
+
+    @Option(help: "The hub's store.")
+    var db: String?
+
+    @Option(help: "Read a closed year's archive (made by `audit archive`) instead of the store.")
+    var archive: String?
 
     @Option(help: "Only what concerns this commune.")
     var commune: String?
@@ -73,18 +83,56 @@ struct Audit: AsyncParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
+    func validate() throws {
+        guard (db == nil) != (archive == nil) else { throw ValidationError("give --db FILE, or --archive FILE for a closed year's audit") }
+    }
+
     func run() async throws {
-        let entries = try await store.existing(HubStore.self).audit(commune: commune)
-        if json {
-            print(String(decoding: try WireCoding.encode(entries, pretty: true), as: UTF8.self))
-            return
+        try await reportingErrors {
+            let filter = AuditFilter(commune: commune)
+            let entries = if let archive {
+                try AuditArchive(path: archive).audit(filter)
+            } else {
+                try await StoreOptions(db: db!).existing(HubStore.self).audit(filter)
+            }
+            if json {
+                print(String(decoding: try WireCoding.encode(entries, pretty: true), as: UTF8.self))
+                return
+            }
+            for entry in entries {
+                var line = "\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)) \(entry.outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                    + "\(entry.collection)/\(entry.record) \(entry.field)=\"\(entry.value)\" [\(entry.actor), \(entry.node)]"
+                if entry.outcome == .lost, let winner = entry.oldValue { line += " kept \"\(winner)\"" }
+                if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }
+                print(line)
+            }
         }
-        for entry in entries {
-            var line = "\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)) \(entry.outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
-                + "\(entry.collection)/\(entry.record) \(entry.field)=\"\(entry.value)\" [\(entry.actor), \(entry.node)]"
-            if entry.outcome == .lost, let winner = entry.oldValue { line += " kept \"\(winner)\"" }
-            if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }
-            print(line)
+    }
+}
+
+struct AuditArchiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Move a closed year's audit rows into a SQLite file of their own.",
+        discussion: """
+            Every row is copied and synced to the archive, read back and compared, and only then \
+            deleted from the store; running it again after a crash finishes the job. The store \
+            remembers the archive: reports of later periods read it, and `audit --archive FILE` \
+            prints it. Keep the file with the backups.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "The closed year (before this one) whose audit to move.")
+    var year: Int
+
+    @Option(help: "The archive file (created, or added to when it is this year's).")
+    var to: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let result = try await store.existing(HubStore.self).archiveAudit(year: year, to: to)
+            print("audit \(result.year): \(result.removed) rows moved to \(to) (\(result.copied) copied now, \(result.archived) in the archive)")
         }
     }
 }
