@@ -153,7 +153,9 @@ struct DashboardController {
         }
         let tasks = try await store.tasks().filter { $0.assignment.includes(code) }
         let nodes = try await store.nodes().filter { $0.commune == code }
-        let history = Array(try await store.audit(commune: code).suffix(50).reversed())
+        // The newest 50, read newest first: not the commune's whole audit (it grows by thousands of
+        // rows a year) to keep its tail.
+        let history = try await store.audit(AuditFilter(commune: code, newestFirst: true, limit: 50))
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         return EditedResponse(response: DashboardPages.layout(
             title: status.name, session: context.session,
