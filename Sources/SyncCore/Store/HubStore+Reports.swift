@@ -2,15 +2,46 @@ import Foundation
 import GRDB
 import Logging
 
+/// How much of the communes' state a page needs: what it reads is a range of the `fields`
+/// primary key per commune and record, not every field the years have left.
+public enum StatusScope: Sendable, Hashable {
+    /// Every commune's progress on every task and its equipment (the CLI's `status`).
+    case all
+    /// The communes' equipment, no progress.
+    case equipment
+    /// One commune's progress and equipment (the others' names only).
+    case commune(String)
+    /// Every commune's progress on these tasks, no equipment.
+    case tasks(Set<String>)
+}
+
 extension HubStore {
-    /// The merged state of every commune: what the district reviews. Total: a record whose id
-    /// is not `<commune>/<item>` (none can be written today; a store from before that check
-    /// may hold one) is left out and logged, never a crash of every status page.
-    public func hubStatus() async throws -> HubStatus {
+    /// The merged state of the communes, as much as `scope` asks: what the district reviews.
+    /// Total: a record whose id is not `<commune>/<item>` (none can be written today; a store
+    /// from before that check may hold one) is left out and logged, never a crash of every
+    /// status page.
+    public func hubStatus(_ scope: StatusScope = .all) async throws -> HubStatus {
         try await read { [self] db in
             let communes = try records(of: .communes, db).filter { $0.value[deletedField]?.int != 1 }
-            let progress = try byCommune(.progress, db)
-            let equipment = try byCommune(.equipment, db)
+            var progress: [String: [String: [String: FieldValue]]] = [:]
+            var equipment: [String: [String: [String: FieldValue]]] = [:]
+            switch scope {
+            case .all:
+                progress = try byCommune(.progress, db)
+                equipment = try byCommune(.equipment, db)
+            case .equipment:
+                equipment = try byCommune(.equipment, db)
+            case .commune(let code):
+                progress = try byCommune(.progress, prefix: code + "/", db)
+                equipment = try byCommune(.equipment, prefix: code + "/", db)
+            case .tasks(let ids):
+                for code in communes.keys {
+                    for id in ids {
+                        let fields = try self.fields(of: .progress, record: "\(code)/\(id)", db)
+                        if !fields.isEmpty, fields[deletedField]?.int != 1 { progress[code, default: [:]][id] = fields }
+                    }
+                }
+            }
             let tasks = try records(of: .tasks, db).filter { $0.value[deletedField]?.int != 1 }
                 .map { TaskInfo(id: $0.key, fields: $0.value) }.sorted(by: TaskInfo.order)
             return HubStatus(
@@ -23,9 +54,10 @@ extension HubStore {
     }
 
     /// The live records of a per-commune collection, by commune and then by task or kind.
-    private func byCommune(_ collection: RecordCollection, _ db: Database) throws -> [String: [String: [String: FieldValue]]] {
+    private func byCommune(_ collection: RecordCollection, prefix: String? = nil, _ db: Database) throws -> [String: [String: [String: FieldValue]]] {
         var result: [String: [String: [String: FieldValue]]] = [:]
-        for (record, fields) in try records(of: collection, db) where fields[deletedField]?.int != 1 {
+        let all = try prefix.map { try records(of: collection, prefix: $0, db) } ?? records(of: collection, db)
+        for (record, fields) in all where fields[deletedField]?.int != 1 {
             guard let (commune, item) = try? Schema.validateRecord(record, in: collection) else {
                 Logger(label: "hub-store").warning("status.record_skipped", metadata: [
                     "record.collection": "\(collection.rawValue)", "record.id": "\(record)",

@@ -120,9 +120,12 @@ struct DashboardController {
 
     private func overviewModel(_ request: Request) async throws -> (Overview, [String: String]) {
         let filters = filters(request)
-        let overview = Overview(status: try await store.hubStatus(), officeReports: try await store.records(of: .officeProgress), today: CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000)),
-                                year: filters["year"].flatMap { Int($0) }, task: filters["task"], index: filters["index"],
-                                statusFilter: filters["status"])
+        let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
+        let year = filters["year"].flatMap { Int($0) }
+        // Only the shown plan's progress is read: the other years' stay on disk.
+        let plan = Overview.shownPlan(of: try await store.tasks(), asked: year, today: today)
+        let overview = Overview(status: try await store.hubStatus(.tasks(plan)), officeReports: try await store.records(of: .officeProgress),
+                                today: today, year: year, task: filters["task"], index: filters["index"], statusFilter: filters["status"])
         return (overview, filters)
     }
 
@@ -141,13 +144,13 @@ struct DashboardController {
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         return EditedResponse(response: DashboardPages.layout(
             title: "Nhiệm vụ \(task.id): \(task.title)", session: context.session,
-            body: TaskPages.task(task, communes: try await store.hubStatus().communes, files: try await store.attachments().filter { $0.file.task == id },
+            body: TaskPages.task(task, communes: try await store.hubStatus(.tasks([id])).communes, files: try await store.attachments().filter { $0.file.task == id },
                                  session: context.session, today: today)))
     }
 
     private func communePage(_ context: DashboardContext) async throws -> EditedResponse<HTML> {
         let code = context.parameters.get("code") ?? ""
-        guard let status = try await store.hubStatus().communes.first(where: { $0.code == code }) else {
+        guard let status = try await store.hubStatus(.commune(code)).communes.first(where: { $0.code == code }) else {
             return EditedResponse(status: .notFound, response: DashboardPages.layout(
                 title: "Không có xã này", session: context.session, body: "<p><a href=\"/\">Về trang tổng hợp</a></p>"))
         }

@@ -74,6 +74,14 @@ struct Overview {
         }
     }
 
+    /// The ids of the communes' tasks of the plan the overview shows for `asked` (this year's
+    /// by default, else the newest): what its cells need of the communes' progress.
+    static func shownPlan(of tasks: [TaskInfo], asked: Int?, today: CalendarDay) -> Set<String> {
+        let communeTasks = tasks.filter { $0.assignment != .communes([]) }
+        let year = TaskPlans.shown(TaskPlans.years(communeTasks.map(\.plan)), asked: asked, today: today)
+        return Set(communeTasks.filter { $0.plan == nil || $0.plan == year }.map(\.id))
+    }
+
     /// The overview's rows for the CSV and Excel exports, a header first.
     func rows() -> [[String]] {
         var lines = [["Mã xã", "Tên xã", "Mã nhiệm vụ", "Nhiệm vụ", "Hạn", "Trạng thái", "Tỷ lệ (%)", "Quá hạn",

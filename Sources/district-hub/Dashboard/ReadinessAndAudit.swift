@@ -9,12 +9,12 @@ struct ReadinessAndAudit {
 
     func addRoutes(to pages: RouterGroup<DashboardContext>) {
         pages.get("/equipment") { _, context in
-            let communes = try await store.hubStatus().communes
+            let communes = try await store.hubStatus(.equipment).communes
                 .sorted { $0.name.compare($1.name, locale: Locale(identifier: "vi")) == .orderedAscending }
             let body = Self.readiness(communes)
             return DashboardPages.layout(title: "Sẵn sàng thiết bị", session: context.session, body: body)
         }
-        pages.export("/export/equipment", file: { _ in "thiet-bi" }, sheet: "Thiết bị") { _ in Self.readinessRows(try await store.hubStatus().communes) }
+        pages.export("/export/equipment", file: { _ in "thiet-bi" }, sheet: "Thiết bị") { _ in Self.readinessRows(try await store.hubStatus(.equipment).communes) }
         pages.get("/audit") { request, context in
             let (filter, values) = Self.filter(request)
             let body = AuditPages.page(try await store.audit(filter), names: try await names(), values: values)
