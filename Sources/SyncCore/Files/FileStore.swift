@@ -52,7 +52,7 @@ public struct FileStore: Sendable {
             while let block = try source.read(upToCount: 1 << 20), !block.isEmpty {
                 size += Int64(block.count)
                 guard size <= maxBytes else {
-                    throw SyncError(.tooLarge, "Tệp lớn quá \(VietnameseFormat.bytes(maxBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+                    throw SyncError(.tooLarge, Self.tooLarge(maxBytes))
                 }
                 hasher.update(data: block)
                 try temporary.handle.write(contentsOf: block)
@@ -145,6 +145,11 @@ public struct FileStore: Sendable {
     }
 
     /// The SHA-256 of the file at `path`, read a megabyte at a time.
+    /// What an officer or an office is told of a file over the limit, and what to do.
+    public static func tooLarge(_ maxBytes: Int64) -> String {
+        "Tệp lớn quá \(VietnameseFormat.bytes(maxBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp."
+    }
+
     public static func sha256(ofFile path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SyncError(.storage, "cannot read \(path)")

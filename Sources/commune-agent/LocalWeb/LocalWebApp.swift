@@ -162,7 +162,7 @@ struct LocalWeb: Sendable {
         try await CSRF.forms.decodeUpload(
             request, csrf: csrf.token(in: request), fileField: "file", directory: FileStore(beside: store.path).root + "/tmp",
             maxFileBytes: maxFileBytes,
-            tooLarge: "Tệp lớn quá \(VietnameseFormat.bytes(maxFileBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+            tooLarge: FileStore.tooLarge(maxFileBytes))
     }
 
     /// `task`, `by` and `file` (multipart): the file is streamed to disk, its type read from its

@@ -123,8 +123,8 @@ struct DashboardController {
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         let year = filters["year"].flatMap { Int($0) }
         // Only the shown plan's progress is read: the other years' stay on disk.
-        let plan = Overview.shownPlan(of: try await store.tasks(), asked: year, today: today)
-        let overview = Overview(status: try await store.hubStatus(.tasks(plan)), officeReports: try await store.records(of: .officeProgress),
+        let plan = Overview.plan(of: try await store.tasks(), asked: year, today: today).tasks.map(\.id)
+        let overview = Overview(status: try await store.hubStatus(.tasks(Set(plan))), officeReports: try await store.records(of: .officeProgress),
                                 today: today, year: year, task: filters["task"], index: filters["index"], statusFilter: filters["status"])
         return (overview, filters)
     }

@@ -114,7 +114,7 @@ struct OfficeReports {
     private func attach(_ request: Request, _ context: OfficeContext) async throws -> Response {
         let (form, upload) = try await FormDecoder.dashboard.decodeUpload(
             request, csrf: context.session.csrf, fileField: "file", directory: FileStore(beside: store.path).root + "/tmp",
-            maxFileBytes: maxFileBytes, tooLarge: "Tệp lớn quá \(VietnameseFormat.bytes(maxFileBytes)): hãy quét với độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+            maxFileBytes: maxFileBytes, tooLarge: FileStore.tooLarge(maxFileBytes))
         defer { if let upload { try? FileManager.default.removeItem(atPath: upload.path) } }
         let id = try await ownTask(form["task"], context)
         do {

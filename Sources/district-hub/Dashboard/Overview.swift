@@ -32,11 +32,11 @@ struct Overview {
     init(status: HubStatus, officeReports: [String: [String: FieldValue]], today: CalendarDay, year asked: Int?, task: String?,
          index: String?, statusFilter: String?) {
         self.today = today
-        let communeTasks = status.tasks.filter { $0.assignment != .communes([]) }
-        years = TaskPlans.years(communeTasks.map(\.plan))
-        let year = TaskPlans.shown(years, asked: asked, today: today)
+        let plan = Self.plan(of: status.tasks, asked: asked, today: today)
+        years = plan.years
+        let year = plan.year
         self.year = year
-        allTasks = communeTasks.filter { $0.plan == nil || $0.plan == year }
+        allTasks = plan.tasks
         tasks = allTasks.filter { candidate in
             (task.map { $0.isEmpty || candidate.id == $0 } ?? true)
                 && (index.map { $0.isEmpty || (candidate.index ?? "").split(separator: ",").contains(Substring($0)) } ?? true)
@@ -74,12 +74,14 @@ struct Overview {
         }
     }
 
-    /// The ids of the communes' tasks of the plan the overview shows for `asked` (this year's
-    /// by default, else the newest): what its cells need of the communes' progress.
-    static func shownPlan(of tasks: [TaskInfo], asked: Int?, today: CalendarDay) -> Set<String> {
+    /// The plan the overview shows for `asked` (this year's by default, else the newest): the
+    /// plans' years, the one shown, and its tasks assigned to communes, whose progress the
+    /// cells need.
+    static func plan(of tasks: [TaskInfo], asked: Int?, today: CalendarDay) -> (years: [Int], year: Int?, tasks: [TaskInfo]) {
         let communeTasks = tasks.filter { $0.assignment != .communes([]) }
-        let year = TaskPlans.shown(TaskPlans.years(communeTasks.map(\.plan)), asked: asked, today: today)
-        return Set(communeTasks.filter { $0.plan == nil || $0.plan == year }.map(\.id))
+        let years = TaskPlans.years(communeTasks.map(\.plan))
+        let year = TaskPlans.shown(years, asked: asked, today: today)
+        return (years, year, communeTasks.filter { $0.plan == nil || $0.plan == year })
     }
 
     /// The overview's rows for the CSV and Excel exports, a header first.

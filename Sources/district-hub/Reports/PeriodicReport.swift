@@ -104,7 +104,8 @@ extension PeriodicReport {
     /// Gathers the report from the hub's store. `today` is the hub's day in Vietnam.
     static func make(_ store: HubStore, period: ReportPeriod, heading: ReportHeading, today: CalendarDay) async throws -> PeriodicReport {
         let asOf = min(period.last, today)
-        let current = try await store.hubStatus()
+        // The communes and the plan; their progress and equipment come from `records` below.
+        let current = try await store.hubStatus(.equipment)
         let collections: [RecordCollection] = [.progress, .equipment, .officeProgress, .proposals, .training, .sessions]
         var records: [RecordCollection: [String: [String: FieldValue]]] = [:]
         if period.last < today {
