@@ -133,6 +133,7 @@ let package = Package(
             name: "DistrictHubTests",
             dependencies: [
                 "district-hub", "SyncCore", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

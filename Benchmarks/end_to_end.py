@@ -12,7 +12,10 @@ Benchmarks/run calls it and merges the JSON object it prints into the run's resu
   round trip, loss), against the bytes/bandwidth + round trips (handshake, one exchange) bound;
 - evidence files (issue 14): a scan uploaded over the slow link against the same kind of bound,
   the bytes sent again when a cutting line forces resumes, and the hub's peak RSS while twenty
-  25 MB uploads arrive at once.
+  25 MB uploads arrive at once;
+- national (issue 17, only with `--only national`, from `Benchmarks/run --scale`): every
+  commune of the country reconnecting at once after an outage, each with a 1,000-change
+  backlog, to a hub under its unit's LimitNOFILE; its descriptors, memory and listen drops.
 
 After every run the hub's audit is read back: every change sent must be there once
 (applied, lost to a newer write, or rejected), so lost and duplicated changes are counted,
@@ -26,6 +29,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -44,7 +48,7 @@ class Hub:
     """`district-hub serve` on a free loopback port, over a store with the notice's tasks and
     `nodes` enrolled nodes (one commune each, tokens in `tokens`)."""
 
-    def __init__(self, binaries, work, name, nodes, profile=None):
+    def __init__(self, binaries, work, name, nodes, profile=None, nofile=None):
         self.db = os.path.join(work, name + ".sqlite")
         self.tokens = os.path.join(work, name + ".tokens")
         hub = os.path.join(binaries, "district-hub")
@@ -53,7 +57,9 @@ class Hub:
         subprocess.run([os.path.join(binaries, "sync-bench"), "enroll", str(nodes), "--db", self.db,
                         "--tokens", self.tokens], check=True)
         self.log = open(os.path.join(work, name + ".log"), "w")
-        self.process = start([hub, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
+        # `nofile`: the hub under that file limit, as its systemd unit's LimitNOFILE sets it.
+        limit = ["prlimit", f"--nofile={nofile}:{nofile}", "--"] if nofile else []
+        self.process = start(limit + [hub, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
                                         stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
         if "listening on " not in line:
@@ -495,6 +501,71 @@ def many_nodes(args):
     }
 
 
+def unit_setting(name):
+    """A setting of the hub's systemd unit, as shipped."""
+    with open(os.path.join(REPOSITORY, "config/systemd/district-hub.service")) as unit:
+        return next(line.split("=", 1)[1].strip() for line in unit if line.startswith(name + "="))
+
+
+class DescriptorWatch(threading.Thread):
+    """Counts a process's open file descriptors five times a second; keeps the most seen."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.start()
+
+    def run(self):
+        while not self.done.wait(0.2):
+            try:
+                self.peak = max(self.peak, len(os.listdir(f"/proc/{self.pid}/fd")))
+            except FileNotFoundError:
+                return
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        return self.peak
+
+
+def national(args):
+    """Every commune of the country (`national_nodes`, 3,321) reconnecting at once after an
+    outage, each with a backlog of `national_changes`, to one hub running under its unit's
+    file limit. Every node must drain (push all, pull until the hub has nothing more); the
+    hub's descriptors, memory and the kernel's listen-queue drops are read while they do."""
+    nofile = int(unit_setting("LimitNOFILE"))
+    hub = Hub(args.bin, args.work, "national", args.national_nodes, args.profile, nofile=nofile)
+    tokens = hub.token_lines()
+    watch = DescriptorWatch(hub.process.pid)
+    overflows, cpu = listen_overflows(), hub.cpu_seconds()
+    tally = push(args.bin, args.work, hub, tokens, args.national_processes, args.national_changes, args.batch)
+    overflows, cpu = listen_overflows() - overflows, hub.cpu_seconds() - cpu
+    descriptors = watch.stop()
+    rss = hub.stop()
+    missing, doubled, rejected = audit_check(hub.db, node_ids(tokens), args.national_changes)
+    return {
+        "national_nodes": args.national_nodes,
+        "national_changes_per_node": args.national_changes,
+        "national_drained": args.national_nodes - tally["gave_up"],
+        "national_p50_ms": round(percentile(tally["latencies_ms"], 0.5), 1),
+        "national_p99_ms": round(percentile(tally["latencies_ms"], 0.99), 1),
+        "national_changes_per_s": round(args.national_nodes * args.national_changes / tally["seconds"]),
+        "national_seconds": round(tally["seconds"], 2),
+        "national_hub_cpu_s": round(cpu, 2),
+        "national_429": tally["slow_down"],
+        "national_errors": tally["errors"],
+        "national_gave_up": tally["gave_up"],
+        "national_unacked": args.national_nodes * args.national_changes - tally["acked"],
+        "national_lost": missing,
+        "national_duplicated": doubled,
+        "national_rejected": rejected,
+        "national_hub_fds_peak": descriptors,
+        "national_hub_fd_limit": nofile,
+        "national_hub_rss_mb": round(rss, 1),
+        "national_listen_overflows": overflows,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", required=True, help="the folder of district-hub, commune-agent and sync-bench")
@@ -507,6 +578,9 @@ def main():
     parser.add_argument("--many-nodes", type=int, default=1000)
     parser.add_argument("--many-processes", type=int, default=4)
     parser.add_argument("--many-changes", type=int, default=50, help="per node")
+    parser.add_argument("--national-nodes", type=int, default=3321, help="every commune of the country")
+    parser.add_argument("--national-processes", type=int, default=4)
+    parser.add_argument("--national-changes", type=int, default=1000, help="each node's backlog")
     parser.add_argument("--slow-changes", type=int, default=10_000)
     parser.add_argument("--slow-kbit", type=float, default=256)
     parser.add_argument("--slow-rtt-ms", type=float, default=300)
@@ -517,14 +591,15 @@ def main():
     parser.add_argument("--profile", help="a folder for perf profiles of the hub (perf record --call-graph dwarf)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a change was lost, recorded twice or refused, or a node gave up (the CI smoke)")
-    parser.add_argument("--only", choices=["ingest", "drain", "many", "slow", "attach"], help="run one benchmark")
+    parser.add_argument("--only", choices=["ingest", "drain", "many", "slow", "attach", "national"],
+                        help="run one benchmark (national only runs when asked for)")
     args = parser.parse_args()
     result = {}
     try:
         benchmarks = (("ingest", hub_ingest), ("drain", agent_drain), ("many", many_nodes), ("slow", slow_link),
-                      ("attach", attach_upload), ("attach", attach_resume), ("attach", attach_hub_rss))
+                      ("attach", attach_upload), ("attach", attach_resume), ("attach", attach_hub_rss), ("national", national))
         for name, benchmark in benchmarks:
-            if args.only in (None, name):
+            if args.only == name or (args.only is None and name != "national"):
                 print(f"end_to_end: {name}", file=sys.stderr)
                 # The ingest and the drain leave hundreds of MB of dirty pages; flushed while
                 # the next benchmark runs, they took its fsyncs and CPU (the 1,000-node p99 was

@@ -6,10 +6,17 @@ For each size, `sync-bench scale-store` builds a hub store through the hub's own
 reports, lost and refused writes), then a release `district-hub serve` answers a signed-in
 HTTP client: each page is fetched `--requests` times after two warm-ups, and its p95 is
 reported for the big store (`scale_<page>_p95_ms`) and the small one (`small_<page>_p95_ms`),
-with their ratio. `Benchmarks/run --scale` calls it; nothing here is a test.
+with their ratio. The audit's pages are each filter and a deep page (keyset, half way down).
+
+On the big store it also exports about a million audit rows (a date range) as CSV and as
+.xlsx, streamed to nowhere, timing them against `sqlite3 -csv` dumping the same rows from
+the same store, and reads the hub's peak memory (VmHWM) after. `--reuse` keeps a store built
+by an earlier run (its build figures are kept beside it). `Benchmarks/run --scale` calls it;
+nothing here is a test.
 """
 
 import argparse
+import datetime
 import http.cookiejar
 import json
 import os
@@ -26,8 +33,44 @@ PAGES = {
     "task": ["/tasks/1.2-2026"],
     "equipment": ["/equipment"],
     "audit_filter": ["/audit?commune=xa-007", "/audit?collection=equipment", "/audit?field=cost", "/audit?outcome=lost",
-                     "/audit?from=2024-03-01&to=2024-03-31"],
+                     "/audit?outcome=rejected", "/audit?from=2024-03-01&to=2024-03-31", "/audit?after={middle}",
+                     "/audit?commune=xa-007&after={middle}", "/audit?collection=equipment&after={middle}"],
 }
+VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
+
+
+def vietnam_millis(day):
+    return int(datetime.datetime.fromisoformat(day).replace(tzinfo=VIETNAM).timestamp() * 1000)
+
+
+def drain(response):
+    """Reads a response to its end; returns the bytes read."""
+    total = 0
+    while chunk := response.read(1 << 20):
+        total += len(chunk)
+    return total
+
+
+def export(opener, url, db, pid, first_year, years):
+    """About a million audit rows: the first 146 days of the last year, as CSV and as .xlsx
+    from the hub, and as `sqlite3 -csv` straight from the store."""
+    start, end = f"{first_year + years - 1}-01-01", f"{first_year + years - 1}-05-27"
+    low, high = vietnam_millis(start), vietnam_millis(end) + 86_400_000
+    rows = int(subprocess.run(["sqlite3", db, f"SELECT count(*) FROM audit WHERE received_at >= {low} AND received_at < {high}"],
+                              check=True, capture_output=True, text=True).stdout)
+    started = time.monotonic()
+    subprocess.run(["sqlite3", "-csv", db, f"SELECT * FROM audit WHERE received_at >= {low} AND received_at < {high} "
+                    "ORDER BY received_at DESC, id DESC"], check=True, stdout=subprocess.DEVNULL)
+    sqlite_s = time.monotonic() - started
+    result = {"scale_export_rows": rows, "sqlite_export_rows_per_s": round(rows / sqlite_s)}
+    for key, suffix in (("scale_export", "csv"), ("scale_export_xlsx", "xlsx")):
+        started = time.monotonic()
+        result[key + "_bytes"] = drain(opener.open(f"{url}/export/audit.{suffix}?from={start}&to={end}"))
+        result[key + "_rows_per_s"] = round(rows / (time.monotonic() - started))
+    with open(f"/proc/{pid}/status") as status:
+        peak = next(line for line in status if line.startswith("VmHWM:"))
+    result["scale_export_rss_mb"] = round(int(peak.split()[1]) / 1024, 1)
+    return result
 
 
 def p95(samples):
@@ -35,21 +78,31 @@ def p95(samples):
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def measure(binaries, work, name, rows, requests):
+def measure(binaries, work, name, rows, requests, reuse=False, exports=True):
     db = os.path.join(work, name + ".sqlite")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
-    started = time.monotonic()
-    built = json.loads(subprocess.run([os.path.join(binaries, "sync-bench"), "scale-store", str(rows), "--db", db],
-                                      check=True, capture_output=True, text=True).stdout)
-    build_seconds = time.monotonic() - started
+    figures = os.path.join(work, name + ".json")
+    if reuse and os.path.exists(db) and os.path.exists(figures):
+        with open(figures) as f:
+            built = json.load(f)
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        started = time.monotonic()
+        built = json.loads(subprocess.run([os.path.join(binaries, "sync-bench"), "scale-store", str(rows), "--db", db],
+                                          check=True, capture_output=True, text=True).stdout)
+        built["build_s"] = round(time.monotonic() - started, 1)
+        with open(figures, "w") as f:
+            json.dump(built, f)
     hub = os.path.join(binaries, "district-hub")
     password = os.path.join(work, "password")
     with open(password, "w") as f:
         f.write("mat-khau-do-hieu-nang\n")
+    # The first open migrates a store an older hub built (a reused one): timed apart.
+    started = time.monotonic()
     subprocess.run([hub, "user", "add", "--db", db, "--user", "bench", "--role", "admin", "--password-file", password],
                    check=True, stdout=subprocess.DEVNULL)
+    open_s = time.monotonic() - started
     log = open(os.path.join(work, name + ".log"), "w")
     process = subprocess.Popen([hub, "serve", "--db", db, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=log, text=True)
     try:
@@ -63,13 +116,14 @@ def measure(binaries, work, name, rows, requests):
         opener.open(url + "/login", data=urllib.parse.urlencode({"csrf": csrf, "user": "bench",
                                                                    "password": "mat-khau-do-hieu-nang"}).encode()).read()
         result = {name + "_audit_rows": built["scale_audit_rows"], name + "_store_bytes": built["scale_store_bytes"],
-                  name + "_build_s": round(build_seconds, 1)}
+                  name + "_build_s": built["build_s"], name + "_ingest_rows_per_s": round(built["scale_audit_rows"] / built["build_s"])}
+        result[name + "_first_open_s"] = round(open_s, 1)
         if name == "scale":
             result["scale_store"] = db
             result["store_bytes_per_year"] = built["store_bytes_per_year"]
         for key, paths in PAGES.items():
             samples = []
-            for path in paths:
+            for path in (path.format(middle=built["scale_audit_rows"] // 2) for path in paths):
                 for _ in range(2):
                     opener.open(url + path).read()
                 for _ in range(requests):
@@ -80,6 +134,8 @@ def measure(binaries, work, name, rows, requests):
                         raise SystemExit(f"{path}: HTTP {response.status}")
                     samples.append((time.monotonic() - started) * 1000)
             result[f"{name}_{key}_p95_ms"] = round(p95(samples), 1)
+        if name == "scale" and exports:
+            result.update(export(opener, url, db, process.pid, 2023, 4))
         return result
     finally:
         process.terminate()
@@ -93,11 +149,17 @@ def main():
     parser.add_argument("--audit-rows", type=int, default=10_000_000)
     parser.add_argument("--small-rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep the stores an earlier run built")
+    parser.add_argument("--no-export", action="store_true")
     arguments = parser.parse_args()
-    result = measure(arguments.bin, arguments.work, "small", arguments.small_rows, arguments.requests)
-    result.update(measure(arguments.bin, arguments.work, "scale", arguments.audit_rows, arguments.requests))
+    result = measure(arguments.bin, arguments.work, "small", arguments.small_rows, arguments.requests, arguments.reuse)
+    result.update(measure(arguments.bin, arguments.work, "scale", arguments.audit_rows, arguments.requests, arguments.reuse,
+                          not arguments.no_export))
     for key in PAGES:
         result[f"ratio_{key}_p95"] = round(result[f"scale_{key}_p95_ms"] / max(result[f"small_{key}_p95_ms"], 0.1), 2)
+    if "scale_export_rows_per_s" in result:
+        for key in ("scale_export", "scale_export_xlsx"):
+            result[f"ratio_{key}_to_sqlite"] = round(result[key + "_rows_per_s"] / result["sqlite_export_rows_per_s"], 2)
     print(json.dumps(result, sort_keys=True))
 
 

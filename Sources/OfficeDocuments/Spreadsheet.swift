@@ -57,20 +57,43 @@ public struct Spreadsheet: Sendable {
     /// The .xlsx file's bytes.
     public func data(created: Date) throws -> Data {
         var package = OOXMLPackage()
-        package.add("[Content_Types].xml", SpreadsheetParts.contentTypes(sheets: sheets.count))
-        package.add("_rels/.rels", OOXMLPackage.packageRelationships(main: "xl/workbook.xml", type: "officeDocument"))
-        package.add("docProps/core.xml", OOXMLPackage.coreProperties(title: title, creator: creator, created: created))
-        package.add("xl/workbook.xml", SpreadsheetParts.workbook(sheets: sheets))
-        package.add("xl/_rels/workbook.xml.rels", SpreadsheetParts.workbookRelationships(sheets: sheets.count))
-        package.add("xl/styles.xml", SpreadsheetParts.styles)
+        for (name, xml) in Self.fixedParts(title: title, creator: creator, created: created, sheets: sheets.map {
+            .init(name: $0.name, columns: Self.columns($0), rows: $0.rows.count)
+        }) {
+            package.add(name, xml)
+        }
         for (index, sheet) in sheets.enumerated() {
             package.add("xl/worksheets/sheet\(index + 1).xml", Self.xml(sheet))
         }
         return try package.data(modified: created)
     }
 
+    /// Every part but the sheets', by name.
+    static func fixedParts(title: String, creator: String, created: Date, sheets: [SpreadsheetParts.SheetShape]) -> [(String, String)] {
+        [("[Content_Types].xml", SpreadsheetParts.contentTypes(sheets: sheets.count)),
+         ("_rels/.rels", OOXMLPackage.packageRelationships(main: "xl/workbook.xml", type: "officeDocument")),
+         ("docProps/core.xml", OOXMLPackage.coreProperties(title: title, creator: creator, created: created)),
+         ("xl/workbook.xml", SpreadsheetParts.workbook(sheets: sheets)),
+         ("xl/_rels/workbook.xml.rels", SpreadsheetParts.workbookRelationships(sheets: sheets.count)),
+         ("xl/styles.xml", SpreadsheetParts.styles)]
+    }
+
+    static func columns(_ sheet: Sheet) -> Int {
+        max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
+    }
+
     static func xml(_ sheet: Sheet) -> String {
-        let columns = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
+        var xml = head(sheet)
+        for (index, values) in sheet.rows.enumerated() {
+            xml += row(index + 2, values, style: 0)
+        }
+        return xml + tail(columns: columns(sheet), rows: sheet.rows.count)
+    }
+
+    /// A sheet's XML up to its first row of values: the frozen header, the column widths (from
+    /// the rows it has so far) and the header row.
+    static func head(_ sheet: Sheet) -> String {
+        let columns = columns(sheet)
         var xml = OOXMLPackage.xmlDeclaration + """
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
             <sheetViews><sheetView workbookViewId="0">\
@@ -83,25 +106,25 @@ public struct Spreadsheet: Sendable {
             }
             xml += "</cols>"
         }
-        xml += "<sheetData>"
-        xml += row(1, sheet.header.map(Value.text), style: 1)
-        for (index, values) in sheet.rows.enumerated() {
-            xml += row(index + 2, values, style: 0)
-        }
-        xml += "</sheetData>"
-        if columns > 0 { xml += #"<autoFilter ref="A1:\#(reference(column: columns - 1, row: sheet.rows.count + 1))"/>"# }
-        return xml + "</worksheet>"
+        return xml + "<sheetData>" + row(1, sheet.header.map(Value.text), style: 1)
     }
 
-    private static func row(_ number: Int, _ values: [Value], style: Int) -> String {
+    /// A sheet's XML after its last row: the filter over all of it.
+    static func tail(columns: Int, rows: Int) -> String {
+        "</sheetData>" + (columns > 0 ? #"<autoFilter ref="A1:\#(reference(column: columns - 1, row: rows + 1))"/>"# : "") + "</worksheet>"
+    }
+
+    static func row(_ number: Int, _ values: [Value], style: Int) -> String {
+        // Cells in order need no reference of their own (`r` is optional): a million-row
+        // export is spared fifteen million of them.
         var xml = #"<row r="\#(number)">"#
-        for (column, value) in values.enumerated() {
-            let at = reference(column: column, row: number)
+        let cell = style == 0 ? "<c" : #"<c s="\#(style)""#
+        for value in values {
             switch value {
             case .number(let number):
-                xml += #"<c r="\#(at)" s="\#(style)"><v>\#(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number))</v></c>"#
+                xml += cell + "><v>" + (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)) + "</v></c>"
             case .text(let text):
-                xml += #"<c r="\#(at)" s="\#(style)" t="inlineStr"><is><t xml:space="preserve">\#(XMLText.escaped(text))</t></is></c>"#
+                xml += cell + #" t="inlineStr"><is><t xml:space="preserve">"# + XMLText.escaped(text) + "</t></is></c>"
             }
         }
         return xml + "</row>"

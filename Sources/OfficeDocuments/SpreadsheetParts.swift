@@ -17,16 +17,23 @@ enum SpreadsheetParts {
             """
     }
 
-    static func workbook(sheets: [Spreadsheet.Sheet]) -> String {
+    /// What the workbook part says of a sheet: its name, and the extent of its filter.
+    struct SheetShape {
+        var name: String
+        var columns: Int
+        var rows: Int
+    }
+
+    static func workbook(sheets: [SheetShape]) -> String {
         let entries = sheets.enumerated().map { index, sheet in
             #"<sheet name="\#(XMLText.escaped(sheet.name))" sheetId="\#(index + 1)" r:id="rId\#(index + 1)"/>"#
         }.joined()
         // Excel keeps each sheet's filter range as a hidden name; without it Excel repairs the file.
         let filters = sheets.enumerated().map { index, sheet in
-            let columns = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
+            let columns = sheet.columns
             guard columns > 0 else { return "" }
             let name = "'" + sheet.name.replacingOccurrences(of: "'", with: "''") + "'"
-            let end = Spreadsheet.reference(column: columns - 1, row: sheet.rows.count + 1)
+            let end = Spreadsheet.reference(column: columns - 1, row: sheet.rows + 1)
             let absolute = "$" + end.prefix { $0.isLetter } + "$" + end.drop { $0.isLetter }
             return #"<definedName name="_xlnm._FilterDatabase" localSheetId="\#(index)" hidden="1">\#(XMLText.escaped(name))!$A$1:\#(absolute)</definedName>"#
         }.joined()

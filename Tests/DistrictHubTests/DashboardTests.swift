@@ -199,6 +199,73 @@ struct DashboardTests {
         }
     }
 
+    @Test("the audit pages through everything 500 fields at a time, newest first; its CSV and workbook hold the whole selection")
+    func auditPagesAndFullExport() async throws {
+        let reports = 1_234
+        try await browse(prepare: { store in
+            let node = try await store.enroll(commune: "bac-quynh", name: nil, label: nil)
+            let identity = try await store.authenticate(token: node.token)
+            for batch in 0..<(reports / 100 + 1) {
+                let changes = (batch * 100..<min(reports, batch * 100 + 100)).map { index in
+                    PushedChange(seq: Int64(index + 1), collection: "equipment", record: "bac-quynh/printer", field: "total",
+                                 value: .int(Int64(index)), hlc: HLC(wall: 10_000 + Int64(index)), actor: "Hoàng Văn C")
+                }
+                _ = try await store.exchange(SyncRequest(node: node.node, commune: "bac-quynh", clock: 0, cursor: 0, changes: changes), from: identity)
+            }
+        }) { browser in
+            try signIn(browser)
+            var path: String? = "/audit?commune=bac-quynh"
+            var seen: [String] = [], pages = 0
+            let total = try Regex(#"Tổng số: (\d+)"#), next = try Regex(#"href="(/audit\?[^"]*after=\d+)""#)
+            while let current = path, pages < 10 {
+                #expect(try browser.get(current).status == 200)
+                pages += 1
+                seen += browser.lastPage.matches(of: total).map { String($0.output[1].substring!) }
+                path = browser.lastPage.firstMatch(of: next).map { String($0.output[1].substring!).replacingOccurrences(of: "&amp;", with: "&") }
+                if pages > 1 { #expect(browser.lastPage.contains("Về trang đầu")) }
+            }
+            #expect(pages == 3)
+            #expect(seen == (0..<reports).reversed().map(String.init), "every check once, newest first")
+            #expect(browser.lastPage.contains("Xã Bắc Quỳnh") && !browser.lastPage.contains("Trang sau"))
+
+            // The checks and, oldest, the district's naming of the commune.
+            let csv = String(decoding: try browser.get("/export/audit.csv?commune=bac-quynh").body, as: UTF8.self)
+            let lines = csv.split(separator: "\r\n")
+            #expect(lines.count == reports + 2)
+            #expect(lines[1].contains("total=\(reports - 1)") && lines[reports].contains("total=0") && lines[reports + 1].contains("name=Xã Bắc Quỳnh"))
+
+            let workbook = try browser.get("/export/audit.xlsx?commune=bac-quynh")
+            #expect(workbook.header("content-length") == String(workbook.body.count))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("nhat-ky.xlsx")
+            try workbook.body.write(to: file)
+            let rows = try python("""
+                import re, sys, zipfile
+                with zipfile.ZipFile(sys.argv[1]) as z:
+                    assert z.testzip() is None
+                    sheet = z.read("xl/worksheets/sheet1.xml").decode()
+                    workbook = z.read("xl/workbook.xml").decode()
+                print(sheet.count("<row "), re.search(r"\\$A\\$1:\\$O\\$(\\d+)", workbook).group(1), "total=0" in sheet)
+                """, file.path)
+            #expect(rows == "\(reports + 2) \(reports + 2) True")
+        }
+    }
+
+    /// Runs a Python script with arguments; its output, trimmed.
+    func python(_ script: String, _ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test("the overview CSV starts with a BOM and round-trips Vietnamese; filters apply")
     func csvExport() async throws {
         try await browse { browser in

@@ -9,11 +9,12 @@ import Testing
 /// Runs a real hub on a free loopback port for the duration of `body`, over a fresh store
 /// holding task 4.1; its clock may be given (the abuse tests move it by hand).
 func withRunningHub(clock: PhysicalClock = .system,
+                    open: @Sendable (_ path: String, HybridLogicalClock) throws -> HubStore = { try HubStore(path: $0, clock: $1) },
                     _ body: @escaping @Sendable (_ url: String, _ store: HubStore) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hub-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock))
+    let store = try open(directory.appendingPathComponent("hub.sqlite").path, HybridLogicalClock(physical: clock))
     try await store.recordDistrict([
         FieldWrite(collection: "tasks", record: "4.1", field: "communes", value: .text("*")),
         FieldWrite(collection: "tasks", record: "4.1", field: "title", value: .text("Ban hành quyết định")),

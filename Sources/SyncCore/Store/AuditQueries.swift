@@ -4,40 +4,30 @@ import GRDB
 /// The audit's queries, on any database holding an `audit` table: the hub's store, or the
 /// archive of a closed year (`AuditArchive`), which keeps the same table.
 enum AuditQueries {
+    static let columns = """
+        id, received_at, commune, collection, record, field, value, old_value, node, seq, actor,
+        wall, counter, applied_wall, applied_counter, outcome, reason_code, reason
+        """
+
     static func entries(_ filter: AuditFilter, _ db: Database) throws -> [AuditEntry] {
-        var sql = """
-            SELECT id, received_at, commune, collection, record, field, value, old_value, node, seq, actor,
-                   wall, counter, applied_wall, applied_counter, outcome, reason_code, reason
-            FROM audit WHERE 1
-            """
-        var arguments: StatementArguments = []
-        if let commune = filter.commune {
-            sql += " AND (commune = ? OR record = ? OR record LIKE ? ESCAPE '\\')"
-            let escaped = commune.replacingOccurrences(of: "_", with: "\\_").replacingOccurrences(of: "%", with: "\\%")
-            arguments += [commune, commune, escaped + "/%"]
-        }
-        if let collection = filter.collection { sql += " AND collection = ?"; arguments += [collection] }
-        if let record = filter.record { sql += " AND record = ?"; arguments += [record] }
-        if let field = filter.field { sql += " AND field = ?"; arguments += [field] }
-        if let outcome = filter.outcome { sql += " AND outcome = ?"; arguments += [outcome] }
-        if let from = filter.fromMillis { sql += " AND received_at >= ?"; arguments += [from] }
-        if let to = filter.toMillis { sql += " AND received_at < ?"; arguments += [to] }
-        sql += filter.newestFirst ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id LIMIT ?"
-        arguments += [filter.limit]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            let hlc = HLC(wall: row[11], counter: UInt32(row[12] as Int64))
-            let appliedWall: Int64? = row[13]
-            let applied = appliedWall.map { HLC(wall: $0, counter: UInt32((row[14] as Int64?) ?? 0)) }
-            let oldValue: DatabaseValue = row[7]
-            return AuditEntry(
-                id: row[0], receivedAt: isoTimestamp(millis: row[1]), receivedAtMillis: row[1], commune: row[2],
-                collection: row[3], record: row[4], field: row[5],
-                value: FieldValue.fromDatabaseValue(row[6]) ?? .null,
-                oldValue: oldValue.isNull ? nil : FieldValue.fromDatabaseValue(oldValue),
-                node: row[8], seq: row[9], actor: row[10], hlc: hlc.description,
-                appliedHlc: applied == hlc ? nil : applied?.description,
-                outcome: row[15], reasonCode: row[16], reason: row[17])
-        }
+        let query = try AuditQuery(filter, db)
+        // Decoded from the cursor's live row: no copy of each row first.
+        return try Array(Row.fetchCursor(db, sql: query.sql, arguments: query.arguments).map(entry))
+    }
+
+    static func entry(_ row: Row) -> AuditEntry {
+        let hlc = HLC(wall: row[11], counter: UInt32(row[12] as Int64))
+        let appliedWall: Int64? = row[13]
+        let applied = appliedWall.map { HLC(wall: $0, counter: UInt32((row[14] as Int64?) ?? 0)) }
+        let oldValue: DatabaseValue = row[7]
+        return AuditEntry(
+            id: row[0], receivedAt: isoTimestamp(millis: row[1]), receivedAtMillis: row[1], commune: row[2],
+            collection: row[3], record: row[4], field: row[5],
+            value: FieldValue.fromDatabaseValue(row[6]) ?? .null,
+            oldValue: oldValue.isNull ? nil : FieldValue.fromDatabaseValue(oldValue),
+            node: row[8], seq: row[9], actor: row[10], hlc: hlc.description,
+            appliedHlc: applied == hlc ? nil : applied?.description,
+            outcome: row[15], reasonCode: row[16], reason: row[17])
     }
 
     /// For each field, the write the merge ranks last among those stamped before a moment:

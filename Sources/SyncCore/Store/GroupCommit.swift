@@ -20,17 +20,46 @@ final class ExchangeQueue: @unchecked Sendable {
     /// A group stops growing past this many changes, so one transaction stays short.
     static let maxChangesPerGroup = 5_000
 
+    /// What may wait, in changes, before an exchange bringing more is told to come back later
+    /// (429 and `Retry-After`): a few seconds of merging. When the whole country reconnects at
+    /// once, an exchange queued behind minutes of others' would outlast the agents' 30-second
+    /// stall limit, be abandoned and sent again; refused at once, it waits without holding a
+    /// connection and comes back when the queue has drained.
+    var maxQueuedChanges: Int {
+        get { lock.withLock { queueLimit } }
+        set { lock.withLock { queueLimit = newValue } }
+    }
+
+    /// The merge rate `Retry-After` assumes (changes a second, a slow day's).
+    static let drainRate = 20_000
+
+    enum Admission {
+        /// Queued, and nobody is committing: the caller starts the loop.
+        case startLoop
+        case queued
+        /// Not queued: come back in this many seconds.
+        case full(retryAfter: Int)
+    }
+
     private let lock = NSLock()
     private var waiting: [Waiting] = []
+    private var queuedChanges = 0
+    private var queueLimit = 100_000
     private var committing = false
 
-    /// Queues an exchange; true when nobody is committing and the caller must start the loop.
-    func enqueue(_ exchange: Waiting) -> Bool {
+    /// Queues an exchange, unless the changes waiting already fill the queue; an exchange
+    /// bringing nothing (a pull) is always queued.
+    func enqueue(_ exchange: Waiting) -> Admission {
         lock.withLock {
+            let changes = exchange.request.changes.count
+            if changes > 0, queuedChanges > 0, queuedChanges + changes > queueLimit {
+                return .full(retryAfter: max(1, min(60, (queuedChanges + Self.drainRate - 1) / Self.drainRate)))
+            }
             waiting.append(exchange)
-            guard !committing else { return false }
+            queuedChanges += changes
+            guard !committing else { return .queued }
             committing = true
-            return true
+            return .startLoop
         }
     }
 
@@ -46,8 +75,10 @@ final class ExchangeQueue: @unchecked Sendable {
                 defer { changes += exchange.request.changes.count }
                 return changes < Self.maxChangesPerGroup
             }.count
-            defer { waiting.removeFirst(count) }
-            return Array(waiting.prefix(count))
+            let group = Array(waiting.prefix(count))
+            waiting.removeFirst(count)
+            queuedChanges -= group.reduce(0) { $0 + $1.request.changes.count }
+            return group
         }
     }
 }

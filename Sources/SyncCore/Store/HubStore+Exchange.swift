@@ -55,8 +55,14 @@ extension HubStore {
     public func exchange(_ request: SyncRequest, from identity: NodeIdentity) async throws -> ExchangeResult {
         let pullLimit = try check(request, from: identity)
         let merged = try await withCheckedThrowingContinuation { continuation in
-            if exchangeQueue.enqueue(ExchangeQueue.Waiting(request: request, identity: identity, continuation: continuation)) {
+            switch exchangeQueue.enqueue(ExchangeQueue.Waiting(request: request, identity: identity, continuation: continuation)) {
+            case .startLoop:
                 Task { await self.commitWaitingExchanges() }
+            case .queued:
+                break
+            case .full(let seconds):
+                continuation.resume(throwing: SyncError(.slowDown, "the hub is merging others' changes; come back in \(seconds) s",
+                                                        retryAfter: seconds))
             }
         }
         let page = try await read { db in try self.pullPage(for: identity, after: request.cursor, limit: pullLimit, db) }

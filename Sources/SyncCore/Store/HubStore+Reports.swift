@@ -13,6 +13,8 @@ public enum StatusScope: Sendable, Hashable {
     case commune(String)
     /// Every commune's progress on these tasks, no equipment.
     case tasks(Set<String>)
+    /// The communes' and the tasks' names only (the audit's rows).
+    case names
 }
 
 extension HubStore {
@@ -34,6 +36,8 @@ extension HubStore {
             case .commune(let code):
                 progress = try byCommune(.progress, prefix: code + "/", db)
                 equipment = try byCommune(.equipment, prefix: code + "/", db)
+            case .names:
+                break
             case .tasks(let ids):
                 for code in communes.keys {
                     for id in ids {
@@ -77,6 +81,28 @@ extension HubStore {
     /// The audit trail filtered as the dashboard asks; oldest first, or newest first.
     public func audit(_ filter: AuditFilter) async throws -> [AuditEntry] {
         try await read { db in try AuditQueries.entries(filter, db) }
+    }
+
+    /// Every entry the filter selects from `filter.after` on, handed to `body` in batches of
+    /// `filter.limit`, each read in a transaction of its own: an export of millions of rows holds
+    /// one batch at a time and never blocks a checkpoint for long.
+    public func forEachAuditBatch(_ filter: AuditFilter, _ body: ([AuditEntry]) async throws -> Void) async throws {
+        func fetch(_ page: AuditFilter) -> Task<[AuditEntry], any Error> {
+            Task { try await read { db in try AuditQueries.entries(page, db) } }
+        }
+        var filter = filter
+        var pending = fetch(filter)
+        while true {
+            let batch = try await pending.value
+            let more = batch.count == filter.limit
+            if more, let last = batch.last {
+                // The next batch is read while `body` handles this one.
+                filter.after = last.id
+                pending = fetch(filter)
+            }
+            if !batch.isEmpty { try await body(batch) }
+            if !more { return }
+        }
     }
 }
 

@@ -84,8 +84,9 @@ extension ReplicaStore {
 
     func fields(of collection: RecordCollection, record: String, _ db: Database) throws -> [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
+        // Cached: the overview asks this once per commune and task, 10,000 times a page.
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT field, value FROM fields WHERE collection = ? AND record = ?",
+            db.cachedStatement(sql: "SELECT field, value FROM fields WHERE collection = ? AND record = ?"),
             arguments: [collection.rawValue, record])
         while let row = try rows.next() {
             fields[row[0]] = FieldValue.fromDatabaseValue(row[1]) ?? .null

@@ -94,17 +94,27 @@ public struct AuditFilter: Sendable, Hashable {
     public var record: String?
     public var field: String?
     public var outcome: AuditOutcome?
-    /// Receive time bounds, milliseconds since the epoch: `from` inclusive, `to` exclusive.
+    /// Receive time bounds, milliseconds since the epoch: `from` inclusive, `to` exclusive. With
+    /// either, entries come in receive order (then by id), which an index on the receive time
+    /// serves; without, by id. The two differ only where the hub's clock was set back.
     public var fromMillis: Int64?
     public var toMillis: Int64?
+    /// Only records whose id starts so (one commune's scores of one year: `<commune>/<year>/`).
+    public var recordPrefix: String?
     public var newestFirst = false
     public var limit = 100_000
+    /// The next page: the id of the previous page's last entry (keyset pagination, so a deep
+    /// page costs what the first one does).
+    public var after: Int64?
 
-    public init(commune: String? = nil, collection: String? = nil, record: String? = nil, field: String? = nil, outcome: AuditOutcome? = nil,
-                fromMillis: Int64? = nil, toMillis: Int64? = nil, newestFirst: Bool = false, limit: Int = 100_000) {
+    public init(commune: String? = nil, collection: String? = nil, record: String? = nil, recordPrefix: String? = nil, field: String? = nil,
+                outcome: AuditOutcome? = nil, fromMillis: Int64? = nil, toMillis: Int64? = nil, newestFirst: Bool = false,
+                limit: Int = 100_000, after: Int64? = nil) {
         self.commune = commune
         self.collection = collection
         self.record = record
+        self.recordPrefix = recordPrefix
+        self.after = after
         self.field = field
         self.outcome = outcome
         self.fromMillis = fromMillis
@@ -134,9 +144,7 @@ public struct AgentTask: Encodable, Sendable, Hashable {
 
 /// A moment as ISO 8601 UTC with milliseconds, for JSON outputs.
 func isoTimestamp(millis: Int64) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    CivilTime(millis: millis).iso8601
 }
 
 extension ReplicaStore {

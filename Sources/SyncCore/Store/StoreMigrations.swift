@@ -149,6 +149,20 @@ enum Migrations {
                 ALTER TABLE users_new RENAME TO users;
                 """)
         }
+        migrator.registerMigration("v9-audit-indexes") { db in
+            // The audit page's filters and deep pages, at an index lookup's cost after years of
+            // use (`AuditQuery`). Each ends in the id (implicitly for received_at) so a filter
+            // reads newest first and stops at its page; the partial one holds only the rows
+            // written by others than the record's commune: the district's, and refused ones. What each costs at ingest: `Benchmarks/README.md`.
+            try db.execute(sql: """
+                CREATE INDEX audit_commune ON audit (commune, collection, id);
+                CREATE INDEX audit_record_others ON audit (record) WHERE commune IS NULL OR outcome = 'rejected';
+                CREATE INDEX audit_collection ON audit (collection, id);
+                CREATE INDEX audit_field ON audit (field, id);
+                CREATE INDEX audit_outcome ON audit (outcome, id);
+                CREATE INDEX audit_received ON audit (received_at);
+                """)
+        }
         return migrator
     }
 

@@ -28,11 +28,7 @@ public enum VietnameseFormat {
 
     /// A moment as `dd/MM/yyyy HH:mm` (or `HH:mm:ss`) in Vietnam's time.
     public static func dateTime(millis: Int64, seconds: Bool = false) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "vi_VN")
-        formatter.timeZone = CalendarDay.timeZone
-        formatter.dateFormat = seconds ? "dd/MM/yyyy HH:mm:ss" : "dd/MM/yyyy HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+        CivilTime(millis: millis, offsetMillis: CivilTime.vietnamOffsetMillis).vietnamese(seconds: seconds)
     }
 
     /// A stored ISO 8601 moment (an attachment's, a proposal's) as `dd/MM/yyyy HH:mm`; other text unchanged.

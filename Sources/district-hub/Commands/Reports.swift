@@ -89,24 +89,41 @@ struct AuditShow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let filter = AuditFilter(commune: commune)
-            let entries = if let archive {
-                try AuditArchive(path: archive).audit(filter)
+            // The whole trail, however long, read and printed 10,000 entries at a time.
+            let read: (AuditFilter) async throws -> [AuditEntry]
+            if let archive {
+                let file = try AuditArchive(path: archive)
+                read = { try file.audit($0) }
             } else {
-                try await StoreOptions(db: db!).existing(HubStore.self).audit(filter)
+                let store = try StoreOptions(db: db!).existing(HubStore.self)
+                read = { try await store.audit($0) }
             }
-            if json {
-                print(String(decoding: try WireCoding.encode(entries, pretty: true), as: UTF8.self))
-                return
+            var filter = AuditFilter(commune: commune, limit: 10_000)
+            var first = true
+            if json { print("[") }
+            while true {
+                let entries = try await read(filter)
+                for entry in entries {
+                    if json {
+                        print((first ? "" : ",\n") + String(decoding: try WireCoding.encode(entry, pretty: true), as: UTF8.self), terminator: "")
+                    } else {
+                        print(Self.line(entry))
+                    }
+                    first = false
+                }
+                guard entries.count == filter.limit, let last = entries.last else { break }
+                filter.after = last.id
             }
-            for entry in entries {
-                var line = "\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)) \(entry.outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
-                    + "\(entry.collection)/\(entry.record) \(entry.field)=\"\(entry.value)\" [\(entry.actor), \(entry.node)]"
-                if entry.outcome == .lost, let winner = entry.oldValue { line += " kept \"\(winner)\"" }
-                if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }
-                print(line)
-            }
+            if json { print(first ? "]" : "\n]") }
         }
+    }
+
+    static func line(_ entry: AuditEntry) -> String {
+        var line = "\(VietnameseFormat.dateTime(millis: entry.receivedAtMillis, seconds: true)) \(entry.outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+            + "\(entry.collection)/\(entry.record) \(entry.field)=\"\(entry.value)\" [\(entry.actor), \(entry.node)]"
+        if entry.outcome == .lost, let winner = entry.oldValue { line += " kept \"\(winner)\"" }
+        if let reason = entry.reason { line += "; \(entry.reasonCode ?? ""): \(reason)" }
+        return line
     }
 }
 

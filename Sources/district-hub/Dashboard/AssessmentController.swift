@@ -61,7 +61,8 @@ struct AssessmentController {
             return EditedResponse(status: .notFound, response: DashboardPages.layout(
                 title: "Không có xã này", session: context.session, body: "<p><a href=\"/assessment\">Về kết quả các xã</a></p>"))
         }
-        let history = Dictionary(grouping: try await store.audit(AuditFilter(commune: code, collection: RecordCollection.scores.rawValue)),
+        let history = Dictionary(grouping: try await store.audit(AuditFilter(commune: code, collection: RecordCollection.scores.rawValue,
+                                                                                  recordPrefix: "\(code)/\(year)/")),
                                  by: \.record)
         let files = try await store.attachments(commune: code).filter { AssessmentRecords.criterionSubject($0.file.task)?.year == year }
         let errorList: HTML = errors.isEmpty ? "" : "<div class=\"errors\" role=\"alert\"><ul>\(errors.map { "<li>\($0)</li>" as HTML }.joined())</ul></div>"

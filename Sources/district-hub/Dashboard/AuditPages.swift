@@ -8,14 +8,14 @@ import WebSupport
 /// identifiers in extra columns; `district-hub audit --json` keeps them all.
 enum AuditPages {
     /// One row: the fields written together, in the order they were written.
-    struct Report {
+    struct Report: Sendable {
         var entries: [AuditEntry]
         var first: AuditEntry { entries[0] }
         var collection: RecordCollection? { RecordCollection(rawValue: first.collection) }
     }
 
     /// Names the rows show instead of codes.
-    struct Names {
+    struct Names: Sendable {
         var communes: [String: String]
         var tasks: [String: String]
     }
@@ -23,17 +23,51 @@ enum AuditPages {
     /// Groups entries (newest first, as the page asks for them) into reports: a report's fields
     /// arrive together, so they are neighbours.
     static func reports(_ entries: [AuditEntry]) -> [Report] {
-        var reports: [Report] = []
-        for entry in entries {
-            if let last = reports.last?.first, last.node == entry.node, last.hlc == entry.hlc, last.record == entry.record,
-                last.collection == entry.collection, last.receivedAtMillis == entry.receivedAtMillis
-            {
-                reports[reports.count - 1].entries.append(entry)
-            } else {
-                reports.append(Report(entries: [entry]))
+        var grouper = Grouper()
+        return grouper.add(entries) + grouper.finish()
+    }
+
+    /// Groups a stream of entries, batch by batch: a report may straddle two batches, so the
+    /// last one waits for the next batch (or the end).
+    struct Grouper {
+        private var open: [AuditEntry] = []
+
+        mutating func add(_ entries: [AuditEntry]) -> [Report] {
+            var done: [Report] = []
+            for entry in entries {
+                if let last = open.first, !(last.node == entry.node && last.hlc == entry.hlc && last.record == entry.record
+                    && last.collection == entry.collection && last.receivedAtMillis == entry.receivedAtMillis)
+                {
+                    done.append(Report(entries: open.sorted { $0.id < $1.id }))
+                    open.removeAll(keepingCapacity: true)
+                }
+                open.append(entry)
             }
+            return done
         }
-        return reports.map { Report(entries: $0.entries.sorted { $0.id < $1.id }) }
+
+        mutating func finish() -> [Report] {
+            defer { open = [] }
+            return open.isEmpty ? [] : [Report(entries: open.sorted { $0.id < $1.id })]
+        }
+    }
+
+    /// One page of the audit: the reports it shows, and where the next page starts. A full
+    /// page's last report may go on past it, so it waits for the next page whole.
+    struct Page {
+        var reports: [Report]
+        var entries: Int
+        /// The id of the last entry shown, when there may be more.
+        var next: Int64?
+
+        init(_ entries: [AuditEntry], limit: Int) {
+            var reports = AuditPages.reports(entries)
+            if entries.count >= limit, reports.count > 1 { reports.removeLast() }
+            self.reports = reports
+            self.entries = reports.reduce(0) { $0 + $1.entries.count }
+            let shown = entries.prefix(self.entries)
+            next = entries.count >= limit ? shown.last?.id : nil
+        }
     }
 
     /// What a record is, in words: "Nhiệm vụ 4.4: Tổng hợp khó khăn…", "Máy tính", "Tiêu chí 1.1.1 (2026)".
@@ -81,6 +115,8 @@ enum AuditPages {
 
     /// The outcome of the whole report, or of each part when they differ.
     static func outcome(_ report: Report) -> String {
+        let first = report.first.outcome
+        if report.entries.allSatisfy({ $0.outcome == first }) { return first.label }
         let outcomes = AuditOutcome.allCases.compactMap { outcome -> (AuditOutcome, Int)? in
             let count = report.entries.filter { $0.outcome == outcome }.count
             return count == 0 ? nil : (outcome, count)
@@ -89,7 +125,7 @@ enum AuditPages {
         return outcomes.map { "\($0.0.shortLabel) \($0.1) trường" }.joined(separator: ", ")
     }
 
-    static func page(_ entries: [AuditEntry], names: Names, values: [String: String]) -> HTML {
+    static func page(_ page: Page, names: Names, values: [String: String]) -> HTML {
         func select(_ name: String, _ label: String, _ options: [(String, String)]) -> HTML {
             let choices = ([("", "Tất cả")] + options).map { key, text -> HTML in
                 "<option value=\"\(key)\"\(values[name] ?? "" == key ? " selected" : "")>\(text)</option>"
@@ -100,8 +136,7 @@ enum AuditPages {
             "<label>\(label) <input type=\"date\" name=\"\(name)\" value=\"\(values[name] ?? "")\"></label>"
         }
         let communes = names.communes.sorted { $0.value.compare($1.value, locale: Locale(identifier: "vi")) == .orderedAscending }
-        let reports = reports(entries)
-        let rows = reports.map { report -> HTML in
+        let rows = page.reports.map { report -> HTML in
             let first = report.first
             let lost = report.entries.contains { $0.outcome == .lost || $0.outcome == .rejected }
             let reasons = Set(report.entries.compactMap(\.reason)).sorted()
@@ -115,7 +150,13 @@ enum AuditPages {
                 <td>\(outcome(report))\(reasons.map { "<br><small>\($0)</small>" as HTML }.joined())</td></tr>
                 """
         }.joined()
-        let query = queryString(values)
+        let query = queryString(values.filter { $0.key != "after" })
+        var pager: [HTML] = []
+        if values["after"] != nil { pager.append("<a href=\"/audit\(query.isEmpty ? "" : "?" + query)\">Về trang đầu (mới nhất)</a>") }
+        if let next = page.next {
+            pager.append("<a href=\"/audit?\(query.isEmpty ? "" : query + "&")after=\(next)\">Trang sau (cũ hơn) →</a>")
+        }
+        let nav: HTML = pager.isEmpty ? "" : "<nav class=\"pager\">\(pager.joined(separator: " · "))</nav>"
         return """
             <form method="get" action="/audit" class="filters">
             \(select("commune", "Xã", communes.map { ($0.key, $0.value) }))
@@ -126,28 +167,33 @@ enum AuditPages {
             <button type="submit">Lọc</button>
             \(Export.links("/export/audit", query: query))
             </form>
-            <p class="meta">\(reports.count) lần ghi gần nhất (\(entries.count) trường, tối đa 500); giờ Việt Nam. Lần ghi bị ghi đè hay bị từ chối được tô màu.</p>
+            <p class="meta">\(page.reports.count) lần ghi\(values["after"] == nil ? " gần nhất" : ", tiếp theo") (\(page.entries) trường, tối đa 500 một trang); giờ Việt Nam. Lần ghi bị ghi đè hay bị từ chối được tô màu.</p>
             <table class="audit"><thead><tr><th>Lúc nhận</th><th>Xã</th><th>Nội dung</th><th>Chi tiết</th><th>Người ghi, máy</th><th>Kết quả</th></tr></thead>
             <tbody>\(rows)</tbody></table>
+            \(nav)
             """
     }
 
-    /// One row per report, as on the page, then the raw identifiers for whoever needs them.
-    static func rows(_ entries: [AuditEntry], names: Names) -> [[String]] {
-        var rows = [["Lúc nhận", "Xã", "Loại", "Nội dung", "Chi tiết", "Người ghi", "Máy", "Kết quả", "Lý do",
-                     "commune", "collection", "record", "fields", "outcomes", "hlc"]]
-        for report in reports(entries) {
-            let first = report.first
-            rows.append([
-                VietnameseFormat.dateTime(millis: first.receivedAtMillis, seconds: true), first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện",
-                report.collection.map(FieldLabels.collection) ?? first.collection, subject(report, names: names),
-                details(report).joined(separator: "; "), first.actor, first.node, outcome(report),
-                Set(report.entries.compactMap(\.reason)).sorted().joined(separator: "; "),
-                first.commune ?? "", first.collection, first.record,
-                report.entries.map { "\($0.field)=\($0.value.description)" }.joined(separator: "; "),
-                report.entries.map(\.outcome.rawValue).joined(separator: ";"), first.hlc,
-            ])
-        }
-        return rows
+    /// The refusals' reasons, each once.
+    static func reasons(_ report: Report) -> String {
+        guard report.entries.contains(where: { $0.reason != nil }) else { return "" }
+        return Set(report.entries.compactMap(\.reason)).sorted().joined(separator: "; ")
+    }
+
+    /// The export's columns: those of the page, then the raw identifiers for whoever needs them.
+    static let header = ["Lúc nhận", "Xã", "Loại", "Nội dung", "Chi tiết", "Người ghi", "Máy", "Kết quả", "Lý do",
+                         "commune", "collection", "record", "fields", "outcomes", "hlc"]
+
+    /// One report as the export's row.
+    static func row(_ report: Report, names: Names) -> [String] {
+        let first = report.first
+        return [
+            VietnameseFormat.dateTime(millis: first.receivedAtMillis, seconds: true), first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện",
+            report.collection.map(FieldLabels.collection) ?? first.collection, subject(report, names: names),
+            details(report).joined(separator: "; "), first.actor, first.node, outcome(report), reasons(report),
+            first.commune ?? "", first.collection, first.record,
+            report.entries.map { "\($0.field)=\($0.value.description)" }.joined(separator: "; "),
+            report.entries.map(\.outcome.rawValue).joined(separator: ";"), first.hlc,
+        ]
     }
 }

@@ -17,17 +17,27 @@ struct ReadinessAndAudit {
         pages.export("/export/equipment", file: { _ in "thiet-bi" }, sheet: "Thiết bị") { _ in Self.readinessRows(try await store.hubStatus(.equipment).communes) }
         pages.get("/audit") { request, context in
             let (filter, values) = Self.filter(request)
-            let body = AuditPages.page(try await store.audit(filter), names: try await names(), values: values)
+            let page = AuditPages.Page(try await store.audit(filter), limit: filter.limit)
+            let body = AuditPages.page(page, names: try await names(), values: values)
             return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
-        pages.export("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký") { request in
-            AuditPages.rows(try await store.audit(Self.filter(request).0), names: try await names())
+        // The whole selection, not one page: read and sent a batch at a time.
+        pages.exportStream("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký", header: AuditPages.header) { request, send in
+            var filter = Self.filter(request).0
+            filter.after = nil
+            filter.limit = 5_000
+            let names = try await names()
+            var grouper = AuditPages.Grouper()
+            try await store.forEachAuditBatch(filter) { batch in
+                try await send(await grouper.add(batch).concurrentChunks { $0.map { AuditPages.row($0, names: names) } }.flatMap { $0 })
+            }
+            try await send(grouper.finish().map { AuditPages.row($0, names: names) })
         }
     }
 
     /// The communes' and the tasks' names, for the audit's rows.
     private func names() async throws -> AuditPages.Names {
-        let status = try await store.hubStatus()
+        let status = try await store.hubStatus(.names)
         return AuditPages.Names(communes: Dictionary(uniqueKeysWithValues: status.communes.map { ($0.code, $0.name) }),
                                 tasks: Dictionary(status.tasks.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first }))
     }
@@ -91,17 +101,18 @@ struct ReadinessAndAudit {
 
     // MARK: Audit
 
-    /// The filter from the query: commune, collection, field, outcome, from and to (days).
+    /// The filter from the query: commune, collection, field, outcome, from and to (days), and
+    /// `after`, the last entry of the page before.
     static func filter(_ request: Request) -> (AuditFilter, [String: String]) {
         var values: [String: String] = [:]
-        for name in ["commune", "collection", "field", "outcome", "from", "to"] {
+        for name in ["commune", "collection", "field", "outcome", "from", "to", "after"] {
             if let value = request.uri.queryParameters.get(name), !value.isEmpty { values[name] = value }
         }
         let filter = AuditFilter(
             commune: values["commune"], collection: values["collection"], field: values["field"], outcome: values["outcome"].flatMap(AuditOutcome.init(rawValue:)),
             fromMillis: values["from"].flatMap(CalendarDay.init)?.startMillis,
             toMillis: values["to"].flatMap(CalendarDay.init).map { $0.startMillis + 86_400_000 },
-            newestFirst: true, limit: 500)
+            newestFirst: true, limit: 500, after: values["after"].flatMap { Int64($0) })
         return (filter, values)
     }
 }
