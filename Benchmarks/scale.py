@@ -2,8 +2,9 @@
 lookup costs, however many years of audit the hub holds?
 
 For each size, `sync-bench scale-store` builds a hub store through the hub's own code paths
-(170 communes with 3 PCs each, a 60-task plan a year for 4 years, progress and equipment
-reports, lost and refused writes), then a release `district-hub serve` answers a signed-in
+(170 communes with 3 PCs each, a 60-task plan and a PAR INDEX criteria set a year for 4 years,
+progress and equipment reports, self-assessment scores, evidence files' metadata, lost and
+refused writes), then a release `district-hub serve` answers a signed-in
 HTTP client: each page is fetched `--requests` times after two warm-ups, and its p95 is
 reported for the big store (`scale_<page>_p95_ms`) and the small one (`small_<page>_p95_ms`),
 with their ratio. The audit's pages are each filter and a deep page (keyset, half way down).
@@ -32,6 +33,8 @@ PAGES = {
     "commune": ["/communes/xa-007"],
     "task": ["/tasks/1.2-2026"],
     "equipment": ["/equipment"],
+    # Beyond the issue's list: the PAR INDEX results and a commune's self-assessment with its history.
+    "assessment": ["/assessment?year=2026", "/assessment/communes/xa-007?year=2026"],
     "audit_filter": ["/audit?commune=xa-007", "/audit?collection=equipment", "/audit?field=cost", "/audit?outcome=lost",
                      "/audit?outcome=rejected", "/audit?from=2024-03-01&to=2024-03-31", "/audit?after={middle}",
                      "/audit?commune=xa-007&after={middle}", "/audit?collection=equipment&after={middle}"],
@@ -89,7 +92,8 @@ def measure(binaries, work, name, rows, requests, reuse=False, exports=True):
             if os.path.exists(db + suffix):
                 os.remove(db + suffix)
         started = time.monotonic()
-        built = json.loads(subprocess.run([os.path.join(binaries, "sync-bench"), "scale-store", str(rows), "--db", db],
+        criteria = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "criteria-example.json")
+        built = json.loads(subprocess.run([os.path.join(binaries, "sync-bench"), "scale-store", str(rows), "--db", db, "--criteria", criteria],
                                           check=True, capture_output=True, text=True).stdout)
         built["build_s"] = round(time.monotonic() - started, 1)
         with open(figures, "w") as f:

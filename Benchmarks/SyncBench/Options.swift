@@ -15,8 +15,8 @@ struct Options {
         self.values = values
     }
 
-    func string(_ name: String) -> String {
-        guard let value = values[name] else { Options.fail("missing --\(name)") }
+    func string(_ name: String, default fallback: String? = nil) -> String {
+        guard let value = values[name] ?? fallback else { Options.fail("missing --\(name)") }
         return value
     }
 

@@ -3,18 +3,22 @@ import Synchronization
 import SyncCore
 import TestSupport
 
-/// `sync-bench scale-store AUDIT_ROWS --db HUB [--communes 170] [--pcs 3] [--tasks 60] [--first-year 2023] [--years 4]`:
-/// a hub store as years of use leave it, built through the hub's own code paths (district
-/// writes, enrollment, the exchange's merge and audit), never raw inserts. Each year has a plan
-/// of TASKS tasks for every commune (some also the offices'); the PCs report progress and
-/// equipment checks through the year, some writes lose to a newer one (an older stamp), some
-/// are refused (a task the commune does not have). The hub's clock walks through the years, so
-/// the audit's receive times spread over them. Prints the audit's rows and the store's bytes.
+/// `sync-bench scale-store AUDIT_ROWS --db HUB [--communes 170] [--pcs 3] [--tasks 60] [--first-year 2023] [--years 4]
+/// [--criteria config/criteria-example.json]`: a hub store as years of use leave it, built
+/// through the hub's own code paths (district writes, enrollment, the exchange's merge and
+/// audit), never raw inserts. Each year has a plan of TASKS tasks for every commune (some also
+/// the offices') and a PAR INDEX criteria set; the PCs report progress, equipment checks, the
+/// self-assessment's scores and evidence files' metadata through the year, some writes lose to
+/// a newer one (an older stamp), some are refused (a task the commune does not have). The hub's
+/// clock walks through the years, so the audit's receive times spread over them. Prints the
+/// audit's rows and the store's bytes.
 enum ScaleStore {
     static func run(_ auditRows: Int, _ options: Options) async throws {
         let communes = options.int("communes", default: 170), pcs = options.int("pcs", default: 3)
         let tasksPerYear = options.int("tasks", default: 60), firstYear = options.int("first-year", default: 2023)
         let years = options.int("years", default: 4)
+        let criteria = try CriteriaSet.load(path: options.string("criteria", default: "config/criteria-example.json"))
+        let leaves = criteria.leaves
         let now = Atomic<Int64>(CalendarDay(String(format: "%04d-01-02", firstYear))!.startMillis)
         let hub = try HubStore(path: options.string("db"), clock: HybridLogicalClock(physical: PhysicalClock { now.load(ordering: .relaxed) }))
         let codes = (1...communes).map { String(format: "xa-%03d", $0) }
@@ -47,6 +51,7 @@ enum ScaleStore {
                 }
                 return writes
             }, actor: "sync-bench")
+            _ = try await hub.importCriteria(criteria, year: year, actor: "sync-bench")
             var yearRows = 0
             while yearRows < perYear {
                 now.store(start + span * Int64(yearRows) / Int64(perYear), ordering: .relaxed)
@@ -56,7 +61,7 @@ enum ScaleStore {
                 for position in 0..<count {
                     nodes[index].seq += 1
                     changes.append(change(seq: nodes[index].seq, counter: UInt32(position), commune: nodes[index].commune, tasks: tasks,
-                                          now: now.load(ordering: .relaxed), random: &random))
+                                          year: year, leaves: leaves, now: now.load(ordering: .relaxed), random: &random))
                 }
                 let result = try await hub.exchange(
                     SyncRequest(node: nodes[index].identity.node, commune: nodes[index].commune, clock: now.load(ordering: .relaxed),
@@ -74,23 +79,46 @@ enum ScaleStore {
                           "store_bytes_per_year": Double(bytes) / Double(years)])
     }
 
-    /// One change as an office PC makes them: mostly progress on the year's tasks, some
-    /// equipment checks; about 3 % stamped a day old (they lose to what a colleague wrote since,
+    /// One change as an office PC makes them: mostly progress on the year's tasks, equipment
+    /// checks (8 %), self-assessment scores (4 %) and evidence files' metadata (2 %, five
+    /// fields a file); about 3 % stamped a day old (they lose to what a colleague wrote since,
     /// when there is such a write) and 1 % on a task the commune does not have (refused). As an
     /// agent stamps a batch written within one millisecond: the counter tells them apart.
-    static func change(seq: Int64, counter: UInt32, commune: String, tasks: [String], now: Int64, random: inout SeededRandom) -> PushedChange {
+    static func change(seq: Int64, counter: UInt32, commune: String, tasks: [String], year: Int, leaves: [Criterion], now: Int64,
+                       random: inout SeededRandom) -> PushedChange {
         let roll = random.next() % 100
         let wall = roll < 3 ? now - 86_400_000 : now
+        let actor = "Cán bộ \(commune)"
         if roll == 99 {
             return PushedChange(seq: seq, collection: "progress", record: "\(commune)/9.9-1999", field: "percent", value: .int(1),
-                                hlc: HLC(wall: wall, counter: counter), actor: "Cán bộ \(commune)")
+                                hlc: HLC(wall: wall, counter: counter), actor: actor)
         }
-        if roll >= 90 {
+        if roll >= 95 {
+            let leaf = leaves[Int(random.next() % UInt64(leaves.count))]
+            let value: FieldValue = roll == 95 ? .text("Giải trình tiêu chí \(leaf.id): đã có văn bản kèm theo") : .number(random.next() % 2 == 0 ? 0 : leaf.max)
+            return PushedChange(seq: seq, collection: "scores", record: AssessmentRecords.score(commune: commune, year: year, criterion: leaf.id),
+                                field: roll == 95 ? "explain" : "score", value: value, hlc: HLC(wall: wall, counter: counter), actor: actor)
+        }
+        if roll >= 93 {
+            // A file's metadata, one field per change; the digest names a file of the task.
+            let task = tasks[Int(random.next() % UInt64(tasks.count))]
+            let digest = String(repeating: String(format: "%016llx", random.next()), count: 4)
+            let (field, value): (String, FieldValue) = switch random.next() % 5 {
+            case 0: ("name", .text("bien-ban-kiem-tra-\(seq).pdf"))
+            case 1: ("size", .int(Int64(random.next() % 5_000_000 + 1)))
+            case 2: ("type", .text(EvidenceType.pdf.rawValue))
+            case 3: ("by", .text(actor))
+            default: ("at", .text(isoMoment(now)))
+            }
+            return PushedChange(seq: seq, collection: "attachments", record: "\(commune)/\(task)/\(digest)", field: field, value: value,
+                                hlc: HLC(wall: wall, counter: counter), actor: actor)
+        }
+        if roll >= 85 {
             let kind = ["computer", "printer", "scanner"][Int(random.next() % 3)]
             let field = ["total", "working", "needed", "cost"][Int(random.next() % 4)]
             let value = field == "cost" ? Int64(random.next() % 50) * 1_000_000 : Int64(random.next() % 10)
             return PushedChange(seq: seq, collection: "equipment", record: "\(commune)/\(kind)", field: field, value: .int(value),
-                                hlc: HLC(wall: wall, counter: counter), actor: "Cán bộ \(commune)")
+                                hlc: HLC(wall: wall, counter: counter), actor: actor)
         }
         let task = tasks[Int(random.next() % UInt64(tasks.count))]
         let field = ["status", "percent", "note", "by"][Int(random.next() % 4)]
@@ -101,6 +129,11 @@ enum ScaleStore {
         default: .text("Cán bộ \(commune)")
         }
         return PushedChange(seq: seq, collection: "progress", record: "\(commune)/\(task)", field: field, value: value,
-                            hlc: HLC(wall: wall, counter: counter), actor: "Cán bộ \(commune)")
+                            hlc: HLC(wall: wall, counter: counter), actor: actor)
     }
+}
+
+/// An instant as an attachment's `at` field holds it: ISO 8601, UTC, whole seconds.
+private func isoMoment(_ millis: Int64) -> String {
+    ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
 }

@@ -12,7 +12,7 @@ import GRDB
 ///
 /// Where several filters are given SQLite picks one index and checks the rest row by row.
 /// No `ANALYZE` runs on the store: the plans are SQLite's fixed choices, the ones
-/// `AuditQueryPlanTests` checks, not statistics that drift as the store grows.
+/// `QueryPlanTests` checks, not statistics that drift as the store grows.
 struct AuditQuery {
     var sql: String
     var arguments: StatementArguments
