@@ -21,12 +21,12 @@ enum AuditQueries {
         let applied = appliedWall.map { HLC(wall: $0, counter: UInt32((row[14] as Int64?) ?? 0)) }
         let oldValue: DatabaseValue = row[7]
         return AuditEntry(
-            id: row[0], receivedAt: isoTimestamp(millis: row[1]), receivedAtMillis: row[1], commune: row[2],
+            id: row[0], receivedAtMillis: row[1], commune: row[2],
             collection: row[3], record: row[4], field: row[5],
             value: FieldValue.fromDatabaseValue(row[6]) ?? .null,
             oldValue: oldValue.isNull ? nil : FieldValue.fromDatabaseValue(oldValue),
-            node: row[8], seq: row[9], actor: row[10], hlc: hlc.description,
-            appliedHlc: applied == hlc ? nil : applied?.description,
+            node: row[8], seq: row[9], actor: row[10], stamp: hlc,
+            appliedStamp: applied == hlc ? nil : applied,
             outcome: row[15], reasonCode: row[16], reason: row[17])
     }
 

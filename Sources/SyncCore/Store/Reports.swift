@@ -58,8 +58,9 @@ public struct HubStatus: Encodable, Sendable {
 /// One row of the audit trail.
 public struct AuditEntry: Encodable, Sendable, Hashable {
     public var id: Int64
-    /// Hub time of receipt, ISO 8601 UTC.
-    public var receivedAt: String
+    /// Hub time of receipt, ISO 8601 UTC: made when asked for (an export of millions of rows
+    /// never asks), as is `hlc`.
+    public var receivedAt: String { isoTimestamp(millis: receivedAtMillis) }
     public var receivedAtMillis: Int64
     @NullWhenAbsent public var commune: String?
     public var collection: String
@@ -71,18 +72,42 @@ public struct AuditEntry: Encodable, Sendable, Hashable {
     public var node: String
     @NullWhenAbsent public var seq: Int64?
     public var actor: String
-    /// The stamp the node gave it, `wall.counter`.
-    public var hlc: String
+    /// The stamp the node gave it.
+    public var stamp: HLC
     /// The stamp the hub applied it with, when the hub re-stamped a runaway clock.
-    @NullWhenAbsent public var appliedHlc: String?
+    public var appliedStamp: HLC?
     public var outcome: AuditOutcome
     @NullWhenAbsent public var reasonCode: String?
     @NullWhenAbsent public var reason: String?
+
+    /// The node's stamp, `wall.counter`.
+    public var hlc: String { stamp.description }
+    public var appliedHlc: String? { appliedStamp?.description }
 
     /// `receivedAtMillis` is for sorting and filtering; scripts read `receivedAt`.
     enum CodingKeys: String, CodingKey {
         case id, receivedAt, commune, collection, record, field, value, oldValue, node, seq, actor, hlc, appliedHlc,
             outcome, reasonCode, reason
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(receivedAt, forKey: .receivedAt)
+        try container.encode(_commune, forKey: .commune)
+        try container.encode(collection, forKey: .collection)
+        try container.encode(record, forKey: .record)
+        try container.encode(field, forKey: .field)
+        try container.encode(value, forKey: .value)
+        try container.encode(_oldValue, forKey: .oldValue)
+        try container.encode(node, forKey: .node)
+        try container.encode(_seq, forKey: .seq)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(hlc, forKey: .hlc)
+        try container.encode(appliedHlc, forKey: .appliedHlc)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(_reasonCode, forKey: .reasonCode)
+        try container.encode(_reason, forKey: .reason)
     }
 }
 

@@ -155,7 +155,7 @@ enum AssessmentPages {
     static func historyChanges(_ history: [AuditEntry]) -> [[AuditEntry]] {
         var changes: [[AuditEntry]] = []
         for entry in history where shownFields.contains(entry.field) {
-            if let last = changes.last?.last, last.hlc == entry.hlc, last.node == entry.node, last.outcome == entry.outcome {
+            if let last = changes.last?.last, last.stamp == entry.stamp, last.node == entry.node, last.outcome == entry.outcome {
                 changes[changes.count - 1].append(entry)
             } else {
                 changes.append([entry])

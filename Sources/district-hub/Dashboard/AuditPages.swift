@@ -35,7 +35,7 @@ enum AuditPages {
         mutating func add(_ entries: [AuditEntry]) -> [Report] {
             var done: [Report] = []
             for entry in entries {
-                if let last = open.first, !(last.node == entry.node && last.hlc == entry.hlc && last.record == entry.record
+                if let last = open.first, !(last.node == entry.node && last.stamp == entry.stamp && last.record == entry.record
                     && last.collection == entry.collection && last.receivedAtMillis == entry.receivedAtMillis)
                 {
                     done.append(Report(entries: open.sorted { $0.id < $1.id }))
