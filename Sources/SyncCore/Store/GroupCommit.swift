@@ -53,7 +53,10 @@ final class ExchangeQueue: @unchecked Sendable {
         lock.withLock {
             let changes = exchange.request.changes.count
             if changes > 0, queuedChanges > 0, queuedChanges + changes > queueLimit {
-                return .full(retryAfter: max(1, min(60, (queuedChanges + Self.drainRate - 1) / Self.drainRate)))
+                // The queue's length at the merge rate, up to twice that: those refused
+                // together do not all come back in the same second.
+                let drained = max(1, min(60, (queuedChanges + Self.drainRate - 1) / Self.drainRate))
+                return .full(retryAfter: drained + Int.random(in: 0...drained))
             }
             waiting.append(exchange)
             queuedChanges += changes
