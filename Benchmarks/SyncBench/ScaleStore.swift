@@ -133,7 +133,8 @@ enum ScaleStore {
     }
 }
 
-/// An instant as an attachment's `at` field holds it: ISO 8601, UTC, whole seconds.
+/// An instant as an attachment's `at` field holds it: ISO 8601, UTC, whole seconds (a format
+/// style is a value; a formatter made per change would cost more than the merge).
 private func isoMoment(_ millis: Int64) -> String {
-    ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    Date(timeIntervalSince1970: Double(millis) / 1000).formatted(.iso8601)
 }
