@@ -94,15 +94,30 @@ extension HubStore {
         }
     }
 
-    /// Every live attachment (of one commune, or all), oldest first.
-    public func attachments(commune: String? = nil) async throws -> [HubAttachment] {
+    /// Every live attachment (of one commune, or all), oldest first; with `subject` (a task id,
+    /// or a year for the self-assessment's files), only those under it. A commune's, or a
+    /// subject's, are read as key ranges of `fields` (one per commune for a subject alone):
+    /// years of files do not make a task's page read them all.
+    public func attachments(commune: String? = nil, subject: String? = nil) async throws -> [HubAttachment] {
         try await read { [self] db in
-            let stored = Set(try String.fetchAll(db, sql: "SELECT sha256 FROM files"))
-            return try records(of: .attachments, db)
+            var records: [String: [String: FieldValue]] = [:]
+            switch (commune, subject) {
+            case (let commune?, _):
+                records = try self.records(of: .attachments, prefix: "\(commune)/\(subject.map { $0 + "/" } ?? "")", db)
+            case (nil, let subject?):
+                let communes = Set(try self.records(of: .communes, db).keys).union(try String.fetchAll(db, sql: "SELECT DISTINCT commune FROM nodes"))
+                for code in communes {
+                    records.merge(try self.records(of: .attachments, prefix: "\(code)/\(subject)/", db)) { first, _ in first }
+                }
+            case (nil, nil):
+                records = try self.records(of: .attachments, db)
+            }
+            let stored = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ?)")
+            return try records
                 .compactMap { EvidenceFile(record: $0.key, fields: $0.value) }
-                .filter { commune == nil || $0.commune == commune }
+                .filter { file in subject == nil || file.task == subject || file.task.hasPrefix(subject! + "/") }
                 .sorted { ($0.commune, $0.at, $0.name) < ($1.commune, $1.at, $1.name) }
-                .map { HubAttachment(file: $0, stored: stored.contains($0.sha256)) }
+                .map { HubAttachment(file: $0, stored: try Bool.fetchOne(stored, arguments: [$0.sha256]) ?? false) }
         }
     }
 }

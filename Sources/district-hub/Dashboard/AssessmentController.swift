@@ -64,7 +64,7 @@ struct AssessmentController {
         let history = Dictionary(grouping: try await store.audit(AuditFilter(commune: code, collection: RecordCollection.scores.rawValue,
                                                                                   recordPrefix: "\(code)/\(year)/")),
                                  by: \.record)
-        let files = try await store.attachments(commune: code).filter { AssessmentRecords.criterionSubject($0.file.task)?.year == year }
+        let files = try await store.attachments(commune: code, subject: String(year)).filter { AssessmentRecords.criterionSubject($0.file.task)?.year == year }
         let errorList: HTML = errors.isEmpty ? "" : "<div class=\"errors\" role=\"alert\"><ul>\(errors.map { "<li>\($0)</li>" as HTML }.joined())</ul></div>"
         return EditedResponse(status: status, response: DashboardPages.layout(
             title: "Tự đánh giá năm \(year): \(assessment.name)", session: context.session,

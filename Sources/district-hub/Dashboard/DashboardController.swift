@@ -144,7 +144,7 @@ struct DashboardController {
         let today = CalendarDay(millis: Int64(Date().timeIntervalSince1970 * 1000))
         return EditedResponse(response: DashboardPages.layout(
             title: "Nhiệm vụ \(task.id): \(task.title)", session: context.session,
-            body: TaskPages.task(task, communes: try await store.hubStatus(.tasks([id])).communes, files: try await store.attachments().filter { $0.file.task == id },
+            body: TaskPages.task(task, communes: try await store.hubStatus(.tasks([id])).communes, files: try await store.attachments(subject: id).filter { $0.file.task == id },
                                  session: context.session, today: today)))
     }
 

@@ -17,7 +17,7 @@ struct RequestsController {
     }
 
     private func communeNames() async throws -> [(code: String, name: String)] {
-        try await store.hubStatus().communes.map { ($0.code, $0.name) }
+        try await store.hubStatus(.names).communes.map { ($0.code, $0.name) }
     }
 
     private func proposals(_ request: Request, _ context: DashboardContext) async throws -> HTML {
@@ -26,9 +26,12 @@ struct RequestsController {
             if let value = request.uri.queryParameters.get(name), !value.isEmpty { filters[name] = value }
         }
         let names = Dictionary(uniqueKeysWithValues: try await communeNames().map { ($0.code, $0.name) })
-        let files = try await store.attachments().filter { RecordSubject.proposalID($0.file.task) != nil }
+        let proposals = try await store.proposals()
+        // Each proposal's own files, by key range; not every file of every commune.
+        var files: [HubAttachment] = []
+        for proposal in proposals { files += try await store.attachments(commune: proposal.commune, subject: "proposals/\(proposal.id)") }
         return DashboardPages.layout(title: "Khó khăn, vướng mắc, kiến nghị của các xã", session: context.session,
-                                     body: RequestPages.proposals(try await store.proposals(), communes: names, files: files,
+                                     body: RequestPages.proposals(proposals, communes: names, files: files,
                                                                   filters: filters, session: context.session))
     }
 
