@@ -10,13 +10,11 @@ import Testing
 struct AuditQueryTests {
     @Test("every filter, paged a few entries at a time in either direction, gives what a full read filtered by hand gives")
     func pagesJoinUp() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-query-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = Scratch()
         let day: Int64 = 86_400_000
         let start = CalendarDay("2025-01-01")!.startMillis
         let clock = ManualClock(millis: start)
-        let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path, clock: HybridLogicalClock(physical: clock.physical))
+        let store = try HubStore(path: scratch.path("hub.sqlite"), clock: HybridLogicalClock(physical: clock.physical))
         // "xa-1-2" starts like "xa-1": a commune's filter must not take its neighbour's records.
         let communes = ["xa-1", "xa-1-2", "xa-3"]
         try await store.recordDistrict(communes.map { FieldWrite(collection: "communes", record: $0, field: "name", value: .text("Xã \($0)")) }

@@ -11,10 +11,8 @@ import Testing
 struct ExchangeAdmissionTests {
     @Test("with the writer busy and the queue full, one exchange of three is told to come back; retried, every change lands once")
     func fullQueueSaysComeBack() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("admission-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try HubStore(path: directory.appendingPathComponent("hub.sqlite").path)
+        let scratch = Scratch()
+        let store = try HubStore(path: scratch.path("hub.sqlite"))
         store.exchangeQueue.maxQueuedChanges = 150
         var requests: [(SyncRequest, NodeIdentity)] = []
         for commune in ["xa-a", "xa-b", "xa-c"] {
