@@ -76,7 +76,7 @@ let package = Package(
         /// the periodic report in the official layout and the dashboard's .xlsx exports.
         .target(
             name: "OfficeDocuments",
-            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["CShims", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         /// What both programs' command lines share: `--db` and how it opens a store.
         .target(

@@ -102,3 +102,41 @@ int cshims_gunzip(const uint8_t *input, size_t input_length, size_t max_output, 
 void cshims_free(void *pointer) {
     free(pointer);
 }
+
+int cshims_deflate_piece(const uint8_t *input, size_t input_length, int level, int last, uint8_t **output, size_t *output_length) {
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    /* Negative window bits: raw deflate, no header or trailer (a ZIP entry keeps its own). */
+    if (deflateInit2(&stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        return CSHIMS_GZIP_NO_MEMORY;
+    }
+    /* deflateBound does not count the flush's marker: a few bytes more. */
+    size_t capacity = deflateBound(&stream, (uLong)input_length) + 64;
+    uint8_t *buffer = malloc(capacity);
+    if (buffer == NULL) {
+        deflateEnd(&stream);
+        return CSHIMS_GZIP_NO_MEMORY;
+    }
+    stream.next_in = (Bytef *)input;
+    stream.avail_in = (uInt)input_length;
+    stream.next_out = buffer;
+    stream.avail_out = (uInt)capacity;
+    int status = deflate(&stream, last ? Z_FINISH : Z_SYNC_FLUSH);
+    int complete = last ? status == Z_STREAM_END : (status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0);
+    deflateEnd(&stream);
+    if (!complete) {
+        free(buffer);
+        return CSHIMS_GZIP_CORRUPT;
+    }
+    *output = buffer;
+    *output_length = stream.total_out;
+    return CSHIMS_GZIP_OK;
+}
+
+uint32_t cshims_crc32(uint32_t crc, const uint8_t *data, size_t length) {
+    return (uint32_t)crc32_z(crc, data, length);
+}
+
+uint32_t cshims_crc32_combine(uint32_t first, uint32_t second, size_t second_length) {
+    return (uint32_t)crc32_combine(first, second, (z_off_t)second_length);
+}

@@ -57,6 +57,12 @@ struct AssessmentTests {
         #expect(Points.parse("8,5") == 8.5)
         #expect(Points.text(8.5) == "8,5")
         #expect(Points.text(10) == "10")
+        #expect(Points.text(0.05) == "0,05")
+        #expect(Points.text(-2.25) == "-2,25")
+        #expect(Points.text(7.125) == "7,125")
+        #expect(Points.text(1.0004) == "1")
+        #expect(Points.text(0.1 + 0.2) == "0,3")
+        #expect(Points.text(120.007) == "120,007")
     }
 
     @Test("appraised assessments are ranked by appraised total, ties sharing a rank; the others are not ranked")

@@ -33,6 +33,14 @@ int cshims_gzip(const uint8_t *input, size_t input_length, int level, uint8_t **
 int cshims_gunzip(const uint8_t *input, size_t input_length, size_t max_output, uint8_t **output, size_t *output_length);
 void cshims_free(void *pointer);
 
+/* One piece of a raw deflate stream, compressed on its own and ended on a byte boundary with a
+ * sync flush or, when `last`, with the final block: pieces compressed in parallel and written in
+ * order make one valid stream (as pigz does). The result is malloc'd, like cshims_gzip's. */
+int cshims_deflate_piece(const uint8_t *input, size_t input_length, int level, int last, uint8_t **output, size_t *output_length);
+/* zlib's CRC-32 of `data` continuing `crc`, and the CRC of two pieces from each one's. */
+uint32_t cshims_crc32(uint32_t crc, const uint8_t *data, size_t length);
+uint32_t cshims_crc32_combine(uint32_t first, uint32_t second, size_t second_length);
+
 /* mallopt(M_ARENA_MAX, arenas) where glibc has it (a macro Swift does not import); 0 elsewhere. */
 int cshims_limit_malloc_arenas(int arenas);
 

@@ -186,11 +186,19 @@ public enum Points {
     }
 
     /// As Vietnamese documents write points: a decimal comma, no trailing zeros ("8,5", "10").
+    /// By integer arithmetic on thousandths: an audit export writes a score on every row of
+    /// a self-assessment's history.
     public static func text(_ value: Double) -> String {
-        var text = String(format: "%.3f", rounded(value))
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text.replacingOccurrences(of: ".", with: ",")
+        let scaled = (value * 1000).rounded()
+        guard scaled.magnitude < 1e15 else { return String(format: "%.0f", value) }
+        let thousandths = Int64(scaled)
+        let whole = "\(thousandths < 0 ? "-" : "")\(thousandths.magnitude / 1000)"
+        var fraction = thousandths.magnitude % 1000
+        guard fraction != 0 else { return whole }
+        var digits = 3
+        while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        let written = String(fraction)
+        return whole + "," + String(repeating: "0", count: digits - written.count) + written
     }
 
     /// A score typed by a person: "8,5" or "8.5".

@@ -27,6 +27,77 @@ struct CivilTime {
         millisecond = Int(inDay % 1000)
     }
 
+    /// The moment an ISO 8601 internet date-time names: `2026-12-03T13:34:45Z`, with or without
+    /// fractional seconds, in UTC or at an offset (`+07:00`); nil for anything else. Stored
+    /// moments (a file's, a proposal's) are read back this way for every row of an export.
+    static func millis(iso text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { bytes -> Int64? in
+            var position = 0
+            func number(_ width: Int) -> Int64? {
+                guard position + width <= bytes.count else { return nil }
+                var value: Int64 = 0
+                for byte in bytes[position..<position + width] {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                }
+                position += width
+                return value
+            }
+            func expect(_ character: Unicode.Scalar) -> Bool {
+                guard position < bytes.count, bytes[position] == UInt8(character.value) else { return false }
+                position += 1
+                return true
+            }
+            guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2), expect("T"),
+                  let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2),
+                  (1...12).contains(month), (1...daysIn(month: month, of: year)).contains(day), hour < 24, minute < 60, second < 60
+            else { return nil }
+            var millisecond: Int64 = 0
+            if expect(".") {
+                var scale: Int64 = 100, digits = 0
+                while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+                    millisecond += Int64(bytes[position] - UInt8(ascii: "0")) * scale
+                    scale /= 10
+                    digits += 1
+                    position += 1
+                }
+                guard digits > 0 else { return nil }
+            }
+            var offset: Int64 = 0
+            if expect("Z") {
+            } else if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                let sign: Int64 = bytes[position] == UInt8(ascii: "-") ? -1 : 1
+                position += 1
+                guard let hours = number(2), expect(":"), let minutes = number(2), hours < 24, minutes < 60 else { return nil }
+                offset = sign * (hours * 3_600_000 + minutes * 60_000)
+            } else {
+                return nil
+            }
+            guard position == bytes.count else { return nil }
+            let days = daysSinceEpoch(year: year, month: month, day: day)
+            return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + millisecond - offset
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = shiftedYear.floorDivided(by: 400)
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func daysIn(month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     /// `2026-12-03T13:34:45.785Z` (UTC).
     var iso8601: String {
         Self.ascii { out in

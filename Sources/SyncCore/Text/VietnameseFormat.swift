@@ -33,8 +33,7 @@ public enum VietnameseFormat {
 
     /// A stored ISO 8601 moment (an attachment's, a proposal's) as `dd/MM/yyyy HH:mm`; other text unchanged.
     public static func dateTime(iso: String) -> String {
-        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
-        return dateTime(millis: Int64(date.timeIntervalSince1970 * 1000))
+        CivilTime.millis(iso: iso).map { dateTime(millis: $0) } ?? iso
     }
 
     /// A stored `yyyy-MM-dd` as `dd/MM/yyyy`; other text unchanged.

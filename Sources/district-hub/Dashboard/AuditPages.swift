@@ -9,9 +9,15 @@ import WebSupport
 enum AuditPages {
     /// One row: the fields written together, in the order they were written.
     struct Report: Sendable {
-        var entries: [AuditEntry]
+        let entries: [AuditEntry]
+        /// Named once per report: each of its cells asks.
+        let collection: RecordCollection?
         var first: AuditEntry { entries[0] }
-        var collection: RecordCollection? { RecordCollection(rawValue: first.collection) }
+
+        init(entries: [AuditEntry]) {
+            self.entries = entries
+            collection = RecordCollection(rawValue: entries[0].collection)
+        }
     }
 
     /// Names the rows show instead of codes.

@@ -30,36 +30,42 @@ extension RouterGroup<DashboardContext> {
     }
 }
 
+/// A batch of a long export's rows, formatted where they are written: each core formats its
+/// own range of the batch, and encodes it (CSV) or encodes and deflates it (.xlsx) too.
+struct ExportBatch: Sendable {
+    let count: Int
+    let rows: @Sendable (Range<Int>) -> [[String]]
+
+    init<Item: Sendable>(_ items: [Item], row: @escaping @Sendable (Item) -> [String]) {
+        count = items.count
+        rows = { range in items[range].map(row) }
+    }
+}
+
 extension RouterGroup<DashboardContext> {
     /// `path.csv` and `path.xlsx` for a table too long to hold (the audit): `rows` hands
-    /// batches of rows to its `send` as it reads them. The CSV goes out as they come; the
-    /// workbook is written to a temporary file a batch at a time and then sent from there, so
-    /// memory holds one batch either way.
+    /// batches to its `send` as it reads them, and each goes out as it comes, so memory holds
+    /// one batch and the first bytes leave at once in either format.
     func exportStream(_ path: String, file: @escaping @Sendable (Request) -> String, sheet: String, header: [String],
-                      rows: @escaping @Sendable (Request, _ send: ([[String]]) async throws -> Void) async throws -> Void) {
+                      rows: @escaping @Sendable (Request, _ send: (ExportBatch) async throws -> Void) async throws -> Void) {
         get("\(path).csv") { request, _ in
             Response(status: .ok, headers: Export.headers(.csv, file: "\(file(request)).csv"), body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: Export.csv([header])))
+                try await writer.write(Export.csv([header]))
                 try await rows(request) { batch in
-                    if !batch.isEmpty { try await writer.write(contentsOf: await batch.concurrentChunks(Export.csvLines).map { ByteBuffer(string: $0) }) }
+                    try await writer.write(contentsOf: try await concurrentRanges(of: batch.count) { Export.csvLines(batch.rows($0)) })
                 }
                 try await writer.finish(nil)
             })
         }
         get("\(path).xlsx") { request, _ in
-            let workbook = try SpreadsheetFile(directory: FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)"),
-                                               title: sheet, creator: "district-hub", sheet: sheet, header: header)
-            defer { try? FileManager.default.removeItem(at: workbook.directory) }
-            try await rows(request) { batch in try workbook.append(exported: batch) }
-            let url = try workbook.finish(created: Date())
-            // Open before the directory goes: the open file outlives its name until it is sent.
-            let input = try FileHandle(forReadingFrom: url)
-            let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int
-            return Response(status: .ok, headers: Export.headers(.xlsx, file: "\(file(request)).xlsx"), body: ResponseBody(contentLength: size) { writer in
-                defer { try? input.close() }
-                while let chunk = try input.read(upToCount: 256 * 1024), !chunk.isEmpty {
-                    try await writer.write(ByteBuffer(data: chunk))
+            Response(status: .ok, headers: Export.headers(.xlsx, file: "\(file(request)).xlsx"), body: ResponseBody { writer in
+                var workbook = SpreadsheetStream(title: sheet, creator: "district-hub", sheet: sheet, header: header, created: Date())
+                try await rows(request) { batch in
+                    try await workbook.append(count: batch.count, rows: batch.rows)
+                    try await writer.write(contentsOf: workbook.takeOutput().map { ByteBuffer(bytes: $0) })
                 }
+                try workbook.finish()
+                try await writer.write(contentsOf: workbook.takeOutput().map { ByteBuffer(bytes: $0) })
                 try await writer.finish(nil)
             })
         }
@@ -73,7 +79,7 @@ enum Export {
 
     static func response(_ rows: [[String]], file: String, sheet: String, format: ExportFormat) throws -> Response {
         let body = switch format {
-        case .csv: ByteBuffer(string: csv(rows))
+        case .csv: csv(rows)
         case .xlsx: ByteBuffer(data: try workbook(rows, sheet: sheet))
         }
         return Response(status: .ok, headers: headers(format, file: file), body: .init(byteBuffer: body))
@@ -85,20 +91,23 @@ enum Export {
     }
 
     /// A CSV document: BOM, header, rows, CRLF.
-    static func csv(_ rows: [[String]]) -> String {
-        "\u{FEFF}" + csvLines(rows)
+    static func csv(_ rows: [[String]]) -> ByteBuffer {
+        var document = ByteBuffer(string: "\u{FEFF}")
+        var lines = csvLines(rows)
+        document.writeBuffer(&lines)
+        return document
     }
 
-    /// Rows of a CSV document, each ended by CRLF.
-    static func csvLines(_ rows: [[String]]) -> String {
-        var lines = ""
-        lines.reserveCapacity(rows.count * 256)
+    /// Rows of a CSV document, each ended by CRLF, as the bytes sent: each cell's UTF-8 is
+    /// copied once, never appended to a growing `String`.
+    static func csvLines(_ rows: [[String]]) -> ByteBuffer {
+        var lines = ByteBufferAllocator().buffer(capacity: rows.count * 320)
         for row in rows {
             for (index, cell) in row.enumerated() {
-                if index > 0 { lines += "," }
-                lines += Overview.csvField(cell)
+                if index > 0 { lines.writeInteger(UInt8(ascii: ",")) }
+                lines.writeString(Overview.csvField(cell))
             }
-            lines += "\r\n"
+            lines.writeStaticString("\r\n")
         }
         return lines
     }
@@ -107,25 +116,5 @@ enum Export {
     static func links(_ path: String, query: String = "") -> HTML {
         let suffix = query.isEmpty ? "" : "?" + query
         return "<a class=\"button secondary\" href=\"\(path).csv\(suffix)\">Tải CSV</a> <a class=\"button secondary\" href=\"\(path).xlsx\(suffix)\">Tải Excel</a>"
-    }
-}
-
-extension Array where Element: Sendable {
-    /// `transform` over this array cut in as many chunks as the machine has cores, each in a
-    /// task of its own, the results in order: an export formats a batch of thousands of rows
-    /// while the next is read, on every core the hub has.
-    func concurrentChunks<T: Sendable>(_ transform: @escaping @Sendable ([Element]) -> T) async -> [T] {
-        let chunks = Swift.min(ProcessInfo.processInfo.activeProcessorCount, Swift.max(1, count / 500))
-        guard chunks > 1 else { return [transform(self)] }
-        let size = (count + chunks - 1) / chunks
-        return await withTaskGroup(of: (Int, T).self) { group in
-            for start in stride(from: 0, to: count, by: size) {
-                let chunk = Array(self[start..<Swift.min(start + size, count)])
-                group.addTask { (start, transform(chunk)) }
-            }
-            var results: [(Int, T)] = []
-            for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
-        }
     }
 }

@@ -108,39 +108,41 @@ struct Overview {
 
     /// RFC 4180 quoting; a cell that starts with =, +, -, @, a tab or a carriage return (after
     /// any combining marks, which a spreadsheet passes over) is defused with a leading `'`, so a
-    /// spreadsheet never runs it as a formula. On Unicode scalars, not `Character`s: `"` followed
+    /// spreadsheet never runs it as a formula. On bytes and scalars, not `Character`s: `"` followed
     /// by a combining mark is one grapheme, yet a CSV reader sees the quote.
     static func csvField(_ text: String) -> String {
-        // Most cells need neither: decided on the UTF-8 bytes, which an export of a million
-        // rows reads fifteen million times. A non-ASCII first byte may start a combining mark.
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard let first = bytes.first else { return true }
-            guard first < 0x80 else { return false }
-            switch first {
-            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): return false
-            default: break
-            }
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r"): return false
-                default: continue
-                }
-            }
-            return true
+        // Decided and written on the UTF-8 bytes, which an export of a million rows reads
+        // fifteen million times: the characters that matter are all ASCII, and an ASCII byte is
+        // never part of another character's encoding.
+        let defused: Bool
+        if let first = text.utf8.first, first < 0x80 {
+            defused = Self.startsFormula(first)
+        } else {
+            defused = text.unicodeScalars.first { !$0.isCombiningMark }.map { $0.isASCII && Self.startsFormula(UInt8($0.value)) } ?? false
         }
-        if plain == true { return text }
-        var scalars = text.unicodeScalars
-        let lead = scalars.first { !$0.isCombiningMark }
-        if let lead, "=+-@\t\r".unicodeScalars.contains(lead) { scalars.insert("'", at: scalars.startIndex) }
-        guard scalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return String(scalars) }
-        var quoted = String.UnicodeScalarView()
-        quoted.append("\"")
-        for scalar in scalars {
-            quoted.append(scalar)
-            if scalar == "\"" { quoted.append("\"") }
+        func special(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
         }
-        quoted.append("\"")
-        return String(quoted)
+        let quoted = text.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) } ?? text.utf8.contains(where: special)
+        guard defused || quoted else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 4)
+        if quoted { bytes.append(UInt8(ascii: "\"")) }
+        if defused { bytes.append(UInt8(ascii: "'")) }
+        for byte in text.utf8 {
+            bytes.append(byte)
+            if quoted, byte == UInt8(ascii: "\"") { bytes.append(byte) }
+        }
+        if quoted { bytes.append(UInt8(ascii: "\"")) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether a spreadsheet takes a cell starting with `byte` for a formula.
+    private static func startsFormula(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): true
+        default: false
+        }
     }
 }
 

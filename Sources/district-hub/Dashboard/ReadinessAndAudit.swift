@@ -25,13 +25,12 @@ struct ReadinessAndAudit {
         pages.exportStream("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký", header: AuditPages.header) { request, send in
             var filter = Self.filter(request).0
             filter.after = nil
-            filter.limit = 5_000
+            filter.limit = 10_000
             let names = try await names()
             var grouper = AuditPages.Grouper()
-            try await store.forEachAuditBatch(filter) { batch in
-                try await send(await grouper.add(batch).concurrentChunks { $0.map { AuditPages.row($0, names: names) } }.flatMap { $0 })
-            }
-            try await send(grouper.finish().map { AuditPages.row($0, names: names) })
+            let row: @Sendable (AuditPages.Report) -> [String] = { AuditPages.row($0, names: names) }
+            try await store.forEachAuditBatch(filter) { batch in try await send(ExportBatch(grouper.add(batch), row: row)) }
+            try await send(ExportBatch(grouper.finish(), row: row))
         }
     }
 

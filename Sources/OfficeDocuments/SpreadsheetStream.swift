@@ -1,0 +1,90 @@
+import Foundation
+
+/// A workbook too big to hold (a year of the audit), sent while it is written: the sheet's rows
+/// are formatted and deflated a batch at a time on every core and handed on (`takeOutput`)
+/// through `ZipStream`, so the first bytes leave at once, memory holds one batch, and nothing
+/// touches the disk. The fixed parts, which name each sheet's extent, come after the sheets.
+/// Past Excel's 1,048,576 rows a sheet is continued on another ("Nhật ký (2)").
+public struct SpreadsheetStream {
+    /// Excel's rows per sheet, the header's included.
+    public static let maximumRows = 1_048_576
+
+    private var zip: ZipStream
+    private let title: String, creator: String, created: Date
+    private let name: String, header: [String]
+    private let rowsPerSheet: Int
+    /// The sheet's opening (column widths, frozen header), sized by the first rows.
+    private var head: [UInt8]?
+    private var sheets: [SpreadsheetParts.SheetShape] = []
+    private var open = false
+
+    /// `rowsPerSheet` (at most Excel's limit less the header) is for the tests.
+    public init(title: String, creator: String, sheet name: String, header: [String], created: Date,
+                rowsPerSheet: Int = maximumRows - 1) {
+        zip = ZipStream(modified: created)
+        self.title = title
+        self.creator = creator
+        self.created = created
+        self.name = Spreadsheet.Sheet.cleanName(name)
+        self.header = header
+        self.rowsPerSheet = min(rowsPerSheet, Self.maximumRows - 1)
+    }
+
+    /// Appends `count` rows of an export (text, plain whole numbers as numbers), `rows(range)`
+    /// giving any range of them.
+    public mutating func append(count: Int, rows: @escaping @Sendable (Range<Int>) -> [[String]]) async throws {
+        var done = 0
+        while done < count {
+            if !open { try beginSheet(sizedBy: rows(done..<min(count, done + 500))) }
+            let first = sheets[sheets.count - 1].rows + 2
+            let take = min(rowsPerSheet - sheets[sheets.count - 1].rows, count - done)
+            let base = done
+            let parts = try await concurrentRanges(of: take) { range in
+                let values = rows(base + range.lowerBound..<base + range.upperBound).map { $0.map(Spreadsheet.Value.init(exported:)) }
+                var xml: [UInt8] = []
+                xml.reserveCapacity(values.count * 1024)
+                for (offset, row) in values.enumerated() {
+                    Spreadsheet.row(first + range.lowerBound + offset, row, style: 0, into: &xml)
+                }
+                return (try ZipStream.Piece(xml), values.map(\.count).max() ?? 0)
+            }
+            for (piece, _) in parts { try zip.append(piece) }
+            sheets[sheets.count - 1].rows += take
+            sheets[sheets.count - 1].columns = max(sheets[sheets.count - 1].columns, parts.map(\.1).max() ?? 0)
+            done += take
+            if sheets[sheets.count - 1].rows == rowsPerSheet { try endSheet() }
+        }
+    }
+
+    /// The workbook's bytes made since the last call, in order, to be sent.
+    public mutating func takeOutput() -> [[UInt8]] {
+        zip.takeOutput()
+    }
+
+    /// Closes the last sheet and writes the workbook's other parts: the file is complete.
+    public mutating func finish() throws {
+        if !open && sheets.isEmpty { try beginSheet(sizedBy: []) }
+        if open { try endSheet() }
+        for (part, xml) in Spreadsheet.fixedParts(title: title, creator: creator, created: created, sheets: sheets) {
+            try zip.add(part, Array(xml.utf8))
+        }
+        try zip.finish()
+    }
+
+    private mutating func beginSheet(sizedBy sample: [[String]]) throws {
+        let head = head ?? Array(Spreadsheet.head(.init(name: name, header: header, rows: sample.map { $0.map(Spreadsheet.Value.init(exported:)) })).utf8)
+        self.head = head
+        sheets.append(.init(name: sheets.isEmpty ? name : Spreadsheet.Sheet.cleanName("\(name) (\(sheets.count + 1))"),
+                            columns: header.count, rows: 0))
+        try zip.begin("xl/worksheets/sheet\(sheets.count).xml")
+        try zip.append(ZipStream.Piece(head))
+        open = true
+    }
+
+    private mutating func endSheet() throws {
+        let sheet = sheets[sheets.count - 1]
+        try zip.append(ZipStream.Piece(Array(Spreadsheet.tail(columns: sheet.columns, rows: sheet.rows).utf8)))
+        try zip.end()
+        open = false
+    }
+}
