@@ -73,7 +73,9 @@ let package = Package(
             ]
         ),
         /// Word and Excel files written by hand as OOXML parts in ZIPFoundation's zip container:
-        /// the periodic report in the official layout and the dashboard's .xlsx exports.
+        /// the periodic report in the official layout and the dashboard's .xlsx exports; the
+        /// audit's workbook streamed through a ZIP writer of its own over zlib (CShims), since
+        /// ZIPFoundation needs each entry's size before its data.
         .target(
             name: "OfficeDocuments",
             dependencies: ["CShims", .product(name: "ZIPFoundation", package: "ZIPFoundation")]

@@ -137,13 +137,31 @@ public struct Spreadsheet: Sendable {
                 xml.append(contentsOf: "><v>".utf8)
                 xml.append(contentsOf: (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)).utf8)
                 xml.append(contentsOf: "</v></c>".utf8)
+            case .text(let text) where text.isEmpty:
+                // An empty cell keeps its place (cells carry no reference) and holds nothing.
+                xml.append(contentsOf: "/>".utf8)
             case .text(let text):
-                xml.append(contentsOf: #" t="inlineStr"><is><t xml:space="preserve">"#.utf8)
+                // `xml:space` only where spacing could be lost: 21 bytes a cell otherwise, which
+                // a million-row sheet writes, checksums and deflates fifteen million times.
+                xml.append(contentsOf: (needsPreservedSpace(text) ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#).utf8)
                 xml.append(contentsOf: XMLText.escaped(text).utf8)
                 xml.append(contentsOf: "</t></is></c>".utf8)
             }
         }
         xml.append(contentsOf: "</row>".utf8)
+    }
+
+    /// Whether a text starts or ends with white space or holds a line break or a tab, which a
+    /// reader may trim or fold unless told to keep it.
+    private static func needsPreservedSpace(_ text: String) -> Bool {
+        func spacing(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+        }
+        let bytes = text.utf8
+        if let first = bytes.first, spacing(first) { return true }
+        if let last = bytes.last, spacing(last) { return true }
+        func breaking(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") }
+        return bytes.withContiguousStorageIfAvailable { $0.contains(where: breaking) } ?? bytes.contains(where: breaking)
     }
 
     /// A column wide enough for its longest entry among the first rows, within reason.

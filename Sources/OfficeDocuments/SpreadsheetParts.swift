@@ -18,7 +18,7 @@ enum SpreadsheetParts {
     }
 
     /// What the workbook part says of a sheet: its name, and the extent of its filter.
-    struct SheetShape {
+    struct SheetShape: Sendable {
         var name: String
         var columns: Int
         var rows: Int

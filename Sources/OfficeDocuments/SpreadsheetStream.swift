@@ -5,7 +5,7 @@ import Foundation
 /// through `ZipStream`, so the first bytes leave at once, memory holds one batch, and nothing
 /// touches the disk. The fixed parts, which name each sheet's extent, come after the sheets.
 /// Past Excel's 1,048,576 rows a sheet is continued on another ("Nhật ký (2)").
-public struct SpreadsheetStream {
+public struct SpreadsheetStream: Sendable {
     /// Excel's rows per sheet, the header's included.
     public static let maximumRows = 1_048_576
 

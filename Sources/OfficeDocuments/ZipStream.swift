@@ -7,7 +7,7 @@ import Foundation
 /// deflated in pieces that can be compressed on any core (`Piece`); no temporary file is needed.
 /// ZIP64 is not written: an archive past 4 GiB is refused (an Excel sheet stops at 1,048,576
 /// rows, well below it).
-public struct ZipStream {
+public struct ZipStream: Sendable {
     /// Part of an entry's data, deflated on its own and ended on a byte boundary.
     public struct Piece: Sendable {
         let compressed: [UInt8]
@@ -30,7 +30,7 @@ public struct ZipStream {
         }
     }
 
-    private struct Entry {
+    private struct Entry: Sendable {
         var name: [UInt8]
         var offset: UInt64
         var crc: UInt32 = 0

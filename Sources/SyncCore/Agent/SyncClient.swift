@@ -81,10 +81,10 @@ public struct SyncClient: Sendable {
     }
 
     private func exchangeOnce(token: String, identity: AgentIdentity, limit: Int) async throws -> Step {
-        let batch = try await store.outboxBatch(limit: limit)
+        let (batch, cursor) = try await store.nextExchange(limit: limit)
         let request = SyncRequest(
             node: identity.node, commune: identity.commune, clock: store.clock.physical.now(),
-            cursor: try await store.pullCursor(), pullLimit: pullLimit,
+            cursor: cursor, pullLimit: pullLimit,
             changes: batch.map { entry in
                 PushedChange(seq: entry.seq, collection: entry.change.collection, record: entry.change.record,
                              field: entry.change.field, value: entry.change.value,

@@ -174,38 +174,49 @@ extension AgentStore {
     /// than the batch): the hub restamps a report from a runaway clock with one stamp only when
     /// it sees all of its fields together.
     public func outboxBatch(limit: Int, maxBytes: Int = SyncProtocol.maxRequestBytes) async throws -> [OutboxEntry] {
-        try await read { [self] db in
-            let node = try meta(AgentMeta.node, db) ?? ""
-            // One row more than the batch holds, to see whether the last report goes on.
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT seq, collection, record, field, value, wall, counter, actor FROM outbox
-                WHERE state = 'pending' ORDER BY seq LIMIT ?
-                """, arguments: [limit + 1])
-            var entries: [OutboxEntry] = []
-            var bytes = 0
-            var cutInsideReport = false
-            while let row = try rows.next() {
-                let value = FieldValue.fromDatabaseValue(row[4]) ?? .null
-                let change = FieldChange(
-                    collection: row[1], record: row[2], field: row[3], value: value,
-                    stamp: Stamp(hlc: HLC(wall: row[5], counter: UInt32(row[6] as Int64)), node: node), actor: row[7])
-                // A rough upper bound of the entry's JSON in protocol 2's columns: quotes, commas
-                // and the numbers (differences, mostly short) add about 30 bytes.
-                bytes += 30 + change.collection.utf8.count + change.record.utf8.count + change.field.utf8.count
-                    + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
-                if entries.count == limit || (bytes > maxBytes && !entries.isEmpty) {
-                    cutInsideReport = entries.last?.change.stamp == change.stamp
-                    break
-                }
-                entries.append(OutboxEntry(seq: row[0], change: change))
+        try await read { [self] db in try outboxBatch(limit: limit, maxBytes: maxBytes, db) }
+    }
+
+    /// The next exchange's batch (`outboxBatch`) and the cursor to send with it, read in one
+    /// transaction. Read apart, a reply to another sync (the CLI beside the daemon) applied in
+    /// between could pair a batch that skips what a restored hub lost (still acknowledged when
+    /// the batch was read) with the cursor of that hub's new log (set by the reply); the hub
+    /// would take the batch as following on and acknowledge past the lost changes.
+    public func nextExchange(limit: Int, maxBytes: Int = SyncProtocol.maxRequestBytes) async throws -> (batch: [OutboxEntry], cursor: Int64) {
+        try await read { [self] db in (try outboxBatch(limit: limit, maxBytes: maxBytes, db), try cursorToSend(db)) }
+    }
+
+    private func outboxBatch(limit: Int, maxBytes: Int, _ db: Database) throws -> [OutboxEntry] {
+        let node = try meta(AgentMeta.node, db) ?? ""
+        // One row more than the batch holds, to see whether the last report goes on.
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT seq, collection, record, field, value, wall, counter, actor FROM outbox
+            WHERE state = 'pending' ORDER BY seq LIMIT ?
+            """, arguments: [limit + 1])
+        var entries: [OutboxEntry] = []
+        var bytes = 0
+        var cutInsideReport = false
+        while let row = try rows.next() {
+            let value = FieldValue.fromDatabaseValue(row[4]) ?? .null
+            let change = FieldChange(
+                collection: row[1], record: row[2], field: row[3], value: value,
+                stamp: Stamp(hlc: HLC(wall: row[5], counter: UInt32(row[6] as Int64)), node: node), actor: row[7])
+            // A rough upper bound of the entry's JSON in protocol 2's columns: quotes, commas
+            // and the numbers (differences, mostly short) add about 30 bytes.
+            bytes += 30 + change.collection.utf8.count + change.record.utf8.count + change.field.utf8.count
+                + change.actor.utf8.count + (value.text?.utf8.count ?? 24)
+            if entries.count == limit || (bytes > maxBytes && !entries.isEmpty) {
+                cutInsideReport = entries.last?.change.stamp == change.stamp
+                break
             }
-            if cutInsideReport, let stamp = entries.last?.change.stamp, let start = entries.firstIndex(where: { $0.change.stamp == stamp }),
-                start > 0
-            {
-                entries.removeSubrange(start...)
-            }
-            return entries
+            entries.append(OutboxEntry(seq: row[0], change: change))
         }
+        if cutInsideReport, let stamp = entries.last?.change.stamp, let start = entries.firstIndex(where: { $0.change.stamp == stamp }),
+            start > 0
+        {
+            entries.removeSubrange(start...)
+        }
+        return entries
     }
 
     /// The newest outbox sequence: the daemon polls it to sync soon after a local write made
@@ -216,10 +227,6 @@ extension AgentStore {
 
     /// The cursor to send: the hub's, asking for this node's own writes too while a restored
     /// hub is given back what it lost.
-    public func pullCursor() async throws -> Int64 {
-        try await read { [self] db in try cursorToSend(db) }
-    }
-
     private func cursorToSend(_ db: Database) throws -> Int64 {
         let cursor = try meta(AgentMeta.cursor, db).flatMap { Int64($0) } ?? 0
         guard try meta(AgentMeta.pullOwnWrites, db) != nil else { return cursor }
@@ -233,7 +240,7 @@ extension AgentStore {
     /// hub's stamp, pulled changes merge (without entering the outbox) and the cursor advances.
     ///
     /// `sentAt` and `receivedAt` are this PC's clock around the exchange, for the offset;
-    /// `cursor` is the cursor the exchange sent (`pullCursor()`).
+    /// `cursor` is the cursor the exchange sent (`nextExchange`).
     /// Returns whether the sync must go on although this page was the last: the pull starts
     /// again (a refused write was dropped), or a restored hub needs changes sent again.
     ///

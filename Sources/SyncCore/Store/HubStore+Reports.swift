@@ -87,16 +87,25 @@ extension HubStore {
     /// `filter.limit`, each read in a transaction of its own: an export of millions of rows holds
     /// one batch at a time and never blocks a checkpoint for long.
     public func forEachAuditBatch(_ filter: AuditFilter, _ body: ([AuditEntry]) async throws -> Void) async throws {
+        try await filter.forEachBatch(read: { [self] in try await audit($0) }, body)
+    }
+}
+
+extension AuditFilter {
+    /// Every entry this filter selects from `after` on, in batches of `limit` that `read` reads
+    /// (from the store or from a closed year's archive); the next batch is read while `body`
+    /// handles this one.
+    public func forEachBatch(read: @escaping @Sendable (AuditFilter) async throws -> [AuditEntry],
+                             _ body: ([AuditEntry]) async throws -> Void) async throws {
         func fetch(_ page: AuditFilter) -> Task<[AuditEntry], any Error> {
-            Task { try await read { db in try AuditQueries.entries(page, db) } }
+            Task { try await read(page) }
         }
-        var filter = filter
+        var filter = self
         var pending = fetch(filter)
         while true {
             let batch = try await pending.value
             let more = batch.count == filter.limit
             if more, let last = batch.last {
-                // The next batch is read while `body` handles this one.
                 filter.after = last.id
                 pending = fetch(filter)
             }

@@ -90,7 +90,7 @@ struct AuditShow: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             // The whole trail, however long, read and printed 10,000 entries at a time.
-            let read: (AuditFilter) async throws -> [AuditEntry]
+            let read: @Sendable (AuditFilter) async throws -> [AuditEntry]
             if let archive {
                 let file = try AuditArchive(path: archive)
                 read = { try file.audit($0) }
@@ -98,11 +98,9 @@ struct AuditShow: AsyncParsableCommand {
                 let store = try StoreOptions(db: db!).existing(HubStore.self)
                 read = { try await store.audit($0) }
             }
-            var filter = AuditFilter(commune: commune, limit: 10_000)
             var first = true
             if json { print("[") }
-            while true {
-                let entries = try await read(filter)
+            try await AuditFilter(commune: commune, limit: 10_000).forEachBatch(read: read) { entries in
                 for entry in entries {
                     if json {
                         print((first ? "" : ",\n") + String(decoding: try WireCoding.encode(entry, pretty: true), as: UTF8.self), terminator: "")
@@ -111,8 +109,6 @@ struct AuditShow: AsyncParsableCommand {
                     }
                     first = false
                 }
-                guard entries.count == filter.limit, let last = entries.last else { break }
-                filter.after = last.id
             }
             if json { print(first ? "]" : "\n]") }
         }

@@ -14,16 +14,28 @@ enum AuditPages {
         let collection: RecordCollection?
         var first: AuditEntry { entries[0] }
 
-        init(entries: [AuditEntry]) {
-            self.entries = entries
-            collection = RecordCollection(rawValue: entries[0].collection)
+        /// The entries put in the order written, from any order: the pages read newest first,
+        /// so reversing is all it usually takes.
+        init(_ entries: [AuditEntry]) {
+            let descending = zip(entries, entries.dropFirst()).allSatisfy { $0.id > $1.id }
+            self.entries = descending ? entries.reversed() : entries.sorted { $0.id < $1.id }
+            collection = RecordCollection(rawValue: self.entries[0].collection)
         }
     }
 
     /// Names the rows show instead of codes.
     struct Names: Sendable {
-        var communes: [String: String]
-        var tasks: [String: String]
+        let communes: [String: String]
+        let tasks: [String: String]
+        /// "Nhiệm vụ 4.4: Tổng hợp khó khăn…" for each task, made once: an export names a task
+        /// on most of its rows.
+        let taskSubjects: [String: String]
+
+        init(communes: [String: String], tasks: [String: String]) {
+            self.communes = communes
+            self.tasks = tasks
+            taskSubjects = Dictionary(uniqueKeysWithValues: tasks.map { ($0.key, "Nhiệm vụ \($0.key): \($0.value)") })
+        }
     }
 
     /// Groups entries (newest first, as the page asks for them) into reports: a report's fields
@@ -44,7 +56,7 @@ enum AuditPages {
                 if let last = open.first, !(last.node == entry.node && last.stamp == entry.stamp && last.record == entry.record
                     && last.collection == entry.collection && last.receivedAtMillis == entry.receivedAtMillis)
                 {
-                    done.append(Report(entries: open.sorted { $0.id < $1.id }))
+                    done.append(Report(open))
                     open.removeAll(keepingCapacity: true)
                 }
                 open.append(entry)
@@ -54,7 +66,7 @@ enum AuditPages {
 
         mutating func finish() -> [Report] {
             defer { open = [] }
-            return open.isEmpty ? [] : [Report(entries: open.sorted { $0.id < $1.id })]
+            return open.isEmpty ? [] : [Report(open)]
         }
     }
 
@@ -81,7 +93,7 @@ enum AuditPages {
         let record = report.first.record
         guard let collection = report.collection else { return "\(report.first.collection)/\(record)" }
         let item = Schema.recordParts(record).map { String($0.item) } ?? record
-        func task(_ id: String) -> String { "Nhiệm vụ \(id)\(names.tasks[id].map { ": " + $0 } ?? "")" }
+        func task(_ id: String) -> String { names.taskSubjects[id] ?? "Nhiệm vụ \(id)" }
         switch collection {
         case .communes: return "Xã \(names.communes[record] ?? record)"
         case .tasks: return task(record)

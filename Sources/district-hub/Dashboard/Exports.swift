@@ -51,21 +51,35 @@ extension RouterGroup<DashboardContext> {
         get("\(path).csv") { request, _ in
             Response(status: .ok, headers: Export.headers(.csv, file: "\(file(request)).csv"), body: ResponseBody { writer in
                 try await writer.write(Export.csv([header]))
+                var sending: [ByteBuffer] = []
                 try await rows(request) { batch in
-                    try await writer.write(contentsOf: try await concurrentRanges(of: batch.count) { Export.csvLines(batch.rows($0)) })
+                    // The batch before goes out while this one is formatted.
+                    async let formatted = concurrentRanges(of: batch.count) { Export.csvLines(batch.rows($0)) }
+                    try await writer.write(contentsOf: sending)
+                    sending = try await formatted
                 }
+                try await writer.write(contentsOf: sending)
                 try await writer.finish(nil)
             })
         }
         get("\(path).xlsx") { request, _ in
             Response(status: .ok, headers: Export.headers(.xlsx, file: "\(file(request)).xlsx"), body: ResponseBody { writer in
                 var workbook = SpreadsheetStream(title: sheet, creator: "district-hub", sheet: sheet, header: header, created: Date())
+                var sending: [[UInt8]] = []
                 try await rows(request) { batch in
-                    try await workbook.append(count: batch.count, rows: batch.rows)
-                    try await writer.write(contentsOf: workbook.takeOutput().map { ByteBuffer(bytes: $0) })
+                    // The batch before goes out while this one is formatted and deflated.
+                    let current = workbook
+                    async let appended = {
+                        var next = current
+                        try await next.append(count: batch.count, rows: batch.rows)
+                        return next
+                    }()
+                    try await writer.write(contentsOf: sending.map { ByteBuffer(bytes: $0) })
+                    workbook = try await appended
+                    sending = workbook.takeOutput()
                 }
                 try workbook.finish()
-                try await writer.write(contentsOf: workbook.takeOutput().map { ByteBuffer(bytes: $0) })
+                try await writer.write(contentsOf: (sending + workbook.takeOutput()).map { ByteBuffer(bytes: $0) })
                 try await writer.finish(nil)
             })
         }
