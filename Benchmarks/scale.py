@@ -7,7 +7,8 @@ progress and equipment reports, self-assessment scores, evidence files' metadata
 refused writes), then a release `district-hub serve` answers a signed-in
 HTTP client: each page is fetched `--requests` times after two warm-ups, and its p95 is
 reported for the big store (`scale_<page>_p95_ms`) and the small one (`small_<page>_p95_ms`),
-with their ratio. The audit's pages are each filter and a deep page (keyset, half way down).
+with their ratio. Both hubs run at once and the requests alternate between them, so the
+machine's swings in speed fall on both sides of each ratio. The audit's pages are each filter and a deep page (keyset, half way down).
 
 On the big store it also exports about a million audit rows (a date range) as CSV and as
 .xlsx, streamed to nowhere, timing them against `sqlite3 -csv` dumping the same rows from
@@ -81,69 +82,92 @@ def p95(samples):
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def measure(binaries, work, name, rows, requests, reuse=False, exports=True):
-    db = os.path.join(work, name + ".sqlite")
-    figures = os.path.join(work, name + ".json")
-    if reuse and os.path.exists(db) and os.path.exists(figures):
-        with open(figures) as f:
-            built = json.load(f)
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(db + suffix):
-                os.remove(db + suffix)
+class Store:
+    """One store, built (or reused) and served by a release hub with a signed-in client."""
+
+    def __init__(self, binaries, work, name, rows, reuse):
+        self.name = name
+        self.db = os.path.join(work, name + ".sqlite")
+        figures = os.path.join(work, name + ".json")
+        if reuse and os.path.exists(self.db) and os.path.exists(figures):
+            with open(figures) as f:
+                self.built = json.load(f)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(self.db + suffix):
+                    os.remove(self.db + suffix)
+            started = time.monotonic()
+            criteria = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "criteria-example.json")
+            self.built = json.loads(subprocess.run([os.path.join(binaries, "sync-bench"), "scale-store", str(rows), "--db", self.db,
+                                                    "--criteria", criteria], check=True, capture_output=True, text=True).stdout)
+            self.built["build_s"] = round(time.monotonic() - started, 1)
+            with open(figures, "w") as f:
+                json.dump(self.built, f)
+        hub = os.path.join(binaries, "district-hub")
+        password = os.path.join(work, "password")
+        with open(password, "w") as f:
+            f.write("mat-khau-do-hieu-nang\n")
+        # The first open migrates a store an older hub built (a reused one): timed apart.
         started = time.monotonic()
-        criteria = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "criteria-example.json")
-        built = json.loads(subprocess.run([os.path.join(binaries, "sync-bench"), "scale-store", str(rows), "--db", db, "--criteria", criteria],
-                                          check=True, capture_output=True, text=True).stdout)
-        built["build_s"] = round(time.monotonic() - started, 1)
-        with open(figures, "w") as f:
-            json.dump(built, f)
-    hub = os.path.join(binaries, "district-hub")
-    password = os.path.join(work, "password")
-    with open(password, "w") as f:
-        f.write("mat-khau-do-hieu-nang\n")
-    # The first open migrates a store an older hub built (a reused one): timed apart.
-    started = time.monotonic()
-    subprocess.run([hub, "user", "add", "--db", db, "--user", "bench", "--role", "admin", "--password-file", password],
-                   check=True, stdout=subprocess.DEVNULL)
-    open_s = time.monotonic() - started
-    log = open(os.path.join(work, name + ".log"), "w")
-    process = subprocess.Popen([hub, "serve", "--db", db, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=log, text=True)
-    try:
-        line = process.stdout.readline()
+        subprocess.run([hub, "user", "add", "--db", self.db, "--user", "bench", "--role", "admin", "--password-file", password],
+                       check=True, stdout=subprocess.DEVNULL)
+        self.open_s = time.monotonic() - started
+        log = open(os.path.join(work, name + ".log"), "w")
+        self.process = subprocess.Popen([hub, "serve", "--db", self.db, "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
+                                        stderr=log, text=True)
+        line = self.process.stdout.readline()
         if "listening on " not in line:
+            self.stop()
             raise SystemExit("district-hub did not start; see " + log.name)
-        url = line.split("listening on ", 1)[1].strip()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        page = opener.open(url + "/login").read().decode()
+        self.url = line.split("listening on ", 1)[1].strip()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        page = self.opener.open(self.url + "/login").read().decode()
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
-        opener.open(url + "/login", data=urllib.parse.urlencode({"csrf": csrf, "user": "bench",
-                                                                   "password": "mat-khau-do-hieu-nang"}).encode()).read()
+        self.opener.open(self.url + "/login", data=urllib.parse.urlencode({"csrf": csrf, "user": "bench",
+                                                                             "password": "mat-khau-do-hieu-nang"}).encode()).read()
+
+    def figures(self):
+        name, built = self.name, self.built
         result = {name + "_audit_rows": built["scale_audit_rows"], name + "_store_bytes": built["scale_store_bytes"],
-                  name + "_build_s": built["build_s"], name + "_ingest_rows_per_s": round(built["scale_audit_rows"] / built["build_s"])}
-        result[name + "_first_open_s"] = round(open_s, 1)
+                  name + "_build_s": built["build_s"], name + "_ingest_rows_per_s": round(built["scale_audit_rows"] / built["build_s"]),
+                  name + "_first_open_s": round(self.open_s, 1)}
         if name == "scale":
-            result["scale_store"] = db
+            result["scale_store"] = self.db
             result["store_bytes_per_year"] = built["store_bytes_per_year"]
-        for key, paths in PAGES.items():
-            samples = []
-            for path in (path.format(middle=built["scale_audit_rows"] // 2) for path in paths):
-                for _ in range(2):
-                    opener.open(url + path).read()
-                for _ in range(requests):
-                    started = time.monotonic()
-                    response = opener.open(url + path)
-                    response.read()
-                    if response.status != 200:
-                        raise SystemExit(f"{path}: HTTP {response.status}")
-                    samples.append((time.monotonic() - started) * 1000)
-            result[f"{name}_{key}_p95_ms"] = round(p95(samples), 1)
-        if name == "scale" and exports:
-            result.update(export(opener, url, db, process.pid, 2023, 4))
         return result
-    finally:
-        process.terminate()
-        process.wait()
+
+    def path(self, path):
+        return path.format(middle=self.built["scale_audit_rows"] // 2)
+
+    def timed(self, path):
+        started = time.monotonic()
+        response = self.opener.open(self.url + path)
+        response.read()
+        if response.status != 200:
+            raise SystemExit(f"{path}: HTTP {response.status}")
+        return (time.monotonic() - started) * 1000
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def pages(stores, requests):
+    """Each page's p95 on every store, their requests taken in turn (small, big, small, ...) so
+    that a change in the machine's speed, which swings from minute to minute, falls on both."""
+    result = {}
+    for key, paths in PAGES.items():
+        samples = {store.name: [] for store in stores}
+        for path in paths:
+            for store in stores:
+                for _ in range(2):
+                    store.timed(store.path(path))
+            for _ in range(requests):
+                for store in stores:
+                    samples[store.name].append(store.timed(store.path(path)))
+        for store in stores:
+            result[f"{store.name}_{key}_p95_ms"] = round(p95(samples[store.name]), 1)
+    return result
 
 
 def main():
@@ -156,9 +180,20 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep the stores an earlier run built")
     parser.add_argument("--no-export", action="store_true")
     arguments = parser.parse_args()
-    result = measure(arguments.bin, arguments.work, "small", arguments.small_rows, arguments.requests, arguments.reuse)
-    result.update(measure(arguments.bin, arguments.work, "scale", arguments.audit_rows, arguments.requests, arguments.reuse,
-                          not arguments.no_export))
+    stores = []
+    try:
+        stores.append(Store(arguments.bin, arguments.work, "small", arguments.small_rows, arguments.reuse))
+        stores.append(Store(arguments.bin, arguments.work, "scale", arguments.audit_rows, arguments.reuse))
+        result = {}
+        for store in stores:
+            result.update(store.figures())
+        result.update(pages(stores, arguments.requests))
+        if not arguments.no_export:
+            big = stores[1]
+            result.update(export(big.opener, big.url, big.db, big.process.pid, 2023, 4))
+    finally:
+        for store in stores:
+            store.stop()
     for key in PAGES:
         result[f"ratio_{key}_p95"] = round(result[f"scale_{key}_p95_ms"] / max(result[f"small_{key}_p95_ms"], 0.1), 2)
     if "scale_export_rows_per_s" in result:

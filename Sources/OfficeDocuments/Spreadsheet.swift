@@ -124,44 +124,49 @@ public struct Spreadsheet: Sendable {
 
     /// A row's XML appended as bytes: a million-row export writes fifteen million cells.
     static func row(_ number: Int, _ values: [Value], style: Int, into xml: inout [UInt8]) {
+        openRow(number, into: &xml)
+        for value in values { cell(value, style: style, into: &xml) }
+        xml.append(contentsOf: "</row>".utf8)
+    }
+
+    /// An export's row straight from its cells' text, each read as `Value(exported:)`, with no
+    /// array of values made between.
+    static func row(_ number: Int, exported cells: [String], into xml: inout [UInt8]) {
+        openRow(number, into: &xml)
+        for text in cells { cell(Value(exported: text), style: 0, into: &xml) }
+        xml.append(contentsOf: "</row>".utf8)
+    }
+
+    private static func openRow(_ number: Int, into xml: inout [UInt8]) {
         // Cells in order need no reference of their own (`r` is optional): a million-row
         // export is spared fifteen million of them.
         xml.append(contentsOf: #"<row r=""#.utf8)
         xml.append(contentsOf: String(number).utf8)
         xml.append(contentsOf: #"">"#.utf8)
-        let cell = style == 0 ? "<c" : #"<c s="\#(style)""#
-        for value in values {
-            xml.append(contentsOf: cell.utf8)
-            switch value {
-            case .number(let number):
-                xml.append(contentsOf: "><v>".utf8)
-                xml.append(contentsOf: (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)).utf8)
-                xml.append(contentsOf: "</v></c>".utf8)
-            case .text(let text) where text.isEmpty:
-                // An empty cell keeps its place (cells carry no reference) and holds nothing.
-                xml.append(contentsOf: "/>".utf8)
-            case .text(let text):
-                // `xml:space` only where spacing could be lost: 21 bytes a cell otherwise, which
-                // a million-row sheet writes, checksums and deflates fifteen million times.
-                xml.append(contentsOf: (needsPreservedSpace(text) ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#).utf8)
-                xml.append(contentsOf: XMLText.escaped(text).utf8)
-                xml.append(contentsOf: "</t></is></c>".utf8)
-            }
-        }
-        xml.append(contentsOf: "</row>".utf8)
     }
 
-    /// Whether a text starts or ends with white space or holds a line break or a tab, which a
-    /// reader may trim or fold unless told to keep it.
-    private static func needsPreservedSpace(_ text: String) -> Bool {
-        func spacing(_ byte: UInt8) -> Bool {
-            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    private static func cell(_ value: Value, style: Int, into xml: inout [UInt8]) {
+        xml.append(contentsOf: (style == 0 ? "<c" : #"<c s="\#(style)""#).utf8)
+        switch value {
+        case .number(let number):
+            xml.append(contentsOf: "><v>".utf8)
+            xml.append(contentsOf: (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)).utf8)
+            xml.append(contentsOf: "</v></c>".utf8)
+        case .text(let text) where text.isEmpty:
+            // An empty cell keeps its place (cells carry no reference) and holds nothing.
+            xml.append(contentsOf: "/>".utf8)
+        case .text(let text):
+            // One pass over the bytes decides both the escaping and `xml:space`, which goes
+            // only where spacing could be lost: 21 bytes a cell otherwise, which a million-row
+            // sheet writes, checksums and deflates fifteen million times.
+            var bytes = text
+            bytes.withUTF8 { utf8 in
+                let (clean, spacing) = XMLText.scan(utf8)
+                xml.append(contentsOf: (spacing ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#).utf8)
+                if clean { xml.append(contentsOf: utf8) } else { xml.append(contentsOf: XMLText.escaped(text).utf8) }
+            }
+            xml.append(contentsOf: "</t></is></c>".utf8)
         }
-        let bytes = text.utf8
-        if let first = bytes.first, spacing(first) { return true }
-        if let last = bytes.last, spacing(last) { return true }
-        func breaking(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") }
-        return bytes.withContiguousStorageIfAvailable { $0.contains(where: breaking) } ?? bytes.contains(where: breaking)
     }
 
     /// A column wide enough for its longest entry among the first rows, within reason.

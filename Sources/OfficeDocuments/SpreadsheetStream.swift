@@ -40,13 +40,13 @@ public struct SpreadsheetStream: Sendable {
             let take = min(rowsPerSheet - sheets[sheets.count - 1].rows, count - done)
             let base = done
             let parts = try await concurrentRanges(of: take) { range in
-                let values = rows(base + range.lowerBound..<base + range.upperBound).map { $0.map(Spreadsheet.Value.init(exported:)) }
+                let cells = rows(base + range.lowerBound..<base + range.upperBound)
                 var xml: [UInt8] = []
-                xml.reserveCapacity(values.count * 1024)
-                for (offset, row) in values.enumerated() {
-                    Spreadsheet.row(first + range.lowerBound + offset, row, style: 0, into: &xml)
+                xml.reserveCapacity(cells.count * 1024)
+                for (offset, row) in cells.enumerated() {
+                    Spreadsheet.row(first + range.lowerBound + offset, exported: row, into: &xml)
                 }
-                return (try ZipStream.Piece(xml), values.map(\.count).max() ?? 0)
+                return (try ZipStream.Piece(xml), cells.map(\.count).max() ?? 0)
             }
             for (piece, _) in parts { try zip.append(piece) }
             sheets[sheets.count - 1].rows += take

@@ -10,8 +10,10 @@ struct SpreadsheetStreamTests {
     @Test("rows come back in order across pieces and sheets, every CRC holds, the filters span each sheet")
     func rowsAcrossSheets() async throws {
         let count = 2_345
-        let cells: @Sendable (Int) -> [String] = { ["Dòng \($0)", String($0), "a & b <c>", $0 % 7 == 0 ? "=1+1" : "007"] }
-        var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung", "Số", "Ghi chú", "Mã"],
+        // The last column: kept spacing, a character XML cannot hold (dropped), an empty cell.
+        let tails = [" lề trái", "dòng 1\ndòng 2", "Ế\u{FFFE}x", ""]
+        let cells: @Sendable (Int) -> [String] = { ["Dòng \($0)", String($0), "a & b <c>", $0 % 7 == 0 ? "=1+1" : "007", tails[$0 % 4]] }
+        var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung", "Số", "Ghi chú", "Mã", "Cuối"],
                                          created: Date(timeIntervalSince1970: 1_796_304_885), rowsPerSheet: 1_000)
         var bytes: [UInt8] = []
         // Batches of uneven sizes, one of them crossing a sheet's end.
@@ -47,12 +49,19 @@ struct SpreadsheetStreamTests {
                         number = cells[1].find("m:v", ns).text
                         assert first == "Dòng " + number, (first, number)
                         assert cells[2].find(".//m:t", ns).text == "a & b <c>"
+                        tail = cells[4].find(".//m:t", ns)
+                        expected = [" lề trái", "dòng 1\\ndòng 2", "Ếx", None][int(number) % 4]
+                        assert (tail.text if tail is not None else None) == expected, (number, tail)
+                        if int(number) % 4 < 2:
+                            assert tail.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+                        elif int(number) % 4 == 2:
+                            assert tail.get("{http://www.w3.org/XML/1998/namespace}space") is None
                         seen.append(int(number))
-                    assert sheet.find("m:autoFilter", ns).get("ref") == "A1:D%d" % len(rows), name
+                    assert sheet.find("m:autoFilter", ns).get("ref") == "A1:E%d" % len(rows), name
                 workbook = z.read("xl/workbook.xml").decode()
                 types = z.read("[Content_Types].xml").decode()
             print(len(names), seen == list(range(\(count))), re.findall(r'sheet name="([^"]+)"', workbook),
-                  types.count("worksheet+xml"), re.findall(r"\\$A\\$1:\\$D\\$(\\d+)", workbook))
+                  types.count("worksheet+xml"), re.findall(r"\\$A\\$1:\\$E\\$(\\d+)", workbook))
             """, file.path)
         #expect(report == "3 True ['Nhật ký', 'Nhật ký (2)', 'Nhật ký (3)'] 3 ['1001', '1001', '346']")
     }
