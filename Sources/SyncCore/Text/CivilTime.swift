@@ -65,14 +65,12 @@ struct CivilTime {
                 guard digits > 0 else { return nil }
             }
             var offset: Int64 = 0
-            if expect("Z") {
-            } else if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+            if !expect("Z") {
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") else { return nil }
                 let sign: Int64 = bytes[position] == UInt8(ascii: "-") ? -1 : 1
                 position += 1
                 guard let hours = number(2), expect(":"), let minutes = number(2), hours < 24, minutes < 60 else { return nil }
                 offset = sign * (hours * 3_600_000 + minutes * 60_000)
-            } else {
-                return nil
             }
             guard position == bytes.count else { return nil }
             let days = daysSinceEpoch(year: year, month: month, day: day)
