@@ -26,9 +26,10 @@ ensure_system_packages() {
 
 # LibreOffice and poppler, which the report tests open .docx and .xlsx files with as a clerk
 # would (converted to PDF and CSV, the PDF read back as text), with the metric-compatible
-# stand-in for Times New Roman.
+# stand-in for Times New Roman: Liberation 2, since Liberation 1 has no Vietnamese letters
+# (ơ, ư, ệ), which LibreOffice then takes from any other font the machine has.
 ensure_document_tools() {
-  install_missing --no-recommends libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation
+  install_missing --no-recommends libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2
 }
 
 # promtool (Debian's prometheus package), which checks the shipped alert rules.

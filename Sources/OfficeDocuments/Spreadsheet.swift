@@ -70,13 +70,15 @@ public struct Spreadsheet: Sendable {
         return try package.data(modified: created)
     }
 
-    /// Every part but the sheets', by name.
-    static func fixedParts(title: String, creator: String, created: Date, sheets: [SpreadsheetParts.SheetShape]) -> [(String, String)] {
-        [("[Content_Types].xml", SpreadsheetParts.contentTypes(sheets: sheets.count)),
+    /// Every part but the sheets' and the shared strings', by name (`sharedStrings`: whether
+    /// the workbook has them).
+    static func fixedParts(title: String, creator: String, created: Date, sheets: [SpreadsheetParts.SheetShape],
+                           sharedStrings: Bool = false) -> [(String, String)] {
+        [("[Content_Types].xml", SpreadsheetParts.contentTypes(sheets: sheets.count, sharedStrings: sharedStrings)),
          ("_rels/.rels", OOXMLPackage.packageRelationships(main: "xl/workbook.xml", type: "officeDocument")),
          ("docProps/core.xml", OOXMLPackage.coreProperties(title: title, creator: creator, created: created)),
          ("xl/workbook.xml", SpreadsheetParts.workbook(sheets: sheets)),
-         ("xl/_rels/workbook.xml.rels", SpreadsheetParts.workbookRelationships(sheets: sheets.count)),
+         ("xl/_rels/workbook.xml.rels", SpreadsheetParts.workbookRelationships(sheets: sheets.count, sharedStrings: sharedStrings)),
          ("xl/styles.xml", SpreadsheetParts.styles)]
     }
 
@@ -130,10 +132,20 @@ public struct Spreadsheet: Sendable {
     }
 
     /// An export's row straight from its cells' text, each read as `Value(exported:)`, with no
-    /// array of values made between.
-    static func row(_ number: Int, exported cells: [String], into xml: inout [UInt8]) {
+    /// array of values made between. Text in the columns `strings` shares goes to the
+    /// workbook's shared strings while they have room.
+    static func row(_ number: Int, exported cells: [String], strings: inout SharedStrings.Cursor, into xml: inout [UInt8]) {
         openRow(number, into: &xml)
-        for text in cells { cell(Value(exported: text), style: 0, into: &xml) }
+        for (column, text) in cells.enumerated() {
+            let value = Value(exported: text)
+            if case .text(let text) = value, let index = strings.index(of: text, column: column) {
+                xml.append(contentsOf: #"<c t="s"><v>"#.utf8)
+                xml.append(contentsOf: String(index).utf8)
+                xml.append(contentsOf: "</v></c>".utf8)
+            } else {
+                cell(value, style: 0, into: &xml)
+            }
+        }
         xml.append(contentsOf: "</row>".utf8)
     }
 
@@ -156,17 +168,24 @@ public struct Spreadsheet: Sendable {
             // An empty cell keeps its place (cells carry no reference) and holds nothing.
             xml.append(contentsOf: "/>".utf8)
         case .text(let text):
-            // One pass over the bytes decides both the escaping and `xml:space`, which goes
-            // only where spacing could be lost: 21 bytes a cell otherwise, which a million-row
-            // sheet writes, checksums and deflates fifteen million times.
-            var bytes = text
-            bytes.withUTF8 { utf8 in
-                let (clean, spacing) = XMLText.scan(utf8)
-                xml.append(contentsOf: (spacing ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#).utf8)
-                if clean { xml.append(contentsOf: utf8) } else { xml.append(contentsOf: XMLText.escaped(text).utf8) }
-            }
-            xml.append(contentsOf: "</t></is></c>".utf8)
+            xml.append(contentsOf: #" t="inlineStr"><is>"#.utf8)
+            Self.text(text, into: &xml)
+            xml.append(contentsOf: "</is></c>".utf8)
         }
+    }
+
+    /// A text's `<t>` element, as a cell or a shared string holds it. One pass over the bytes
+    /// decides both the escaping and `xml:space`, which goes only where spacing could be lost:
+    /// 21 bytes a cell otherwise, which a million-row sheet writes, checksums and deflates
+    /// fifteen million times.
+    static func text(_ text: String, into xml: inout [UInt8]) {
+        var bytes = text
+        bytes.withUTF8 { utf8 in
+            let (clean, spacing) = XMLText.scan(utf8)
+            xml.append(contentsOf: (spacing ? #"<t xml:space="preserve">"# : "<t>").utf8)
+            if clean { xml.append(contentsOf: utf8) } else { xml.append(contentsOf: XMLText.escaped(text).utf8) }
+        }
+        xml.append(contentsOf: "</t>".utf8)
     }
 
     /// A column wide enough for its longest entry among the first rows, within reason.

@@ -1,7 +1,7 @@
 /// The fixed parts of an .xlsx around its sheets: content types, the workbook and its
 /// relationships, and two cell styles (plain, and the bold wrapped header).
 enum SpreadsheetParts {
-    static func contentTypes(sheets: Int) -> String {
+    static func contentTypes(sheets: Int, sharedStrings: Bool = false) -> String {
         let overrides = (1...max(sheets, 1)).map {
             #"<Override PartName="/xl/worksheets/sheet\#($0).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
         }.joined()
@@ -12,6 +12,7 @@ enum SpreadsheetParts {
             <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
             <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
             \(overrides)\
+            \(sharedStrings ? #"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"# : "")\
             <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
             </Types>
             """
@@ -44,13 +45,14 @@ enum SpreadsheetParts {
             """
     }
 
-    static func workbookRelationships(sheets: Int) -> String {
+    static func workbookRelationships(sheets: Int, sharedStrings: Bool = false) -> String {
         let entries = (1...max(sheets, 1)).map {
             #"<Relationship Id="rId\#($0)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#($0).xml"/>"#
         }.joined()
         return OOXMLPackage.xmlDeclaration + """
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\(entries)\
             <Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+            \(sharedStrings ? #"<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"# : "")\
             </Relationships>
             """
     }

@@ -4,7 +4,8 @@ import Foundation
 /// are formatted and deflated a batch at a time on every core and handed on (`takeOutput`)
 /// through `ZipStream`, so the first bytes leave at once, memory holds one batch, and nothing
 /// touches the disk. The fixed parts, which name each sheet's extent, come after the sheets.
-/// Past Excel's 1,048,576 rows a sheet is continued on another ("Nhật ký (2)").
+/// Past Excel's 1,048,576 rows a sheet is continued on another ("Nhật ký (2)"). Columns whose
+/// text repeats (names, kinds, outcomes) go to the shared strings (`SharedStrings`).
 public struct SpreadsheetStream: Sendable {
     /// Excel's rows per sheet, the header's included.
     public static let maximumRows = 1_048_576
@@ -13,20 +14,25 @@ public struct SpreadsheetStream: Sendable {
     private let title: String, creator: String, created: Date
     private let name: String, header: [String]
     private let rowsPerSheet: Int
+    private let strings = SharedStrings()
+    private let sharedColumns: [Bool]
     /// The sheet's opening (column widths, frozen header), sized by the first rows.
     private var head: [UInt8]?
     private var sheets: [SpreadsheetParts.SheetShape] = []
     private var open = false
 
-    /// `rowsPerSheet` (at most Excel's limit less the header) is for the tests.
+    /// `sharedColumns`: the columns (from 0) whose text comes from a small set, written once
+    /// in the shared strings. `rowsPerSheet` (at most Excel's limit less the header) is for
+    /// the tests.
     public init(title: String, creator: String, sheet name: String, header: [String], created: Date,
-                rowsPerSheet: Int = maximumRows - 1) {
+                sharedColumns: Set<Int> = [], rowsPerSheet: Int = maximumRows - 1) {
         zip = ZipStream(modified: created)
         self.title = title
         self.creator = creator
         self.created = created
         self.name = Spreadsheet.Sheet.cleanName(name)
         self.header = header
+        self.sharedColumns = (0..<(sharedColumns.max().map { $0 + 1 } ?? 0)).map(sharedColumns.contains)
         self.rowsPerSheet = min(rowsPerSheet, Self.maximumRows - 1)
     }
 
@@ -38,13 +44,14 @@ public struct SpreadsheetStream: Sendable {
             if !open { try beginSheet(sizedBy: rows(done..<min(count, done + 500))) }
             let first = sheets[sheets.count - 1].rows + 2
             let take = min(rowsPerSheet - sheets[sheets.count - 1].rows, count - done)
-            let base = done
+            let base = done, strings = strings, sharedColumns = sharedColumns
             let parts = try await concurrentRanges(of: take) { range in
                 let cells = rows(base + range.lowerBound..<base + range.upperBound)
                 var xml: [UInt8] = []
                 xml.reserveCapacity(cells.count * 1024)
+                var cursor = SharedStrings.Cursor(strings, columns: sharedColumns)
                 for (offset, row) in cells.enumerated() {
-                    Spreadsheet.row(first + range.lowerBound + offset, exported: row, into: &xml)
+                    Spreadsheet.row(first + range.lowerBound + offset, exported: row, strings: &cursor, into: &xml)
                 }
                 return (try ZipStream.Piece(xml), cells.map(\.count).max() ?? 0)
             }
@@ -65,9 +72,11 @@ public struct SpreadsheetStream: Sendable {
     public mutating func finish() throws {
         if !open && sheets.isEmpty { try beginSheet(sizedBy: []) }
         if open { try endSheet() }
-        for (part, xml) in Spreadsheet.fixedParts(title: title, creator: creator, created: created, sheets: sheets) {
+        let shared = !strings.isEmpty
+        for (part, xml) in Spreadsheet.fixedParts(title: title, creator: creator, created: created, sheets: sheets, sharedStrings: shared) {
             try zip.add(part, Array(xml.utf8))
         }
+        if shared { try zip.add("xl/sharedStrings.xml", strings.xml()) }
         try zip.finish()
     }
 

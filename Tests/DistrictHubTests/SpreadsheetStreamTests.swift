@@ -4,23 +4,34 @@ import Testing
 
 /// The streamed workbook behind the audit's .xlsx: a ZIP written front to back with data
 /// descriptors, its sheet deflated in pieces on several cores, continued on a new sheet at the
-/// row limit. Python's `zipfile` checks every entry's CRC and sizes, and reads the sheets back.
+/// row limit, repeated text in shared strings. Python's `zipfile` checks every entry's CRC and
+/// sizes, and reads the sheets back; LibreOffice Calc reads it as a clerk's machine would.
 @Suite("Streamed workbook")
 struct SpreadsheetStreamTests {
+    /// The last column: kept spacing, a character XML cannot hold (dropped), an empty cell.
+    static let tails = [" lề trái", "dòng 1\ndòng 2", "Ế\u{FFFE}x", ""]
+
+    /// Row `n`'s cells. The last three columns share their text: escaped, formula-like, with
+    /// kept spacing, dropped characters and empty cells among it.
+    static func cells(_ n: Int) -> [String] {
+        ["Dòng \(n)", String(n), "a & b <c>", n % 7 == 0 ? "=1+1" : "007", tails[n % 4]]
+    }
+
+    static func workbook(rowsPerSheet: Int = 1_000) -> SpreadsheetStream {
+        SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung", "Số", "Ghi chú", "Mã", "Cuối"],
+                          created: Date(timeIntervalSince1970: 1_796_304_885), sharedColumns: [2, 3, 4], rowsPerSheet: rowsPerSheet)
+    }
+
     @Test("rows come back in order across pieces and sheets, every CRC holds, the filters span each sheet")
     func rowsAcrossSheets() async throws {
         let count = 2_345
-        // The last column: kept spacing, a character XML cannot hold (dropped), an empty cell.
-        let tails = [" lề trái", "dòng 1\ndòng 2", "Ế\u{FFFE}x", ""]
-        let cells: @Sendable (Int) -> [String] = { ["Dòng \($0)", String($0), "a & b <c>", $0 % 7 == 0 ? "=1+1" : "007", tails[$0 % 4]] }
-        var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung", "Số", "Ghi chú", "Mã", "Cuối"],
-                                         created: Date(timeIntervalSince1970: 1_796_304_885), rowsPerSheet: 1_000)
+        var workbook = Self.workbook()
         var bytes: [UInt8] = []
         // Batches of uneven sizes, one of them crossing a sheet's end.
         var next = 0
         for size in [1, 600, 700, 1_044] {
             let start = next
-            try await workbook.append(count: size) { range in range.map { cells(start + $0) } }
+            try await workbook.append(count: size) { range in range.map { Self.cells(start + $0) } }
             bytes += workbook.takeOutput().joined()
             next += size
         }
@@ -37,6 +48,11 @@ struct SpreadsheetStreamTests {
             with zipfile.ZipFile(sys.argv[1]) as z:
                 assert z.testzip() is None
                 assert all(info.flag_bits & 8 for info in z.infolist())
+                shared = [si.find("m:t", ns) for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+                assert len(set(t.text for t in shared)) == len(shared) == 6, [t.text for t in shared]
+                def text(cell):
+                    assert cell.get("t") in ("s", "inlineStr", None), cell.get("t")
+                    return shared[int(cell.find("m:v", ns).text)] if cell.get("t") == "s" else cell.find(".//m:t", ns)
                 names = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
                 seen = []
                 for name in names:
@@ -48,8 +64,10 @@ struct SpreadsheetStreamTests {
                         first = cells[0].find(".//m:t", ns).text
                         number = cells[1].find("m:v", ns).text
                         assert first == "Dòng " + number, (first, number)
-                        assert cells[2].find(".//m:t", ns).text == "a & b <c>"
-                        tail = cells[4].find(".//m:t", ns)
+                        assert [cell.get("t") for cell in cells[2:4]] == ["s", "s"]
+                        assert text(cells[2]).text == "a & b <c>"
+                        assert text(cells[3]).text == ("=1+1" if int(number) % 7 == 0 else "007")
+                        tail = text(cells[4])
                         expected = [" lề trái", "dòng 1\\ndòng 2", "Ếx", None][int(number) % 4]
                         assert (tail.text if tail is not None else None) == expected, (number, tail)
                         if int(number) % 4 < 2:
@@ -60,15 +78,69 @@ struct SpreadsheetStreamTests {
                     assert sheet.find("m:autoFilter", ns).get("ref") == "A1:E%d" % len(rows), name
                 workbook = z.read("xl/workbook.xml").decode()
                 types = z.read("[Content_Types].xml").decode()
+                relationships = z.read("xl/_rels/workbook.xml.rels").decode()
             print(len(names), seen == list(range(\(count))), re.findall(r'sheet name="([^"]+)"', workbook),
-                  types.count("worksheet+xml"), re.findall(r"\\$A\\$1:\\$E\\$(\\d+)", workbook))
+                  types.count("worksheet+xml"), re.findall(r"\\$A\\$1:\\$E\\$(\\d+)", workbook),
+                  "sharedStrings+xml" in types, 'Target="sharedStrings.xml"' in relationships)
             """, file.path)
-        #expect(report == "3 True ['Nhật ký', 'Nhật ký (2)', 'Nhật ký (3)'] 3 ['1001', '1001', '346']")
+        #expect(report == "3 True ['Nhật ký', 'Nhật ký (2)', 'Nhật ký (3)'] 3 ['1001', '1001', '346'] True True")
+    }
+
+    @Test("LibreOffice Calc reads a streamed workbook's shared and inline text as the rows written")
+    func throughLibreOffice() async throws {
+        var workbook = Self.workbook()
+        try await workbook.append(count: 30) { range in range.map(Self.cells) }
+        try workbook.finish()
+        let directory = try Office.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let xlsx = directory.appendingPathComponent("nhat-ky.xlsx")
+        try Data(workbook.takeOutput().joined()).write(to: xlsx)
+        let csv = try await Office.convert(xlsx, to: "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false")
+        let lines = try String(contentsOf: csv, encoding: .utf8).components(separatedBy: "\n").filter { !$0.isEmpty }
+        // Calc writes the formula-like text as it is, and quotes what holds a comma, a quote or a line break.
+        func line(_ cells: [String]) -> String {
+            cells.map { $0.contains { ",\"\n".contains($0) } ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
+                .joined(separator: ",")
+        }
+        let expected = ["Nội dung,Số,Ghi chú,Mã,Cuối"] + (0..<30).map { n in
+            line(Self.cells(n).map { $0.replacingOccurrences(of: "\u{FFFE}", with: "") })
+        }
+        #expect(lines == expected.joined(separator: "\n").components(separatedBy: "\n"), "\(lines.prefix(6))")
+    }
+
+    @Test("once the shared strings are full, new text stays in its cell and still reads back")
+    func fullTable() async throws {
+        let count = 66_000
+        var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Mã"], created: Date(),
+                                         sharedColumns: [0])
+        try await workbook.append(count: count) { range in range.map { ["mã \($0)"] } }
+        try workbook.finish()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(workbook.takeOutput().joined()).write(to: file)
+        let report = try python("""
+            import sys, zipfile, xml.etree.ElementTree as ET
+            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+            with zipfile.ZipFile(sys.argv[1]) as z:
+                shared = [si.find("m:t", ns).text for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+                rows = ET.fromstring(z.read("xl/worksheets/sheet1.xml")).findall(".//m:row", ns)[1:]
+            texts, inline = [], 0
+            for row in rows:
+                cell = row.find("m:c", ns)
+                if cell.get("t") == "s":
+                    texts.append(shared[int(cell.find("m:v", ns).text)])
+                else:
+                    inline += 1
+                    texts.append(cell.find(".//m:t", ns).text)
+            print(len(shared), inline, texts == ["mã %d" % n for n in range(\(count))])
+            """, file.path)
+        #expect(report == "65536 464 True")
     }
 
     @Test("an export with no rows is still a workbook: the header alone")
     func empty() async throws {
-        var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung"], created: Date())
+        var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung"], created: Date(),
+                                         sharedColumns: [0])
         try workbook.finish()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: file) }
@@ -78,8 +150,10 @@ struct SpreadsheetStreamTests {
             with zipfile.ZipFile(sys.argv[1]) as z:
                 assert z.testzip() is None
                 sheet = z.read("xl/worksheets/sheet1.xml").decode()
-            print(sheet.count("<row "), "Nội dung" in sheet)
+                names = z.namelist()
+            print(sheet.count("<row "), "Nội dung" in sheet, "xl/sharedStrings.xml" in names)
             """, file.path)
-        #expect(report == "1 True")
+        // No text was shared, so the workbook has no shared strings part.
+        #expect(report == "1 True False")
     }
 }

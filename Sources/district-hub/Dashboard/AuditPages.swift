@@ -10,16 +10,18 @@ enum AuditPages {
     /// One row: the fields written together, in the order they were written.
     struct Report: Sendable {
         let entries: [AuditEntry]
-        /// Named once per report: each of its cells asks.
+        /// The first written, and the collection named, once per report: each of its cells
+        /// asks, and an entry copied is a dozen strings retained and released.
+        let first: AuditEntry
         let collection: RecordCollection?
-        var first: AuditEntry { entries[0] }
 
         /// The entries put in the order written, from any order: the pages read newest first,
         /// so reversing is all it usually takes.
         init(_ entries: [AuditEntry]) {
             let descending = zip(entries, entries.dropFirst()).allSatisfy { $0.id > $1.id }
             self.entries = descending ? entries.reversed() : entries.sorted { $0.id < $1.id }
-            collection = RecordCollection(rawValue: self.entries[0].collection)
+            first = self.entries[0]
+            collection = RecordCollection(rawValue: first.collection)
         }
     }
 
@@ -95,7 +97,8 @@ enum AuditPages {
         let item = Schema.recordParts(record).map { String($0.item) } ?? record
         func task(_ id: String) -> String { names.taskSubjects[id] ?? "Nhiệm vụ \(id)" }
         switch collection {
-        case .communes: return "Xã \(names.communes[record] ?? record)"
+        // A commune's name says what it is ("Xã Long Đống", "Phường 3").
+        case .communes: return names.communes[record] ?? "Xã \(record)"
         case .tasks: return task(record)
         case .progress, .officeProgress: return task(item)
         case .equipment: return EquipmentKind(rawValue: item)?.label ?? item
@@ -123,12 +126,14 @@ enum AuditPages {
 
     /// "Trạng thái: Đang thực hiện" for each field; a losing one with the value kept.
     static func details(_ report: Report) -> [String] {
-        report.entries.map { entry in
-            let value = FieldLabels.value(entry.value, field: entry.field, in: report.collection)
-            let kept = entry.outcome.showsValueKept
-                ? entry.oldValue.map { " (đang giữ: \(FieldLabels.value($0, field: entry.field, in: report.collection)))" } ?? "" : ""
-            return "\(FieldLabels.field(entry.field, in: report.collection)): \(value)\(kept)"
-        }
+        report.entries.map { detail($0, in: report.collection) }
+    }
+
+    private static func detail(_ entry: AuditEntry, in collection: RecordCollection?) -> String {
+        let value = FieldLabels.value(entry.value, field: entry.field, in: collection)
+        let kept = entry.outcome.showsValueKept
+            ? entry.oldValue.map { " (đang giữ: \(FieldLabels.value($0, field: entry.field, in: collection)))" } ?? "" : ""
+        return "\(FieldLabels.field(entry.field, in: collection)): \(value)\(kept)"
     }
 
     /// The outcome of the whole report, or of each part when they differ.
@@ -202,16 +207,25 @@ enum AuditPages {
     static let header = ["Lúc nhận", "Xã", "Loại", "Nội dung", "Chi tiết", "Người ghi", "Máy", "Kết quả", "Lý do",
                          "commune", "collection", "record", "fields", "outcomes", "hlc"]
 
-    /// One report as the export's row.
+    /// The export's columns whose text comes from a small set and repeats from row to row
+    /// (names, kinds, outcomes): the workbook holds each text once. Not the moments, records,
+    /// subjects, details or stamps, which change from one row to the next.
+    static let repeatingColumns = Set(["Xã", "Loại", "Người ghi", "Máy", "Kết quả", "Lý do", "commune", "collection", "outcomes"]
+        .compactMap(header.firstIndex(of:)))
+
+    /// One report as the export's row. Most reports are one field (an export of a million
+    /// rows mostly is), which is written without the lists and joins of several.
     static func row(_ report: Report, names: Names) -> [String] {
         let first = report.first
+        let single = report.entries.count == 1
         return [
             VietnameseFormat.dateTime(millis: first.receivedAtMillis, seconds: true), first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện",
             report.collection.map(FieldLabels.collection) ?? first.collection, subject(report, names: names),
-            details(report).joined(separator: "; "), first.actor, first.node, outcome(report), reasons(report),
+            single ? detail(first, in: report.collection) : details(report).joined(separator: "; "),
+            first.actor, first.node, outcome(report), reasons(report),
             first.commune ?? "", first.collection, first.record,
-            report.entries.map { "\($0.field)=\($0.value.description)" }.joined(separator: "; "),
-            report.entries.map(\.outcome.rawValue).joined(separator: ";"), first.hlc,
+            single ? "\(first.field)=\(first.value.description)" : report.entries.map { "\($0.field)=\($0.value.description)" }.joined(separator: "; "),
+            single ? first.outcome.rawValue : report.entries.map(\.outcome.rawValue).joined(separator: ";"), first.hlc,
         ]
     }
 }

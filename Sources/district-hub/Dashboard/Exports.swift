@@ -45,9 +45,10 @@ struct ExportBatch: Sendable {
 extension RouterGroup<DashboardContext> {
     /// `path.csv` and `path.xlsx` for a table too long to hold (the audit): `rows` hands
     /// batches to its `send` as it reads them, and each goes out as it comes, so memory holds
-    /// one batch and the first bytes leave at once in either format.
+    /// one batch and the first bytes leave at once in either format. The `repeating` columns'
+    /// text goes to the workbook's shared strings.
     func exportStream(_ path: String, file: @escaping @Sendable (Request) -> String, sheet: String, header: [String],
-                      rows: @escaping @Sendable (Request, _ send: (ExportBatch) async throws -> Void) async throws -> Void) {
+                      repeating: Set<Int> = [], rows: @escaping @Sendable (Request, _ send: (ExportBatch) async throws -> Void) async throws -> Void) {
         get("\(path).csv") { request, _ in
             Response(status: .ok, headers: Export.headers(.csv, file: "\(file(request)).csv"), body: ResponseBody { writer in
                 try await writer.write(Export.csv([header]))
@@ -64,7 +65,8 @@ extension RouterGroup<DashboardContext> {
         }
         get("\(path).xlsx") { request, _ in
             Response(status: .ok, headers: Export.headers(.xlsx, file: "\(file(request)).xlsx"), body: ResponseBody { writer in
-                var workbook = SpreadsheetStream(title: sheet, creator: "district-hub", sheet: sheet, header: header, created: Date())
+                var workbook = SpreadsheetStream(title: sheet, creator: "district-hub", sheet: sheet, header: header, created: Date(),
+                                                 sharedColumns: repeating)
                 var sending: [[UInt8]] = []
                 try await rows(request) { batch in
                     // The batch before goes out while this one is formatted and deflated.

@@ -22,7 +22,8 @@ struct ReadinessAndAudit {
             return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
         // The whole selection, not one page: read and sent a batch at a time.
-        pages.exportStream("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký", header: AuditPages.header) { request, send in
+        pages.exportStream("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký", header: AuditPages.header,
+                           repeating: AuditPages.repeatingColumns) { request, send in
             var filter = Self.filter(request).0
             filter.after = nil
             filter.limit = 10_000
