@@ -6,9 +6,9 @@ import GRDBSQLite
 /// The hub's merge runs four statements per change. Going through GRDB's `StatementArguments`
 /// boxed every argument into an array of existentials and every result into a `Row`, which cost
 /// more than SQLite's own work (`perf record`, see `Benchmarks/README.md`). Only the hub's hot
-/// paths use this (the merge, and reading a node's pull page); everything else keeps GRDB's
-/// safer API. The statement comes from GRDB's
-/// cache, so GRDB still owns its lifetime, and it is always left reset.
+/// paths use this (the merge, reading a node's pull page, reading the audit in batches);
+/// everything else keeps GRDB's safer API. The statement comes from GRDB's cache, so GRDB
+/// still owns its lifetime, and it is always left reset.
 struct BoundStatement {
     private let statement: Statement
     private let handle: OpaquePointer
@@ -20,6 +20,12 @@ struct BoundStatement {
         self.db = db
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+    }
+
+    /// A query whose arguments a builder gathered (`AuditQuery`): GRDB checks and binds them.
+    init(_ sql: String, arguments: StatementArguments, _ db: Database) throws {
+        try self.init(sql, db)
+        try statement.setArguments(arguments)
     }
 
     // MARK: Binding (parameters are numbered from 1, as in SQL's `?NNN`)
@@ -104,6 +110,10 @@ struct BoundStatement {
 
     func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
+    }
+
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(handle, column) == SQLITE_NULL
     }
 
     func text(_ column: Int32) -> String {
