@@ -128,7 +128,7 @@ public struct Spreadsheet: Sendable {
     static func row(_ number: Int, _ values: [Value], style: Int, into xml: inout [UInt8]) {
         openRow(number, into: &xml)
         for value in values { cell(value, style: style, into: &xml) }
-        xml.append(contentsOf: "</row>".utf8)
+        xml.append(markup: "</row>")
     }
 
     /// An export's row straight from its cells' text, each read as `Value(exported:)`, with no
@@ -139,38 +139,43 @@ public struct Spreadsheet: Sendable {
         for (column, text) in cells.enumerated() {
             let value = Value(exported: text)
             if case .text(let text) = value, let index = strings.index(of: text, column: column) {
-                xml.append(contentsOf: #"<c t="s"><v>"#.utf8)
-                xml.append(contentsOf: String(index).utf8)
-                xml.append(contentsOf: "</v></c>".utf8)
+                xml.append(markup: #"<c t="s"><v>"#)
+                xml.append(decimal: index)
+                xml.append(markup: "</v></c>")
             } else {
                 cell(value, style: 0, into: &xml)
             }
         }
-        xml.append(contentsOf: "</row>".utf8)
+        xml.append(markup: "</row>")
     }
 
     private static func openRow(_ number: Int, into xml: inout [UInt8]) {
         // Cells in order need no reference of their own (`r` is optional): a million-row
         // export is spared fifteen million of them.
-        xml.append(contentsOf: #"<row r=""#.utf8)
-        xml.append(contentsOf: String(number).utf8)
-        xml.append(contentsOf: #"">"#.utf8)
+        xml.append(markup: #"<row r=""#)
+        xml.append(decimal: number)
+        xml.append(markup: #"">"#)
     }
 
     private static func cell(_ value: Value, style: Int, into xml: inout [UInt8]) {
-        xml.append(contentsOf: (style == 0 ? "<c" : #"<c s="\#(style)""#).utf8)
+        xml.append(markup: "<c")
+        if style != 0 {
+            xml.append(markup: #" s=""#)
+            xml.append(decimal: style)
+            xml.append(markup: #"""#)
+        }
         switch value {
         case .number(let number):
-            xml.append(contentsOf: "><v>".utf8)
+            xml.append(markup: "><v>")
             xml.append(contentsOf: (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)).utf8)
-            xml.append(contentsOf: "</v></c>".utf8)
+            xml.append(markup: "</v></c>")
         case .text(let text) where text.isEmpty:
             // An empty cell keeps its place (cells carry no reference) and holds nothing.
-            xml.append(contentsOf: "/>".utf8)
+            xml.append(markup: "/>")
         case .text(let text):
-            xml.append(contentsOf: #" t="inlineStr"><is>"#.utf8)
+            xml.append(markup: #" t="inlineStr"><is>"#)
             Self.text(text, into: &xml)
-            xml.append(contentsOf: "</is></c>".utf8)
+            xml.append(markup: "</is></c>")
         }
     }
 
@@ -182,10 +187,10 @@ public struct Spreadsheet: Sendable {
         var bytes = text
         bytes.withUTF8 { utf8 in
             let (clean, spacing) = XMLText.scan(utf8)
-            xml.append(contentsOf: (spacing ? #"<t xml:space="preserve">"# : "<t>").utf8)
+            xml.append(markup: spacing ? #"<t xml:space="preserve">"# : "<t>")
             if clean { xml.append(contentsOf: utf8) } else { xml.append(contentsOf: XMLText.escaped(text).utf8) }
         }
-        xml.append(contentsOf: "</t>".utf8)
+        xml.append(markup: "</t>")
     }
 
     /// A column wide enough for its longest entry among the first rows, within reason.
