@@ -8,9 +8,8 @@ extension Array<UInt8> {
         markup.withUTF8Buffer { append(contentsOf: $0) }
     }
 
-    /// `value` in decimal, as `String(value)` spells it.
+    /// A row's number, a style's or a shared string's (never negative), in decimal.
     mutating func append(decimal value: Int) {
-        if value < 0 { append(UInt8(ascii: "-")) }
         // Int's magnitude has at most 19 digits.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var magnitude = value.magnitude, start = digits.count

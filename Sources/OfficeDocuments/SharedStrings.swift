@@ -3,8 +3,9 @@ import Synchronization
 
 /// A streamed workbook's shared strings: text that repeats down a column (a commune's name, a
 /// kind of record, an outcome) is written once, in `xl/sharedStrings.xml`, and each cell names
-/// it by number, as Excel itself saves. A million-row audit's sheet shrinks by two fifths, and
-/// with it the work of checksumming and deflating it. The table is filled by every core at
+/// it by number, as Excel itself saves. A million-row audit's sheet shrinks by more than a
+/// quarter (827 to 596 MB before deflating), and with it the work of checksumming and
+/// deflating it. The table is filled by every core at
 /// once; it stops growing at `capacity`, past which new text stays in its cell.
 final class SharedStrings: Sendable {
     /// Enough for the names and kinds a district's exports repeat, small enough to hold.
@@ -83,9 +84,9 @@ final class SharedStrings: Sendable {
         }
 
         static func == (lhs: Bytes, rhs: Bytes) -> Bool {
+            guard lhs.text.utf8.count == rhs.text.utf8.count else { return false }
             var left = lhs.text, right = rhs.text
-            return left.utf8.count == right.utf8.count
-                && left.withUTF8 { left in right.withUTF8 { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 } }
+            return left.withUTF8 { left in right.withUTF8 { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 } }
         }
 
         func hash(into hasher: inout Hasher) {

@@ -15,8 +15,9 @@ public struct ZipStream: Sendable {
         let crc: UInt32
         let size: Int
 
-        /// `bytes` deflated at zlib's fastest level: a million-row sheet is 40 MB instead of
-        /// level 6's 31 MB, for a fraction of the time.
+        /// `bytes` deflated at zlib's fastest level: a million-row sheet comes out about a
+        /// third larger than at level 6 (40 MB against 31, before shared strings), for a
+        /// fraction of the time.
         public init(_ bytes: [UInt8], last: Bool = false) throws {
             var output: UnsafeMutablePointer<UInt8>?
             var length = 0
