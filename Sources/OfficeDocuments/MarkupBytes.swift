@@ -8,11 +8,12 @@ extension Array<UInt8> {
         markup.withUTF8Buffer { append(contentsOf: $0) }
     }
 
-    /// A row's number, a style's or a shared string's (never negative), in decimal.
-    mutating func append(decimal value: Int) {
-        // Int's magnitude has at most 19 digits.
+    /// A number in decimal: a row's, a style's, a shared string's, a stamp's.
+    mutating func append<Integer: BinaryInteger>(decimal value: Integer) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        // A 64-bit magnitude has at most 20 digits.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var magnitude = value.magnitude, start = digits.count
+            var magnitude = UInt64(truncatingIfNeeded: value.magnitude), start = digits.count
             repeat {
                 start -= 1
                 digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)

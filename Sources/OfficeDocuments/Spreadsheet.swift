@@ -131,25 +131,7 @@ public struct Spreadsheet: Sendable {
         xml.append(markup: "</row>")
     }
 
-    /// An export's row straight from its cells' text, each read as `Value(exported:)`, with no
-    /// array of values made between. Text in the columns `strings` shares goes to the
-    /// workbook's shared strings while they have room.
-    static func row(_ number: Int, exported cells: [String], strings: inout SharedStrings.Cursor, into xml: inout [UInt8]) {
-        openRow(number, into: &xml)
-        for (column, text) in cells.enumerated() {
-            let value = Value(exported: text)
-            if case .text(let text) = value, let index = strings.index(of: text, column: column) {
-                xml.append(markup: #"<c t="s"><v>"#)
-                xml.append(decimal: index)
-                xml.append(markup: "</v></c>")
-            } else {
-                cell(value, style: 0, into: &xml)
-            }
-        }
-        xml.append(markup: "</row>")
-    }
-
-    private static func openRow(_ number: Int, into xml: inout [UInt8]) {
+    static func openRow(_ number: Int, into xml: inout [UInt8]) {
         // Cells in order need no reference of their own (`r` is optional): a million-row
         // export is spared fifteen million of them.
         xml.append(markup: #"<row r=""#)
@@ -157,7 +139,7 @@ public struct Spreadsheet: Sendable {
         xml.append(markup: #"">"#)
     }
 
-    private static func cell(_ value: Value, style: Int, into xml: inout [UInt8]) {
+    static func cell(_ value: Value, style: Int, into xml: inout [UInt8]) {
         xml.append(markup: "<c")
         if style != 0 {
             xml.append(markup: #" s=""#)
@@ -186,7 +168,8 @@ public struct Spreadsheet: Sendable {
     static func text(_ text: String, into xml: inout [UInt8]) {
         var bytes = text
         bytes.withUTF8 { utf8 in
-            let (clean, spacing) = XMLText.scan(utf8)
+            let (clean, breaks) = XMLText.scan(utf8)
+            let spacing = breaks || utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
             xml.append(markup: spacing ? #"<t xml:space="preserve">"# : "<t>")
             if clean { xml.append(contentsOf: utf8) } else { xml.append(contentsOf: XMLText.escaped(text).utf8) }
         }

@@ -36,24 +36,23 @@ public struct SpreadsheetStream: Sendable {
         self.rowsPerSheet = min(rowsPerSheet, Self.maximumRows - 1)
     }
 
-    /// Appends `count` rows of an export (text, plain whole numbers as numbers), `rows(range)`
-    /// giving any range of them.
-    public mutating func append(count: Int, rows: @escaping @Sendable (Range<Int>) -> [[String]]) async throws {
+    /// Appends a row for each of `items`, as `rows` writes it (text, plain whole numbers as
+    /// numbers).
+    public mutating func append<Rows: RowWriter>(_ items: [Rows.Item], as rows: Rows) async throws {
         var done = 0
-        while done < count {
-            if !open { try beginSheet(sizedBy: rows(done..<min(count, done + 500))) }
+        while done < items.count {
+            if !open { try beginSheet(sizedBy: CellTexts.rows(items[done..<min(items.count, done + 500)], rows)) }
             let first = sheets[sheets.count - 1].rows + 2
-            let take = min(rowsPerSheet - sheets[sheets.count - 1].rows, count - done)
+            let take = min(rowsPerSheet - sheets[sheets.count - 1].rows, items.count - done)
             let base = done, strings = strings, sharedColumns = sharedColumns
             let parts = try await concurrentRanges(of: take) { range in
-                let cells = rows(base + range.lowerBound..<base + range.upperBound)
-                var xml: [UInt8] = []
-                xml.reserveCapacity(cells.count * 1024)
-                var cursor = SharedStrings.Cursor(strings, columns: sharedColumns)
-                for (offset, row) in cells.enumerated() {
-                    Spreadsheet.row(first + range.lowerBound + offset, exported: row, strings: &cursor, into: &xml)
+                var sheet = SheetRows(first: first + range.lowerBound, strings: SharedStrings.Cursor(strings, columns: sharedColumns),
+                                      capacity: range.count * 1024)
+                for item in items[base + range.lowerBound..<base + range.upperBound] {
+                    rows.write(item, into: &sheet)
+                    sheet.endRow()
                 }
-                return (try ZipStream.Piece(xml), cells.map(\.count).max() ?? 0)
+                return (try ZipStream.Piece(sheet.xml), sheet.columns)
             }
             for (piece, _) in parts { try zip.append(piece) }
             sheets[sheets.count - 1].rows += take

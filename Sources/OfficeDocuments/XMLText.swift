@@ -1,22 +1,23 @@
 /// Text as OOXML parts carry it: escaped, and without the characters XML 1.0 cannot hold
 /// (a control character pasted into a note would otherwise make Word refuse the whole file).
 enum XMLText {
-    /// What a text's UTF-8 bytes need: `clean` when nothing is escaped or dropped, `spacing`
-    /// when it starts or ends with white space or holds a tab or a line break, which a reader
-    /// may trim or fold unless the element keeps its space (`xml:space="preserve"`).
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (clean: Bool, spacing: Bool) {
-        var clean = true, spacing = bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ")
+    /// What a text's UTF-8 bytes need: `clean` when nothing is escaped or dropped, `breaks`
+    /// when it holds a tab or a line break, which a reader may fold unless the element keeps
+    /// its space (`xml:space="preserve"`), as it must too for a text that starts or ends with
+    /// a space.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (clean: Bool, breaks: Bool) {
+        var clean = true, breaks = false
         for (index, byte) in bytes.enumerated() {
             switch byte {
             case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""): clean = false
-            case 0x09, 0x0A, 0x0D: spacing = true
+            case 0x09, 0x0A, 0x0D: breaks = true
             case 0..<0x20: clean = false
             // U+FFFE and U+FFFF, which XML cannot hold, are EF BF BE and EF BF BF.
             case 0xBE...0xBF where index >= 2 && bytes[index - 2] == 0xEF && bytes[index - 1] == 0xBF: clean = false
             default: continue
             }
         }
-        return (clean, spacing)
+        return (clean, breaks)
     }
 
     static func escaped(_ text: String) -> String {

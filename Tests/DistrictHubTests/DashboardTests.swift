@@ -386,14 +386,41 @@ struct DashboardTests {
 
     @Test("CSV fields are quoted and formulas defused")
     func csvFields() {
-        #expect(Overview.csvField("Xã Long Đống") == "Xã Long Đống")
-        #expect(Overview.csvField("a, b") == "\"a, b\"")
-        #expect(Overview.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(Overview.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(CSVLines.field("Xã Long Đống") == "Xã Long Đống")
+        #expect(CSVLines.field("a, b") == "\"a, b\"")
+        #expect(CSVLines.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVLines.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         // A quote with a combining mark is one grapheme, but still a quote to a CSV reader.
-        #expect(Overview.csvField("Đã họp,\"\u{301},=2+3,x") == "\"Đã họp,\"\"\u{301},=2+3,x\"")
-        #expect(Overview.csvField("\u{301}=2+3") == "'\u{301}=2+3")
-        #expect(Overview.csvField("\tx") == "'\tx")
+        #expect(CSVLines.field("Đã họp,\"\u{301},=2+3,x") == "\"Đã họp,\"\"\u{301},=2+3,x\"")
+        #expect(CSVLines.field("\u{301}=2+3") == "'\u{301}=2+3")
+        #expect(CSVLines.field("\tx") == "'\tx")
+    }
+
+    @Test("a CSV cell written in pieces is quoted and defused as the same text written whole")
+    func csvPieces() {
+        let alphabet = Array("=+-@,;\"'\t\n\r aZ0ăĐữ😀".unicodeScalars) + (0x300...0x30F).compactMap(Unicode.Scalar.init)
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let scalars = (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            let cut = Int.random(in: 0...scalars.count, using: &random)
+            let head = String(String.UnicodeScalarView(scalars[..<cut])), tail = String(String.UnicodeScalarView(scalars[cut...]))
+            var whole = CSVLines(capacity: 64), pieces = CSVLines(capacity: 64)
+            whole.cell("a")
+            whole.cell(head + tail)
+            whole.cell("7")
+            whole.endRow()
+            pieces.cell("a")
+            pieces.beginText()
+            pieces.piece(head)
+            var bytes = tail
+            bytes.withUTF8 { pieces.piece(utf8: $0) }
+            pieces.endText()
+            pieces.beginText()
+            pieces.piece(decimal: 7)
+            pieces.endText()
+            pieces.endRow()
+            #expect(pieces.buffer == whole.buffer, "\((head + tail).debugDescription)")
+        }
     }
 
     @Test("random cells read back through Python's csv module exactly as written, formulas defused")

@@ -11,14 +11,40 @@ struct SpreadsheetStreamTests {
     /// The last column: kept spacing, a character XML cannot hold (dropped), an empty cell.
     static let tails = [" lề trái", "dòng 1\ndòng 2", "Ế\u{FFFE}x", ""]
 
-    /// Row `n`'s cells. The last three columns share their text: escaped, formula-like, with
-    /// kept spacing, dropped characters and empty cells among it.
+    /// Row `n`'s cells. Columns 2 to 4 share their text: escaped, formula-like, with kept
+    /// spacing, dropped characters and empty cells among it. The last repeats the one before.
     static func cells(_ n: Int) -> [String] {
-        ["Dòng \(n)", String(n), "a & b <c>", n % 7 == 0 ? "=1+1" : "007", tails[n % 4]]
+        ["Dòng \(n)", String(n), "a & b <c>", n % 7 == 0 ? "=1+1" : "007", tails[n % 4], tails[n % 4]]
+    }
+
+    /// Row `n` as the audit's export writes its rows: the first and the last cell in pieces
+    /// (the last cut in two, its spacing known only at its end), the others whole.
+    struct Rows: RowWriter {
+        func write<Cells: CellWriter>(_ n: Int, into cells: inout Cells) {
+            let texts = SpreadsheetStreamTests.cells(n)
+            cells.beginText()
+            cells.piece("Dòng ")
+            cells.piece(decimal: Int64(n))
+            cells.endText()
+            for text in texts[1...4] { cells.cell(text) }
+            let tail = texts[5]
+            cells.beginText()
+            cells.piece(String(tail.prefix(tail.count / 2)))
+            cells.piece(String(tail.dropFirst(tail.count / 2)))
+            cells.endText()
+        }
+    }
+
+    /// Rows given as their cells' text, each written whole.
+    struct TextRows: RowWriter {
+        func write<Cells: CellWriter>(_ texts: [String], into cells: inout Cells) {
+            for text in texts { cells.cell(text) }
+        }
     }
 
     static func workbook(rowsPerSheet: Int = 1_000) -> SpreadsheetStream {
-        SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung", "Số", "Ghi chú", "Mã", "Cuối"],
+        SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký",
+                          header: ["Nội dung", "Số", "Ghi chú", "Mã", "Cuối", "Cuối, từng phần"],
                           created: Date(timeIntervalSince1970: 1_796_304_885), sharedColumns: [2, 3, 4], rowsPerSheet: rowsPerSheet)
     }
 
@@ -31,7 +57,7 @@ struct SpreadsheetStreamTests {
         var next = 0
         for size in [1, 600, 700, 1_044] {
             let start = next
-            try await workbook.append(count: size) { range in range.map { Self.cells(start + $0) } }
+            try await workbook.append(Array(start..<start + size), as: Rows())
             bytes += workbook.takeOutput().joined()
             next += size
         }
@@ -67,20 +93,21 @@ struct SpreadsheetStreamTests {
                         assert [cell.get("t") for cell in cells[2:4]] == ["s", "s"]
                         assert text(cells[2]).text == "a & b <c>"
                         assert text(cells[3]).text == ("=1+1" if int(number) % 7 == 0 else "007")
-                        tail = text(cells[4])
                         expected = [" lề trái", "dòng 1\\ndòng 2", "Ếx", None][int(number) % 4]
-                        assert (tail.text if tail is not None else None) == expected, (number, tail)
-                        if int(number) % 4 < 2:
-                            assert tail.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
-                        elif int(number) % 4 == 2:
-                            assert tail.get("{http://www.w3.org/XML/1998/namespace}space") is None
+                        for tail in (text(cells[4]), cells[5].find(".//m:t", ns)):
+                            assert (tail.text if tail is not None else None) == expected, (number, tail)
+                            if int(number) % 4 < 2:
+                                assert tail.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+                            elif int(number) % 4 == 2:
+                                assert tail.get("{http://www.w3.org/XML/1998/namespace}space") is None
+                        assert cells[5].get("t") == ("inlineStr" if expected else None), cells[5].attrib
                         seen.append(int(number))
-                    assert sheet.find("m:autoFilter", ns).get("ref") == "A1:E%d" % len(rows), name
+                    assert sheet.find("m:autoFilter", ns).get("ref") == "A1:F%d" % len(rows), name
                 workbook = z.read("xl/workbook.xml").decode()
                 types = z.read("[Content_Types].xml").decode()
                 relationships = z.read("xl/_rels/workbook.xml.rels").decode()
             print(len(names), seen == list(range(\(count))), re.findall(r'sheet name="([^"]+)"', workbook),
-                  types.count("worksheet+xml"), re.findall(r"\\$A\\$1:\\$E\\$(\\d+)", workbook),
+                  types.count("worksheet+xml"), re.findall(r"\\$A\\$1:\\$F\\$(\\d+)", workbook),
                   "sharedStrings+xml" in types, 'Target="sharedStrings.xml"' in relationships)
             """, file.path)
         #expect(report == "3 True ['Nhật ký', 'Nhật ký (2)', 'Nhật ký (3)'] 3 ['1001', '1001', '346'] True True")
@@ -89,7 +116,7 @@ struct SpreadsheetStreamTests {
     @Test("LibreOffice Calc reads a streamed workbook's shared and inline text as the rows written")
     func throughLibreOffice() async throws {
         var workbook = Self.workbook()
-        try await workbook.append(count: 30) { range in range.map(Self.cells) }
+        try await workbook.append(Array(0..<30), as: Rows())
         try workbook.finish()
         let directory = try Office.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -102,7 +129,7 @@ struct SpreadsheetStreamTests {
             cells.map { $0.contains { ",\"\n".contains($0) } ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
                 .joined(separator: ",")
         }
-        let expected = ["Nội dung,Số,Ghi chú,Mã,Cuối"] + (0..<30).map { n in
+        let expected = ["Nội dung,Số,Ghi chú,Mã,Cuối,\"Cuối, từng phần\""] + (0..<30).map { n in
             line(Self.cells(n).map { $0.replacingOccurrences(of: "\u{FFFE}", with: "") })
         }
         #expect(lines == expected.joined(separator: "\n").components(separatedBy: "\n"), "\(lines.prefix(6))")
@@ -113,7 +140,7 @@ struct SpreadsheetStreamTests {
         let count = 66_000
         var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Mã"], created: Date(),
                                          sharedColumns: [0])
-        try await workbook.append(count: count) { range in range.map { ["mã \($0)"] } }
+        try await workbook.append((0..<count).map { ["mã \($0)"] }, as: TextRows())
         try workbook.finish()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: file) }

@@ -107,11 +107,18 @@ struct CivilTime {
 
     /// `03/12/2026 20:34` or, with seconds, `03/12/2026 20:34:45`.
     func vietnamese(seconds: Bool) -> String {
-        Self.ascii { out in
-            out.number(day, 2); out.byte("/"); out.number(month, 2); out.byte("/"); out.number(year, 4); out.byte(" ")
-            out.number(hour, 2); out.byte(":"); out.number(minute, 2)
-            if seconds { out.byte(":"); out.number(second, 2) }
-        }
+        Self.ascii { vietnamese(seconds: seconds, into: &$0) }
+    }
+
+    /// `vietnamese(seconds:)`'s bytes, handed to `body` without a string made of them.
+    func vietnamese<Result>(seconds: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        Self.ascii({ vietnamese(seconds: seconds, into: &$0) }, body)
+    }
+
+    private func vietnamese(seconds: Bool, into out: inout Writer) {
+        out.number(day, 2); out.byte("/"); out.number(month, 2); out.byte("/"); out.number(year, 4); out.byte(" ")
+        out.number(hour, 2); out.byte(":"); out.number(minute, 2)
+        if seconds { out.byte(":"); out.number(second, 2) }
     }
 
     /// A short ASCII text written into a buffer on the stack, made a string once.
@@ -139,11 +146,16 @@ struct CivilTime {
         }
     }
 
-    static func ascii(_ body: (inout Writer) -> Void) -> String {
+    static func ascii(_ write: (inout Writer) -> Void) -> String {
+        ascii(write) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The bytes `write` writes, handed to `body`.
+    static func ascii<Result>(_ write: (inout Writer) -> Void, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
             var writer = Writer(buffer: buffer)
-            body(&writer)
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writer.count]), as: UTF8.self)
+            write(&writer)
+            return body(UnsafeBufferPointer(rebasing: buffer[..<writer.count]))
         }
     }
 }

@@ -31,6 +31,12 @@ public enum VietnameseFormat {
         CivilTime(millis: millis, offsetMillis: CivilTime.vietnamOffsetMillis).vietnamese(seconds: seconds)
     }
 
+    /// `dateTime(millis:seconds:)`'s UTF-8, handed to `body` without a string made: an export
+    /// writes a million of them.
+    public static func dateTime<Result>(millis: Int64, seconds: Bool = false, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        CivilTime(millis: millis, offsetMillis: CivilTime.vietnamOffsetMillis).vietnamese(seconds: seconds, body)
+    }
+
     /// A stored ISO 8601 moment (an attachment's, a proposal's) as `dd/MM/yyyy HH:mm`; other text unchanged.
     public static func dateTime(iso: String) -> String {
         CivilTime.millis(iso: iso).map { dateTime(millis: $0) } ?? iso

@@ -1,4 +1,5 @@
 import Foundation
+import OfficeDocuments
 import SyncCore
 import WebSupport
 
@@ -7,20 +8,21 @@ import WebSupport
 /// value kept), in Vietnamese, with the commune's and the task's names. The CSV keeps the raw
 /// identifiers in extra columns; `district-hub audit --json` keeps them all.
 enum AuditPages {
-    /// One row: the fields written together, in the order they were written.
-    struct Report: Sendable {
-        let entries: [AuditEntry]
-        /// The first written, and the collection named, once per report: each of its cells
-        /// asks, and an entry copied is a dozen strings retained and released.
+    /// One row: the fields written together, in the order they were written. A class, and
+    /// its entries a view of the batch read: a million-row export hands each report from core
+    /// to core, and an entry copied is a dozen strings retained and released.
+    final class Report: Sendable {
+        /// The entries as read (newest first), reversed: in the order written.
+        let entries: ReversedCollection<ArraySlice<AuditEntry>>
+        /// The first written, and the collection named, once per report: each of its cells asks.
         let first: AuditEntry
         let collection: RecordCollection?
 
-        /// The entries put in the order written, from any order: the pages read newest first,
-        /// so reversing is all it usually takes.
-        init(_ entries: [AuditEntry]) {
-            let descending = zip(entries, entries.dropFirst()).allSatisfy { $0.id > $1.id }
-            self.entries = descending ? entries.reversed() : entries.sorted { $0.id < $1.id }
-            first = self.entries[0]
+        /// The entries, in any order: the pages read newest first, which is all it usually takes.
+        init(_ read: ArraySlice<AuditEntry>) {
+            let descending = read.indices.dropFirst().allSatisfy { read[$0 - 1].id > read[$0].id }
+            entries = (descending ? read : ArraySlice(read.sorted { $0.id > $1.id })).reversed()
+            first = entries[entries.startIndex]
             collection = RecordCollection(rawValue: first.collection)
         }
     }
@@ -48,27 +50,41 @@ enum AuditPages {
     }
 
     /// Groups a stream of entries, batch by batch: a report may straddle two batches, so the
-    /// last one waits for the next batch (or the end).
+    /// last one waits for the next batch (or the end). Each report is a slice of its batch.
     struct Grouper {
-        private var open: [AuditEntry] = []
+        private var open: ArraySlice<AuditEntry> = []
 
-        mutating func add(_ entries: [AuditEntry]) -> [Report] {
+        mutating func add(_ batch: [AuditEntry]) -> [Report] {
             var done: [Report] = []
-            for entry in entries {
-                if let last = open.first, !(last.node == entry.node && last.stamp == entry.stamp && last.record == entry.record
-                    && last.collection == entry.collection && last.receivedAtMillis == entry.receivedAtMillis)
-                {
-                    done.append(Report(open))
-                    open.removeAll(keepingCapacity: true)
+            var start = 0
+            if let last = open.last {
+                // The report left open goes on into this batch as far as its fields do.
+                while start < batch.count, Self.together(last, batch[start]) { start += 1 }
+                if start == batch.count {
+                    open = ArraySlice(Array(open) + batch)
+                    return []
                 }
-                open.append(entry)
+                done.append(Report(start == 0 ? open : ArraySlice(Array(open) + batch[..<start])))
             }
+            var reportStart = start
+            for index in start + 1..<max(start + 1, batch.count) where !Self.together(batch[index - 1], batch[index]) {
+                done.append(Report(batch[reportStart..<index]))
+                reportStart = index
+            }
+            open = batch[reportStart...]
             return done
         }
 
         mutating func finish() -> [Report] {
             defer { open = [] }
             return open.isEmpty ? [] : [Report(open)]
+        }
+
+        /// Whether two neighbouring entries are fields of one report: one machine's write to one
+        /// record under one stamp, received at once.
+        private static func together(_ one: AuditEntry, _ other: AuditEntry) -> Bool {
+            one.node == other.node && one.stamp == other.stamp && one.record == other.record && one.collection == other.collection
+                && one.receivedAtMillis == other.receivedAtMillis
         }
     }
 
@@ -126,14 +142,18 @@ enum AuditPages {
 
     /// "Trạng thái: Đang thực hiện" for each field; a losing one with the value kept.
     static func details(_ report: Report) -> [String] {
-        report.entries.map { detail($0, in: report.collection) }
+        report.entries.map { entry in CellTexts.text { detail(entry, in: report.collection, into: &$0) } }
     }
 
-    private static func detail(_ entry: AuditEntry, in collection: RecordCollection?) -> String {
-        let value = FieldLabels.value(entry.value, field: entry.field, in: collection)
-        let kept = entry.outcome.showsValueKept
-            ? entry.oldValue.map { " (đang giữ: \(FieldLabels.value($0, field: entry.field, in: collection)))" } ?? "" : ""
-        return "\(FieldLabels.field(entry.field, in: collection)): \(value)\(kept)"
+    private static func detail<Cells: CellWriter>(_ entry: AuditEntry, in collection: RecordCollection?, into cells: inout Cells) {
+        cells.piece(FieldLabels.field(entry.field, in: collection))
+        cells.piece(": ")
+        cells.piece(FieldLabels.value(entry.value, field: entry.field, in: collection))
+        if entry.outcome.showsValueKept, let kept = entry.oldValue {
+            cells.piece(" (đang giữ: ")
+            cells.piece(FieldLabels.value(kept, field: entry.field, in: collection))
+            cells.piece(")")
+        }
     }
 
     /// The outcome of the whole report, or of each part when they differ.
@@ -213,19 +233,62 @@ enum AuditPages {
     static let repeatingColumns = Set(["Xã", "Loại", "Người ghi", "Máy", "Kết quả", "Lý do", "commune", "collection", "outcomes"]
         .compactMap(header.firstIndex(of:)))
 
-    /// One report as the export's row. Most reports are one field (an export of a million
-    /// rows mostly is), which is written without the lists and joins of several.
-    static func row(_ report: Report, names: Names) -> [String] {
-        let first = report.first
-        let single = report.entries.count == 1
-        return [
-            VietnameseFormat.dateTime(millis: first.receivedAtMillis, seconds: true), first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện",
-            report.collection.map(FieldLabels.collection) ?? first.collection, subject(report, names: names),
-            single ? detail(first, in: report.collection) : details(report).joined(separator: "; "),
-            first.actor, first.node, outcome(report), reasons(report),
-            first.commune ?? "", first.collection, first.record,
-            single ? "\(first.field)=\(first.value.description)" : report.entries.map { "\($0.field)=\($0.value.description)" }.joined(separator: "; "),
-            single ? first.outcome.rawValue : report.entries.map(\.outcome.rawValue).joined(separator: ";"), first.hlc,
-        ]
+    /// The export's rows, one a report, written cell by cell (`CellWriter`). Most reports
+    /// are one field (an export of a million rows mostly is). The cells composed of parts (the
+    /// moment, the details, the raw fields, the stamp) are written in pieces, none of them a
+    /// plain number: they hold `/`, `:`, `=` or `.`.
+    struct ExportRows: RowWriter {
+        let names: Names
+
+        func write<Cells: CellWriter>(_ report: Report, into cells: inout Cells) {
+            // `report.first` read in place each time: bound to a name, it would be copied.
+            let collection = report.collection, single = report.entries.count == 1
+            cells.beginText()
+            VietnameseFormat.dateTime(millis: report.first.receivedAtMillis, seconds: true) { cells.piece(utf8: $0) }
+            cells.endText()
+            cells.cell(report.first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện")
+            cells.cell(collection.map(FieldLabels.collection) ?? report.first.collection)
+            cells.cell(subject(report, names: names))
+            cells.beginText()
+            if single {
+                detail(report.first, in: collection, into: &cells)
+            } else {
+                for (index, entry) in report.entries.enumerated() {
+                    if index > 0 { cells.piece("; ") }
+                    detail(entry, in: collection, into: &cells)
+                }
+            }
+            cells.endText()
+            cells.cell(report.first.actor)
+            cells.cell(report.first.node)
+            cells.cell(outcome(report))
+            cells.cell(reasons(report))
+            cells.cell(report.first.commune ?? "")
+            cells.cell(report.first.collection)
+            cells.cell(report.first.record)
+            cells.beginText()
+            if single {
+                Self.field(report.first, into: &cells)
+            } else {
+                for (index, entry) in report.entries.enumerated() {
+                    if index > 0 { cells.piece("; ") }
+                    Self.field(entry, into: &cells)
+                }
+            }
+            cells.endText()
+            cells.cell(single ? report.first.outcome.rawValue : report.entries.map(\.outcome.rawValue).joined(separator: ";"))
+            cells.beginText()
+            cells.piece(decimal: report.first.stamp.wall)
+            cells.piece(".")
+            cells.piece(decimal: Int64(report.first.stamp.counter))
+            cells.endText()
+        }
+
+        /// `field=value`, as the wire names them.
+        private static func field<Cells: CellWriter>(_ entry: AuditEntry, into cells: inout Cells) {
+            cells.piece(entry.field)
+            cells.piece("=")
+            if case .int(let number) = entry.value { cells.piece(decimal: number) } else { cells.piece(entry.value.description) }
+        }
     }
 }

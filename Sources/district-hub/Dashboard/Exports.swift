@@ -30,32 +30,31 @@ extension RouterGroup<DashboardContext> {
     }
 }
 
-/// A batch of a long export's rows, formatted where they are written: each core formats its
-/// own range of the batch, and encodes it (CSV) or encodes and deflates it (.xlsx) too.
-struct ExportBatch: Sendable {
-    let count: Int
-    let rows: @Sendable (Range<Int>) -> [[String]]
-
-    init<Item: Sendable>(_ items: [Item], row: @escaping @Sendable (Item) -> [String]) {
-        count = items.count
-        rows = { range in items[range].map(row) }
-    }
-}
-
 extension RouterGroup<DashboardContext> {
-    /// `path.csv` and `path.xlsx` for a table too long to hold (the audit): `rows` hands
+    /// `path.csv` and `path.xlsx` for a table too long to hold (the audit): `items` hands
     /// batches to its `send` as it reads them, and each goes out as it comes, so memory holds
-    /// one batch and the first bytes leave at once in either format. The `repeating` columns'
-    /// text goes to the workbook's shared strings.
-    func exportStream(_ path: String, file: @escaping @Sendable (Request) -> String, sheet: String, header: [String],
-                      repeating: Set<Int> = [], rows: @escaping @Sendable (Request, _ send: (ExportBatch) async throws -> Void) async throws -> Void) {
+    /// one batch and the first bytes leave at once in either format. Each core formats its own
+    /// range of a batch as the request's `rows` write it, and encodes it (CSV) or encodes and
+    /// deflates it (.xlsx) too. The `repeating` columns' text goes to the workbook's shared
+    /// strings.
+    func exportStream<Rows: RowWriter>(_ path: String, file: @escaping @Sendable (Request) -> String, sheet: String, header: [String],
+                                       repeating: Set<Int> = [], rows: @escaping @Sendable (Request) async throws -> Rows,
+                                       items: @escaping @Sendable (Request, _ send: ([Rows.Item]) async throws -> Void) async throws -> Void) {
         get("\(path).csv") { request, _ in
             Response(status: .ok, headers: Export.headers(.csv, file: "\(file(request)).csv"), body: ResponseBody { writer in
+                let rows = try await rows(request)
                 try await writer.write(Export.csv([header]))
                 var sending: [ByteBuffer] = []
-                try await rows(request) { batch in
+                try await items(request) { batch in
                     // The batch before goes out while this one is formatted.
-                    async let formatted = concurrentRanges(of: batch.count) { Export.csvLines(batch.rows($0)) }
+                    async let formatted = concurrentRanges(of: batch.count) { range in
+                        var lines = CSVLines(capacity: range.count * 320)
+                        for item in batch[range] {
+                            rows.write(item, into: &lines)
+                            lines.endRow()
+                        }
+                        return lines.buffer
+                    }
                     try await writer.write(contentsOf: sending)
                     sending = try await formatted
                 }
@@ -65,15 +64,16 @@ extension RouterGroup<DashboardContext> {
         }
         get("\(path).xlsx") { request, _ in
             Response(status: .ok, headers: Export.headers(.xlsx, file: "\(file(request)).xlsx"), body: ResponseBody { writer in
+                let rows = try await rows(request)
                 var workbook = SpreadsheetStream(title: sheet, creator: "district-hub", sheet: sheet, header: header, created: Date(),
                                                  sharedColumns: repeating)
                 var sending: [[UInt8]] = []
-                try await rows(request) { batch in
+                try await items(request) { batch in
                     // The batch before goes out while this one is formatted and deflated.
                     let current = workbook
                     async let appended = {
                         var next = current
-                        try await next.append(count: batch.count, rows: batch.rows)
+                        try await next.append(batch, as: rows)
                         return next
                     }()
                     try await writer.write(contentsOf: sending.map { ByteBuffer(bytes: $0) })
@@ -108,24 +108,14 @@ enum Export {
 
     /// A CSV document: BOM, header, rows, CRLF.
     static func csv(_ rows: [[String]]) -> ByteBuffer {
-        var document = ByteBuffer(string: "\u{FEFF}")
-        var lines = csvLines(rows)
-        document.writeBuffer(&lines)
-        return document
-    }
-
-    /// Rows of a CSV document, each ended by CRLF, as the bytes sent: each cell's UTF-8 is
-    /// copied once, never appended to a growing `String`.
-    static func csvLines(_ rows: [[String]]) -> ByteBuffer {
-        var lines = ByteBufferAllocator().buffer(capacity: rows.count * 320)
+        var lines = CSVLines(capacity: rows.count * 320)
         for row in rows {
-            for (index, cell) in row.enumerated() {
-                if index > 0 { lines.writeInteger(UInt8(ascii: ",")) }
-                lines.writeString(Overview.csvField(cell))
-            }
-            lines.writeStaticString("\r\n")
+            for cell in row { lines.cell(cell) }
+            lines.endRow()
         }
-        return lines
+        var document = ByteBuffer(string: "\u{FEFF}"), body = lines.buffer
+        document.writeBuffer(&body)
+        return document
     }
 
     /// The links a page offers beside its table: CSV and Excel, with the page's filters.

@@ -23,15 +23,13 @@ struct ReadinessAndAudit {
         }
         // The whole selection, not one page: read and sent a batch at a time.
         pages.exportStream("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký", header: AuditPages.header,
-                           repeating: AuditPages.repeatingColumns) { request, send in
+                           repeating: AuditPages.repeatingColumns, rows: { _ in AuditPages.ExportRows(names: try await names()) }) { request, send in
             var filter = Self.filter(request).0
             filter.after = nil
             filter.limit = 10_000
-            let names = try await names()
             var grouper = AuditPages.Grouper()
-            let row: @Sendable (AuditPages.Report) -> [String] = { AuditPages.row($0, names: names) }
-            try await store.forEachAuditBatch(filter) { batch in try await send(ExportBatch(grouper.add(batch), row: row)) }
-            try await send(ExportBatch(grouper.finish(), row: row))
+            try await store.forEachAuditBatch(filter) { batch in try await send(grouper.add(batch)) }
+            try await send(grouper.finish())
         }
     }
 
