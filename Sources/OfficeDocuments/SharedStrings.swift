@@ -52,23 +52,32 @@ final class SharedStrings: Sendable {
     struct Cursor {
         private static let remembered = 4
         private let strings: SharedStrings
-        /// Per column, nil where it does not share; the latest first.
-        private var recent: [[(text: String, index: Int)]?]
+        private let shares: [Bool]
+        /// Column `c`'s last texts and their numbers at `c * remembered` on, the latest first
+        /// (empty where there is none yet), in flat arrays: a cell's lookup copies nothing.
+        private var texts: [String], numbers: [Int]
 
         /// `columns[i]` says whether column `i` shares its text.
         init(_ strings: SharedStrings, columns: [Bool]) {
             self.strings = strings
-            recent = columns.map { $0 ? [] : nil }
+            shares = columns
+            texts = Array(repeating: "", count: columns.count * Self.remembered)
+            numbers = Array(repeating: 0, count: columns.count * Self.remembered)
         }
 
         /// The number of `text` in column `column`, or nil when it stays in its cell (empty
         /// text, a column that does not share, a full table).
         mutating func index(of text: String, column: Int) -> Int? {
-            guard !text.isEmpty, column < recent.count, var texts = recent[column] else { return nil }
-            if let known = texts.first(where: { Bytes($0.text) == Bytes(text) }) { return known.index }
+            guard !text.isEmpty, column < shares.count, shares[column] else { return nil }
+            let first = column * Self.remembered, slots = first..<first + Self.remembered
+            if let slot = slots.first(where: { Bytes(texts[$0]) == Bytes(text) }) { return numbers[slot] }
             guard let index = strings.index(of: text) else { return nil }
-            texts.insert((text, index), at: 0)
-            recent[column] = Array(texts.prefix(Self.remembered))
+            for slot in slots.dropFirst().reversed() {
+                texts[slot] = texts[slot - 1]
+                numbers[slot] = numbers[slot - 1]
+            }
+            texts[first] = text
+            numbers[first] = index
             return index
         }
     }
@@ -85,8 +94,13 @@ final class SharedStrings: Sendable {
 
         static func == (lhs: Bytes, rhs: Bytes) -> Bool {
             guard lhs.text.utf8.count == rhs.text.utf8.count else { return false }
-            var left = lhs.text, right = rhs.text
-            return left.withUTF8 { left in right.withUTF8 { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 } }
+            // Native strings, as the hub's are, always lend their bytes.
+            let equal = lhs.text.utf8.withContiguousStorageIfAvailable { left in
+                rhs.text.utf8.withContiguousStorageIfAvailable { right in
+                    left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+                }
+            }
+            return (equal ?? nil) ?? lhs.text.utf8.elementsEqual(rhs.text.utf8)
         }
 
         func hash(into hasher: inout Hasher) {

@@ -1,8 +1,9 @@
 /// A run of a streamed sheet's rows as XML bytes, written cell by cell (`CellWriter`): what
 /// one core makes of its range of a batch before deflating it. Cells in order need no
-/// reference of their own (`r` is optional), so each row only names its number.
-public struct SheetRows: CellWriter {
-    private(set) var xml: [UInt8] = []
+/// reference of their own (`r` is optional), so each row only names its number. Its bytes
+/// are freed by `deallocate()`.
+struct SheetRows: CellWriter {
+    private(set) var xml: MarkupBuffer
     /// The widest row written.
     private(set) var columns = 0
     private var number: Int
@@ -16,10 +17,14 @@ public struct SheetRows: CellWriter {
     init(first: Int, strings: SharedStrings.Cursor, capacity: Int) {
         number = first
         self.strings = strings
-        xml.reserveCapacity(capacity)
+        xml = MarkupBuffer(capacity: capacity)
     }
 
-    public mutating func cell(_ text: String) {
+    func deallocate() {
+        xml.deallocate()
+    }
+
+    mutating func cell(_ text: String) {
         openRow()
         let value = Spreadsheet.Value(exported: text)
         if case .text(let text) = value, let index = strings.index(of: text, column: column) {
@@ -32,36 +37,36 @@ public struct SheetRows: CellWriter {
         column += 1
     }
 
-    public mutating func beginText() {
+    mutating func beginText() {
         openRow()
         xml.append(markup: #"<c t="inlineStr"><is><t>"#)
         textStart = xml.count
         spacing = false
     }
 
-    public mutating func piece(_ text: String) {
+    mutating func piece(_ text: String) {
         var text = text
         text.withUTF8 { piece(utf8: $0) }
     }
 
-    public mutating func piece(decimal: Int64) {
+    mutating func piece(decimal: Int64) {
         xml.append(decimal: decimal)
         lastByte = UInt8(ascii: "0")
     }
 
-    public mutating func piece(utf8: UnsafeBufferPointer<UInt8>) {
+    mutating func piece(utf8: UnsafeBufferPointer<UInt8>) {
         guard let last = utf8.last else { return }
         let (clean, breaks) = XMLText.scan(utf8)
         if breaks || (xml.count == textStart && utf8.first == UInt8(ascii: " ")) { spacing = true }
         if clean {
-            xml.append(contentsOf: utf8)
+            xml.append(bytes: utf8)
         } else {
-            xml.append(contentsOf: XMLText.escaped(String(decoding: utf8, as: UTF8.self)).utf8)
+            xml.append(text: XMLText.escaped(String(decoding: utf8, as: UTF8.self)))
         }
         lastByte = last
     }
 
-    public mutating func endText() {
+    mutating func endText() {
         if xml.count == textStart {
             // Nothing written: an empty cell, as `cell("")` makes.
             xml.removeLast(#"<c t="inlineStr"><is><t>"#.utf8.count)
@@ -69,14 +74,15 @@ public struct SheetRows: CellWriter {
         } else {
             if spacing || lastByte == UInt8(ascii: " ") {
                 // Rare (a note with a line break): the attribute goes in after the fact.
-                xml.insert(contentsOf: #" xml:space="preserve""#.utf8, at: textStart - 1)
+                let preserve: StaticString = #" xml:space="preserve""#
+                preserve.withUTF8Buffer { xml.insert($0, at: textStart - 1) }
             }
             xml.append(markup: "</t></is></c>")
         }
         column += 1
     }
 
-    public mutating func endRow() {
+    mutating func endRow() {
         openRow()
         xml.append(markup: "</row>")
         columns = max(columns, column)

@@ -131,7 +131,7 @@ public struct Spreadsheet: Sendable {
         xml.append(markup: "</row>")
     }
 
-    static func openRow(_ number: Int, into xml: inout [UInt8]) {
+    static func openRow(_ number: Int, into xml: inout some MarkupOutput) {
         // Cells in order need no reference of their own (`r` is optional): a million-row
         // export is spared fifteen million of them.
         xml.append(markup: #"<row r=""#)
@@ -139,7 +139,7 @@ public struct Spreadsheet: Sendable {
         xml.append(markup: #"">"#)
     }
 
-    static func cell(_ value: Value, style: Int, into xml: inout [UInt8]) {
+    static func cell(_ value: Value, style: Int, into xml: inout some MarkupOutput) {
         xml.append(markup: "<c")
         if style != 0 {
             xml.append(markup: #" s=""#)
@@ -149,7 +149,7 @@ public struct Spreadsheet: Sendable {
         switch value {
         case .number(let number):
             xml.append(markup: "><v>")
-            xml.append(contentsOf: (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)).utf8)
+            if number == number.rounded() && abs(number) < 1e15 { xml.append(decimal: Int64(number)) } else { xml.append(text: String(number)) }
             xml.append(markup: "</v></c>")
         case .text(let text) where text.isEmpty:
             // An empty cell keeps its place (cells carry no reference) and holds nothing.
@@ -165,13 +165,13 @@ public struct Spreadsheet: Sendable {
     /// decides both the escaping and `xml:space`, which goes only where spacing could be lost:
     /// 21 bytes a cell otherwise, which a million-row sheet writes, checksums and deflates
     /// fifteen million times.
-    static func text(_ text: String, into xml: inout [UInt8]) {
+    static func text(_ text: String, into xml: inout some MarkupOutput) {
         var bytes = text
         bytes.withUTF8 { utf8 in
             let (clean, breaks) = XMLText.scan(utf8)
             let spacing = breaks || utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
             xml.append(markup: spacing ? #"<t xml:space="preserve">"# : "<t>")
-            if clean { xml.append(contentsOf: utf8) } else { xml.append(contentsOf: XMLText.escaped(text).utf8) }
+            if clean { xml.append(bytes: utf8) } else { xml.append(text: XMLText.escaped(text)) }
         }
         xml.append(markup: "</t>")
     }

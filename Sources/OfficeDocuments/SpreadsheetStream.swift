@@ -48,11 +48,12 @@ public struct SpreadsheetStream: Sendable {
             let parts = try await concurrentRanges(of: take) { range in
                 var sheet = SheetRows(first: first + range.lowerBound, strings: SharedStrings.Cursor(strings, columns: sharedColumns),
                                       capacity: range.count * 1024)
+                defer { sheet.deallocate() }
                 for item in items[base + range.lowerBound..<base + range.upperBound] {
                     rows.write(item, into: &sheet)
                     sheet.endRow()
                 }
-                return (try ZipStream.Piece(sheet.xml), sheet.columns)
+                return (try ZipStream.Piece(sheet.xml.bytes), sheet.columns)
             }
             for (piece, _) in parts { try zip.append(piece) }
             sheets[sheets.count - 1].rows += take

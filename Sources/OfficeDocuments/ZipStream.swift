@@ -19,15 +19,17 @@ public struct ZipStream: Sendable {
         /// third larger than at level 6 (40 MB against 31, before shared strings), for a
         /// fraction of the time.
         public init(_ bytes: [UInt8], last: Bool = false) throws {
+            self = try bytes.withUnsafeBufferPointer { try Piece($0, last: last) }
+        }
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>, last: Bool = false) throws {
             var output: UnsafeMutablePointer<UInt8>?
             var length = 0
-            let status = bytes.withUnsafeBufferPointer { input in
-                cshims_deflate_piece(input.baseAddress, input.count, 1, last ? 1 : 0, &output, &length)
-            }
+            let status = cshims_deflate_piece(bytes.baseAddress, bytes.count, 1, last ? 1 : 0, &output, &length)
             guard status == Int32(CSHIMS_GZIP_OK), let output else { throw ZipStreamError.compression }
             defer { cshims_free(output) }
             compressed = Array(UnsafeBufferPointer(start: output, count: length))
-            crc = bytes.withUnsafeBufferPointer { cshims_crc32(0, $0.baseAddress, $0.count) }
+            crc = cshims_crc32(0, bytes.baseAddress, bytes.count)
             size = bytes.count
         }
     }

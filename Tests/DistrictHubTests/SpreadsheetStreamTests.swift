@@ -164,6 +164,29 @@ struct SpreadsheetStreamTests {
         #expect(report == "65536 464 True")
     }
 
+    @Test("rows longer than the room kept for them (a kilobyte a row) come back whole")
+    func longRows() async throws {
+        // Three rows of 20,000 characters and more, written in pieces and whole, a break among them.
+        let long = (0..<3).map { n in String(repeating: "Ghi chú dài \(n) & tiếp; ", count: 800) + "\nhết" }
+        var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung"], created: Date())
+        try await workbook.append(long.map { [$0] }, as: TextRows())
+        try workbook.finish()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).xlsx")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(workbook.takeOutput().joined()).write(to: file)
+        let written = file.appendingPathExtension("json")
+        defer { try? FileManager.default.removeItem(at: written) }
+        try JSONEncoder().encode(long).write(to: written)
+        let report = try python("""
+            import json, sys, zipfile, xml.etree.ElementTree as ET
+            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+            with zipfile.ZipFile(sys.argv[1]) as z:
+                rows = ET.fromstring(z.read("xl/worksheets/sheet1.xml")).findall(".//m:row", ns)[1:]
+            print([row.find(".//m:t", ns).text == text for row, text in zip(rows, json.load(open(sys.argv[2])))], len(rows))
+            """, file.path, written.path)
+        #expect(report == "[True, True, True] 3")
+    }
+
     @Test("an export with no rows is still a workbook: the header alone")
     func empty() async throws {
         var workbook = SpreadsheetStream(title: "Nhật ký", creator: "tests", sheet: "Nhật ký", header: ["Nội dung"], created: Date(),
