@@ -16,13 +16,19 @@ enum AuditQueries {
         let rows = try BoundStatement(query.sql, arguments: query.arguments, db)
         var entries: [AuditEntry] = []
         entries.reserveCapacity(min(filter.limit, 10_000))
-        while try rows.step() { entries.append(try entry(rows)) }
+        var previous = Array(repeating: "", count: 18)
+        while try rows.step() { entries.append(try entry(rows, previous: &previous)) }
         return entries
     }
 
-    /// The current row of a query selecting `columns`.
-    static func entry(_ row: BoundStatement) throws -> AuditEntry {
-        func optionalText(_ column: Int32) -> String? { row.isNull(column) ? nil : row.text(column) }
+    /// The current row of a query selecting `columns`. The text of the columns that repeat
+    /// from row to row (commune, kind, field, machine, officer, outcome, reason) is the row
+    /// before's string where the bytes are the same (`previous`, by column): a batch is mostly
+    /// a few communes' exchanges, and a string made and freed for each of its cells was a tenth
+    /// of an export's reading.
+    static func entry(_ row: BoundStatement, previous: inout [String]) throws -> AuditEntry {
+        func repeated(_ column: Int32) -> String { row.text(column, reusing: &previous[Int(column)]) }
+        func optionalText(_ column: Int32) -> String? { row.isNull(column) ? nil : repeated(column) }
         // As `FieldValue.fromDatabaseValue` reads them: a whole number stored as REAL is an integer.
         func value(_ column: Int32) -> FieldValue {
             let value = row.fieldValue(column)
@@ -32,15 +38,15 @@ enum AuditQueries {
         let id = row.int64(0)
         let hlc = HLC(wall: row.int64(11), counter: UInt32(truncatingIfNeeded: row.int64(12)))
         let applied = row.isNull(13) ? nil : HLC(wall: row.int64(13), counter: UInt32(truncatingIfNeeded: row.int64(14)))
-        guard let outcome = AuditOutcome(rawValue: row.text(15)) else {
+        guard let outcome = AuditOutcome(rawValue: repeated(15)) else {
             row.reset()
             throw SyncError(.invalidInput, "audit entry \(id) has an unknown outcome")
         }
         return AuditEntry(
             id: id, receivedAtMillis: row.int64(1), commune: optionalText(2),
-            collection: row.text(3), record: row.text(4), field: row.text(5),
+            collection: repeated(3), record: row.text(4), field: repeated(5),
             value: value(6), oldValue: row.isNull(7) ? nil : value(7),
-            node: row.text(8), seq: row.isNull(9) ? nil : row.int64(9), actor: row.text(10), stamp: hlc,
+            node: repeated(8), seq: row.isNull(9) ? nil : row.int64(9), actor: repeated(10), stamp: hlc,
             appliedStamp: applied == hlc ? nil : applied,
             outcome: outcome, reasonCode: optionalText(16), reason: optionalText(17))
     }

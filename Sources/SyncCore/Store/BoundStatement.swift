@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -120,6 +121,21 @@ struct BoundStatement {
         guard let bytes = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// The text of `column`, `previous` itself when the bytes are its: a column whose text
+    /// repeats from row to row is made a string once. `previous` becomes the text read.
+    func text(_ column: Int32, reusing previous: inout String) -> String {
+        guard let bytes = sqlite3_column_text(handle, column) else { return "" }
+        let read = UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))
+        if previous.utf8.count == read.count {
+            let same: Bool? = previous.utf8.withContiguousStorageIfAvailable { known in
+                read.isEmpty || memcmp(known.baseAddress!, read.baseAddress!, read.count) == 0
+            }
+            if same == true { return previous }
+        }
+        previous = String(decoding: read, as: UTF8.self)
+        return previous
     }
 
     func fieldValue(_ column: Int32) -> FieldValue {
