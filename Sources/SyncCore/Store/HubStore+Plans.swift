@@ -22,6 +22,12 @@ public enum TaskPlans {
         }
         return "\(base)-\(year)"
     }
+
+    /// A task's number as a report for `year`'s plan prints it: the notice's numbering, without
+    /// the year its id carries when it is that plan's (`4.1-2026` → `4.1` in 2026's report).
+    public static func number(_ id: String, in year: Int) -> String {
+        id.hasSuffix("-\(year)") ? String(id.dropLast("-\(year)".count)) : id
+    }
 }
 
 /// What copying a plan did.

@@ -40,7 +40,7 @@ extension PeriodicReport {
                       .init(title: "Số xã được giao", widthMM: 17, numeric: true), .init(title: "Hoàn thành", widthMM: 17, numeric: true),
                       .init(title: "Đang thực hiện", widthMM: 17, numeric: true), .init(title: "Quá hạn", widthMM: 17, numeric: true)],
             rows: tasks.enumerated().map { index, row in
-                ["\(index + 1)", "\(row.task.id). \(row.task.title)", VietnameseFormat.day(row.task.deadline), "\(row.counts.assigned)",
+                ["\(index + 1)", "\(TaskPlans.number(row.task.id, in: plan)). \(row.task.title)", VietnameseFormat.day(row.task.deadline), "\(row.counts.assigned)",
                  "\(row.counts.done)", "\(row.counts.inProgress)", "\(row.counts.late)"]
             })))
         blocks.append(.text("3. Kết quả theo xã, thị trấn:"))
@@ -60,7 +60,7 @@ extension PeriodicReport {
                           .init(title: "Kết quả", widthMM: 45)],
                 rows: offices.enumerated().map { index, row in
                     let percent = row.percent.map { " (\($0)%)" } ?? ""
-                    return ["\(index + 1)", "\(row.task.id). \(row.task.title)", row.office, row.status.label + percent + (row.late ? ", quá hạn" : "")]
+                    return ["\(index + 1)", "\(TaskPlans.number(row.task.id, in: plan)). \(row.task.title)", row.office, row.status.label + percent + (row.late ? ", quá hạn" : "")]
                 })))
         }
 
@@ -89,7 +89,7 @@ extension PeriodicReport {
                 columns: [.init(title: "STT", widthMM: 12, numeric: true), .init(title: "Nhiệm vụ", widthMM: 60),
                           .init(title: "Hạn", widthMM: 22), .init(title: "Đơn vị chưa hoàn thành", widthMM: 71)],
                 rows: late.enumerated().map { index, row in
-                    ["\(index + 1)", "\(row.task.id). \(row.task.title)", VietnameseFormat.day(row.task.deadline),
+                    ["\(index + 1)", "\(TaskPlans.number(row.task.id, in: plan)). \(row.task.title)", VietnameseFormat.day(row.task.deadline),
                      "\(row.units.count): \(row.units.joined(separator: ", "))"]
                 })))
         }
