@@ -85,6 +85,12 @@ struct RequestFlowTests {
         try staff.get("/proposals")
         #expect(try staff.post("/proposals/answer", ["commune": "long-dong", "id": id, "state": "answered",
                                                      "answer": "Huyện bố trí kinh phí trong quý I"]).status == 303)
+        // The answer's report carries no topic; the audit names the proposal by it all the same.
+        #expect(try staff.get("/audit?collection=proposals").status == 200)
+        #expect(staff.lastPage.contains("Kinh phí thiết bị") && !staff.lastPage.contains("mã \(id)"))
+        #expect(try staff.get("/export/audit.csv?collection=proposals").status == 200)
+        let rows = staff.lastPage.split(separator: "\r\n").dropFirst()
+        #expect(rows.count >= 2 && rows.allSatisfy { $0.contains(",Kinh phí thiết bị,") }, "\(rows)")
         #expect(try staff.get("/training").status == 200)
         #expect(staff.lastPage.contains("Chỉ số cải cách hành chính (PAR INDEX)"))
         #expect(try staff.post("/training/sessions", ["topic": "Chỉ số cải cách hành chính (PAR INDEX)", "date": "2027-02-20",

@@ -77,6 +77,19 @@ extension ReplicaStore {
         try statement.run()
     }
 
+    /// The current values of the fields `keys` name, those ever written: a primary-key read
+    /// each, for a few (the topics of the requests an audit page shows).
+    public func values(of keys: Set<FieldKey>) async throws -> [FieldKey: FieldValue] {
+        try await read { [self] db in
+            let statement = try BoundStatement(FieldSQL.current, db)
+            var values: [FieldKey: FieldValue] = [:]
+            for key in keys {
+                if let current = try currentField(key, using: statement) { values[key] = current.value }
+            }
+            return values
+        }
+    }
+
     /// The merged fields of one record.
     public func fields(of collection: RecordCollection, record: String) async throws -> [String: FieldValue] {
         try await read { [self] db in try fields(of: collection, record: record, db) }

@@ -1,5 +1,6 @@
 import Foundation
 import OfficeDocuments
+import Synchronization
 import SyncCore
 import WebSupport
 
@@ -35,10 +36,40 @@ enum AuditPages {
         /// on most of its rows.
         let taskSubjects: [String: String]
 
+        /// The topics of the requests the rows name, learnt as the rows are read.
+        let topics = RequestTopics()
+
         init(communes: [String: String], tasks: [String: String]) {
             self.communes = communes
             self.tasks = tasks
             taskSubjects = Dictionary(uniqueKeysWithValues: tasks.map { ($0.key, "Nhiệm vụ \($0.key): \($0.value)") })
+        }
+    }
+
+    /// The topics of the proposals, training requests and sessions that reports name: the
+    /// report that answers a proposal or places a request in a session does not carry it. Looked
+    /// up for the reports about to be shown or exported (a primary-key read each, once per
+    /// request), never for every request the years have gathered.
+    final class RequestTopics: Sendable {
+        private let known = Mutex<[FieldKey: String]>([:])
+
+        /// Looks up the topics `reports` need and does not carry.
+        func learn(_ reports: [Report], from store: HubStore) async throws {
+            let wanted = Set(reports.compactMap { report -> FieldKey? in
+                guard let collection = report.collection, [.proposals, .training, .sessions].contains(collection),
+                      !report.entries.contains(where: { $0.field == "topic" }) else { return nil }
+                return FieldKey(collection: collection.rawValue, record: report.first.record, field: "topic")
+            })
+            let unknown = known.withLock { known in wanted.filter { known[$0] == nil } }
+            guard !unknown.isEmpty else { return }
+            let values = try await store.values(of: unknown)
+            known.withLock { known in
+                for (key, value) in values { if let topic = value.text { known[key] = topic } }
+            }
+        }
+
+        func topic(_ collection: RecordCollection, record: String) -> String? {
+            known.withLock { $0[FieldKey(collection: collection.rawValue, record: record, field: "topic")] }
         }
     }
 
@@ -136,7 +167,7 @@ enum AuditPages {
         case .assessments: return "Bản tự đánh giá năm \(item)"
         case .proposals, .training, .sessions:
             // Named by its topic when the report carries it; by its id (as the CLIs list it) when not.
-            return report.entries.first { $0.field == "topic" }?.value.text ?? "mã \(item)"
+            return report.entries.first { $0.field == "topic" }?.value.text ?? names.topics.topic(collection, record: record) ?? "mã \(item)"
         }
     }
 

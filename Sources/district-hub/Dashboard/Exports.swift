@@ -32,20 +32,20 @@ extension RouterGroup<DashboardContext> {
 
 extension RouterGroup<DashboardContext> {
     /// `path.csv` and `path.xlsx` for a table too long to hold (the audit): `items` hands
-    /// batches to its `send` as it reads them, and each goes out as it comes, so memory holds
+    /// batches to its `send` as it reads them (with the request's `rows` at hand), and each goes out as it comes, so memory holds
     /// one batch and the first bytes leave at once in either format. Each core formats its own
     /// range of a batch as the request's `rows` write it, and encodes it (CSV) or encodes and
     /// deflates it (.xlsx) too. The `repeating` columns' text goes to the workbook's shared
     /// strings.
     func exportStream<Rows: RowWriter>(_ path: String, file: @escaping @Sendable (Request) -> String, sheet: String, header: [String],
                                        repeating: Set<Int> = [], rows: @escaping @Sendable (Request) async throws -> Rows,
-                                       items: @escaping @Sendable (Request, _ send: ([Rows.Item]) async throws -> Void) async throws -> Void) {
+                                       items: @escaping @Sendable (Request, Rows, _ send: ([Rows.Item]) async throws -> Void) async throws -> Void) {
         get("\(path).csv") { request, _ in
             Response(status: .ok, headers: Export.headers(.csv, file: "\(file(request)).csv"), body: ResponseBody { writer in
                 let rows = try await rows(request)
                 try await writer.write(Export.csv([header]))
                 var sending: [ByteBuffer] = []
-                try await items(request) { batch in
+                try await items(request, rows) { batch in
                     // The batch before goes out while this one is formatted.
                     async let formatted = concurrentRanges(of: batch.count) { range in
                         var lines = CSVLines(capacity: range.count * 320)
@@ -68,7 +68,7 @@ extension RouterGroup<DashboardContext> {
                 var workbook = SpreadsheetStream(title: sheet, creator: "district-hub", sheet: sheet, header: header, created: Date(),
                                                  sharedColumns: repeating)
                 var sending: [[UInt8]] = []
-                try await items(request) { batch in
+                try await items(request, rows) { batch in
                     // The batch before goes out while this one is formatted and deflated.
                     let current = workbook
                     async let appended = {

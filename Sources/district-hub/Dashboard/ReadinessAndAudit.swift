@@ -18,18 +18,25 @@ struct ReadinessAndAudit {
         pages.get("/audit") { request, context in
             let (filter, values) = Self.filter(request)
             let page = AuditPages.Page(try await store.audit(filter), limit: filter.limit)
-            let body = AuditPages.page(page, names: try await names(), values: values)
+            let names = try await names()
+            try await names.topics.learn(page.reports, from: store)
+            let body = AuditPages.page(page, names: names, values: values)
             return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
         // The whole selection, not one page: read and sent a batch at a time.
         pages.exportStream("/export/audit", file: { _ in "nhat-ky" }, sheet: "Nhật ký", header: AuditPages.header,
-                           repeating: AuditPages.repeatingColumns, rows: { _ in AuditPages.ExportRows(names: try await names()) }) { request, send in
+                           repeating: AuditPages.repeatingColumns, rows: { _ in AuditPages.ExportRows(names: try await names()) }) { request, rows, send in
             var filter = Self.filter(request).0
             filter.after = nil
             filter.limit = 10_000
             var grouper = AuditPages.Grouper()
-            try await store.forEachAuditBatch(filter) { batch in try await send(grouper.add(batch)) }
-            try await send(grouper.finish())
+            // Each batch's request topics are looked up before its rows are written.
+            func forward(_ reports: [AuditPages.Report]) async throws {
+                try await rows.names.topics.learn(reports, from: store)
+                try await send(reports)
+            }
+            try await store.forEachAuditBatch(filter) { batch in try await forward(grouper.add(batch)) }
+            try await forward(grouper.finish())
         }
     }
 
