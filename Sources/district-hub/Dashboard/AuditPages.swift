@@ -55,11 +55,16 @@ enum AuditPages {
 
         /// Looks up the topics `reports` need and does not carry.
         func learn(_ reports: [Report], from store: HubStore) async throws {
-            let wanted = Set(reports.compactMap { report -> FieldKey? in
-                guard let collection = report.collection, [.proposals, .training, .sessions].contains(collection),
-                      !report.entries.contains(where: { $0.field == "topic" }) else { return nil }
-                return FieldKey(collection: collection.rawValue, record: report.first.record, field: "topic")
-            })
+            var wanted: Set<FieldKey> = []
+            for report in reports {
+                switch report.collection {
+                case .proposals?, .training?, .sessions?:
+                    guard !report.entries.contains(where: { $0.field == "topic" }) else { continue }
+                    wanted.insert(FieldKey(collection: report.first.collection, record: report.first.record, field: "topic"))
+                default: continue
+                }
+            }
+            guard !wanted.isEmpty else { return }
             let unknown = known.withLock { known in wanted.filter { known[$0] == nil } }
             guard !unknown.isEmpty else { return }
             let values = try await store.values(of: unknown)
