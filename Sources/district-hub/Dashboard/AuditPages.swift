@@ -171,7 +171,8 @@ enum AuditPages {
             return AssessmentRecords.criterionSubject(item).map { "Tiêu chí \($0.criterion) (\($0.year))" } ?? item
         case .assessments: return "Bản tự đánh giá năm \(item)"
         case .proposals, .training, .sessions:
-            // Named by its topic when the report carries it; by its id (as the CLIs list it) when not.
+            // Named by its topic: the report's own, else the request's as stored (`RequestTopics`);
+            // by its id (as the CLIs list it) only when neither has one.
             return report.entries.first { $0.field == "topic" }?.value.text ?? names.topics.topic(collection, record: record) ?? "mã \(item)"
         }
     }
