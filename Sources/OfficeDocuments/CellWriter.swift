@@ -28,7 +28,8 @@ public protocol RowWriter: Sendable {
     func write<Cells: CellWriter>(_ item: Item, into cells: inout Cells)
 }
 
-/// Rows as the text of their cells: a sheet's first rows, to size its columns by.
+/// Rows as the text of their cells: a sheet's first rows, to size its columns by, or one
+/// cell's text for a page (an audit report's details).
 public struct CellTexts: CellWriter {
     public private(set) var rows: [[String]] = []
     private var row: [String] = []
