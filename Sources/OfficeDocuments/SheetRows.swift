@@ -1,7 +1,6 @@
 /// A run of a streamed sheet's rows as XML bytes, written cell by cell (`CellWriter`): what
-/// one core makes of its range of a batch before deflating it. Cells in order need no
-/// reference of their own (`r` is optional), so each row only names its number. Its bytes
-/// are freed by `deallocate()`.
+/// one core makes of its range of a batch before deflating it. Its bytes are freed by
+/// `deallocate()`.
 struct SheetRows: CellWriter {
     private(set) var xml: MarkupBuffer
     /// The widest row written.
@@ -93,9 +92,7 @@ struct SheetRows: CellWriter {
 
     private mutating func openRow() {
         guard !rowOpen else { return }
-        xml.append(markup: #"<row r=""#)
-        xml.append(decimal: number)
-        xml.append(markup: #"">"#)
+        Spreadsheet.openRow(number, into: &xml)
         rowOpen = true
     }
 }

@@ -16,6 +16,7 @@ enum AuditQueries {
         let rows = try BoundStatement(query.sql, arguments: query.arguments, db)
         var entries: [AuditEntry] = []
         entries.reserveCapacity(min(filter.limit, 10_000))
+        // One for each of `columns`' eighteen.
         var previous = Array(repeating: "", count: 18)
         while try rows.step() { entries.append(try entry(rows, previous: &previous)) }
         return entries

@@ -103,7 +103,7 @@ enum AuditPages {
                 done.append(Report(start == 0 ? open : ArraySlice(Array(open) + batch[..<start])))
             }
             var reportStart = start
-            for index in start + 1..<max(start + 1, batch.count) where !Self.together(batch[index - 1], batch[index]) {
+            for index in batch.indices.dropFirst(start + 1) where !Self.together(batch[index - 1], batch[index]) {
                 done.append(Report(batch[reportStart..<index]))
                 reportStart = index
             }
