@@ -95,6 +95,13 @@ struct RequestFlowTests {
         #expect(staff.lastPage.contains("Chỉ số cải cách hành chính (PAR INDEX)"))
         #expect(try staff.post("/training/sessions", ["topic": "Chỉ số cải cách hành chính (PAR INDEX)", "date": "2027-02-20",
                                                       "place": "Hội trường UBND huyện", "commune.long-dong": "1"]).status == 303)
+        // The report that places the request in the session carries the session's id; the
+        // audit names the session by its topic, day and place.
+        let placed = "Lớp đã xếp: Chỉ số cải cách hành chính (PAR INDEX) (20/02/2027, Hội trường UBND huyện)"
+        #expect(try staff.get("/audit?collection=training").status == 200)
+        #expect(staff.lastPage.contains(placed))
+        #expect(try staff.get("/export/audit.csv?collection=training").status == 200)
+        #expect(staff.lastPage.contains(placed), "\(staff.lastPage)")
 
         try officer.get("/requests")
         try officer.post("/sync", [:])

@@ -36,8 +36,8 @@ enum AuditPages {
         /// on most of its rows.
         let taskSubjects: [String: String]
 
-        /// The topics of the requests the rows name, learnt as the rows are read.
-        let topics = RequestTopics()
+        /// The requests and sessions the rows name, learnt as the rows are read.
+        let requests = RequestNames()
 
         init(communes: [String: String], tasks: [String: String]) {
             self.communes = communes
@@ -46,21 +46,33 @@ enum AuditPages {
         }
     }
 
-    /// The topics of the proposals, training requests and sessions that reports name: the
-    /// report that answers a proposal or places a request in a session does not carry it. Looked
-    /// up for the reports about to be shown or exported (a primary-key read each, once per
-    /// request), never for every request the years have gathered.
-    final class RequestTopics: Sendable {
+    /// The topics of the proposals, training requests and sessions that reports name, and the
+    /// sessions requests are placed in: the report that answers a proposal or places a request
+    /// in a session carries neither, only the session's id. Looked up for the reports about to
+    /// be shown or exported (a primary-key read each, once per record), never for every
+    /// request the years have gathered.
+    final class RequestNames: Sendable {
         private let known = Mutex<[FieldKey: String]>([:])
 
-        /// Looks up the topics `reports` need and does not carry.
+        /// What names a session: "Dịch vụ công trực tuyến (15/01/2027, Hội trường UBND huyện)",
+        /// as the periodic report lists them.
+        private static let sessionFields = ["topic", "date", "place"]
+
+        /// Looks up the topics `reports` need and do not carry, and the sessions they name.
         func learn(_ reports: [Report], from store: HubStore) async throws {
             var wanted: Set<FieldKey> = []
             for report in reports {
                 switch report.collection {
                 case .proposals?, .training?, .sessions?:
-                    guard !report.entries.contains(where: { $0.field == "topic" }) else { continue }
-                    wanted.insert(FieldKey(collection: report.first.collection, record: report.first.record, field: "topic"))
+                    if !report.entries.contains(where: { $0.field == "topic" }) {
+                        wanted.insert(FieldKey(collection: report.first.collection, record: report.first.record, field: "topic"))
+                    }
+                    guard report.collection == .training else { continue }
+                    for entry in report.entries where entry.field == "session" {
+                        for id in [entry.value.text, entry.oldValue?.text].compactMap({ $0 }) {
+                            wanted.formUnion(Self.sessionFields.map { FieldKey(collection: RecordCollection.sessions.rawValue, record: id, field: $0) })
+                        }
+                    }
                 default: continue
                 }
             }
@@ -69,12 +81,22 @@ enum AuditPages {
             guard !unknown.isEmpty else { return }
             let values = try await store.values(of: unknown)
             known.withLock { known in
-                for (key, value) in values { if let topic = value.text { known[key] = topic } }
+                for (key, value) in values { if let text = value.text { known[key] = text } }
             }
         }
 
         func topic(_ collection: RecordCollection, record: String) -> String? {
             known.withLock { $0[FieldKey(collection: collection.rawValue, record: record, field: "topic")] }
+        }
+
+        /// The session `id` by its topic, day and place; nil when its topic was never learnt.
+        func session(_ id: String) -> String? {
+            let fields = known.withLock { known in
+                Self.sessionFields.map { known[FieldKey(collection: RecordCollection.sessions.rawValue, record: id, field: $0)] }
+            }
+            guard let topic = fields[0] else { return nil }
+            let when = [fields[1].map { VietnameseFormat.day($0) }, fields[2]].compactMap { $0 }
+            return when.isEmpty ? topic : "\(topic) (\(when.joined(separator: ", ")))"
         }
     }
 
@@ -171,26 +193,34 @@ enum AuditPages {
             return AssessmentRecords.criterionSubject(item).map { "Tiêu chí \($0.criterion) (\($0.year))" } ?? item
         case .assessments: return "Bản tự đánh giá năm \(item)"
         case .proposals, .training, .sessions:
-            // Named by its topic: the report's own, else the request's as stored (`RequestTopics`);
+            // Named by its topic: the report's own, else the request's as stored (`RequestNames`);
             // by its id (as the CLIs list it) only when neither has one.
-            return report.entries.first { $0.field == "topic" }?.value.text ?? names.topics.topic(collection, record: record) ?? "mã \(item)"
+            return report.entries.first { $0.field == "topic" }?.value.text ?? names.requests.topic(collection, record: record) ?? "mã \(item)"
         }
     }
 
     /// "Trạng thái: Đang thực hiện" for each field; a losing one with the value kept.
-    static func details(_ report: Report) -> [String] {
-        report.entries.map { entry in CellTexts.text { detail(entry, in: report.collection, into: &$0) } }
+    static func details(_ report: Report, names: Names) -> [String] {
+        report.entries.map { entry in CellTexts.text { detail(entry, in: report.collection, names: names, into: &$0) } }
     }
 
-    private static func detail<Cells: CellWriter>(_ entry: AuditEntry, in collection: RecordCollection?, into cells: inout Cells) {
+    private static func detail<Cells: CellWriter>(_ entry: AuditEntry, in collection: RecordCollection?, names: Names,
+                                                  into cells: inout Cells) {
         cells.piece(FieldLabels.field(entry.field, in: collection))
         cells.piece(": ")
-        cells.piece(FieldLabels.value(entry.value, field: entry.field, in: collection))
+        cells.piece(value(entry.value, field: entry.field, in: collection, names: names))
         if entry.outcome.showsValueKept, let kept = entry.oldValue {
             cells.piece(" (đang giữ: ")
-            cells.piece(FieldLabels.value(kept, field: entry.field, in: collection))
+            cells.piece(value(kept, field: entry.field, in: collection, names: names))
             cells.piece(")")
         }
+    }
+
+    /// A value as `FieldLabels` words it, but the session a request is placed in by its name
+    /// (`RequestNames`), not its id.
+    private static func value(_ value: FieldValue, field: String, in collection: RecordCollection?, names: Names) -> String {
+        if collection == .training, field == "session", let id = value.text, let session = names.requests.session(id) { return session }
+        return FieldLabels.value(value, field: field, in: collection)
     }
 
     /// The outcome of the whole report, or of each part when they differ.
@@ -225,7 +255,7 @@ enum AuditPages {
                 <td>\(VietnameseFormat.dateTime(millis: first.receivedAtMillis, seconds: true))</td>
                 <td>\(first.commune.map { names.communes[$0] ?? $0 } ?? "Huyện")</td>
                 <td><strong>\(report.collection.map(FieldLabels.collection) ?? first.collection)</strong><br>\(subject(report, names: names))</td>
-                <td><ul class="history">\(details(report).map { "<li>\($0)</li>" as HTML }.joined())</ul></td>
+                <td><ul class="history">\(details(report, names: names).map { "<li>\($0)</li>" as HTML }.joined())</ul></td>
                 <td>\(first.actor)<br><small class="meta">\(first.node)</small></td>
                 <td>\(outcome(report))\(reasons.map { "<br><small>\($0)</small>" as HTML }.joined())</td></tr>
                 """
@@ -288,11 +318,11 @@ enum AuditPages {
             cells.cell(subject(report, names: names))
             cells.beginText()
             if single {
-                detail(report.first, in: collection, into: &cells)
+                detail(report.first, in: collection, names: names, into: &cells)
             } else {
                 for (index, entry) in report.entries.enumerated() {
                     if index > 0 { cells.piece("; ") }
-                    detail(entry, in: collection, into: &cells)
+                    detail(entry, in: collection, names: names, into: &cells)
                 }
             }
             cells.endText()

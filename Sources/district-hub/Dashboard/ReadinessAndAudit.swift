@@ -19,7 +19,7 @@ struct ReadinessAndAudit {
             let (filter, values) = Self.filter(request)
             let page = AuditPages.Page(try await store.audit(filter), limit: filter.limit)
             let names = try await names()
-            try await names.topics.learn(page.reports, from: store)
+            try await names.requests.learn(page.reports, from: store)
             let body = AuditPages.page(page, names: names, values: values)
             return DashboardPages.layout(title: "Nhật ký thay đổi", session: context.session, body: body)
         }
@@ -30,9 +30,9 @@ struct ReadinessAndAudit {
             filter.after = nil
             filter.limit = 10_000
             var grouper = AuditPages.Grouper()
-            // Each batch's request topics are looked up before its rows are written.
+            // Each batch's request topics and sessions are looked up before its rows are written.
             func forward(_ reports: [AuditPages.Report]) async throws {
-                try await rows.names.topics.learn(reports, from: store)
+                try await rows.names.requests.learn(reports, from: store)
                 try await send(reports)
             }
             try await store.forEachAuditBatch(filter) { batch in try await forward(grouper.add(batch)) }
