@@ -170,6 +170,22 @@ struct SyncExchangeTests {
         #expect(try await district.hub.fields(of: .progress, record: "long-dong/4.1")["note"] == .text("Đã họp"))
     }
 
+    @Test("a refused change whose texts hold a NUL, sent again, is answered as the first time, not taken for a reused sequence number")
+    func refusedTextWithNulSentAgain() async throws {
+        let district = try await District()
+        let node = try await district.node("long-dong")
+        let identity = try await district.hub.authenticate(token: node.token)
+        // Refused for its control character; the audit keeps it as sent, NUL and all.
+        let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note",
+                                  value: .text("Đã họp\u{0}xong"), hlc: HLC(wall: District.epoch), actor: "Nguyễn\u{0}Văn A")
+        let request = SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0, changes: [change])
+        let first = try await district.hub.exchange(request, from: identity).response
+        #expect(first.acked == 1 && first.rejected.map(\.seq) == [1])
+        let again = try await district.hub.exchange(request, from: identity).response
+        #expect(again.acked == 1 && again.rejected == first.rejected)
+        #expect(try await district.hub.audit().first { $0.node == identity.node && $0.outcome == .rejected }?.value == change.value)
+    }
+
     @Test("a reply lost after the hub committed: the retry duplicates nothing and drains the outbox")
     func lostReply() async throws {
         let district = try await District()

@@ -30,12 +30,6 @@ enum AuditQueries {
     static func entry(_ row: BoundStatement, previous: inout [String]) throws -> AuditEntry {
         func repeated(_ column: Int32) -> String { row.text(column, reusing: &previous[Int(column)]) }
         func optionalText(_ column: Int32) -> String? { row.isNull(column) ? nil : repeated(column) }
-        // As `FieldValue.fromDatabaseValue` reads them: a whole number stored as REAL is an integer.
-        func value(_ column: Int32) -> FieldValue {
-            let value = row.fieldValue(column)
-            if case .real(let number) = value { return .number(number) }
-            return value
-        }
         let id = row.int64(0)
         let hlc = HLC(wall: row.int64(11), counter: UInt32(truncatingIfNeeded: row.int64(12)))
         let applied = row.isNull(13) ? nil : HLC(wall: row.int64(13), counter: UInt32(truncatingIfNeeded: row.int64(14)))
@@ -46,7 +40,7 @@ enum AuditQueries {
         return AuditEntry(
             id: id, receivedAtMillis: row.int64(1), commune: optionalText(2),
             collection: repeated(3), record: row.text(4), field: repeated(5),
-            value: value(6), oldValue: row.isNull(7) ? nil : value(7),
+            value: row.fieldValue(6), oldValue: row.isNull(7) ? nil : row.fieldValue(7),
             node: repeated(8), seq: row.isNull(9) ? nil : row.int64(9), actor: repeated(10), stamp: hlc,
             appliedStamp: applied == hlc ? nil : applied,
             outcome: outcome, reasonCode: optionalText(16), reason: optionalText(17))

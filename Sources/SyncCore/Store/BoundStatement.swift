@@ -138,10 +138,12 @@ struct BoundStatement {
         return previous
     }
 
+    /// A stored value as `FieldValue.fromDatabaseValue` reads it: a whole number stored as
+    /// REAL is an integer.
     func fieldValue(_ column: Int32) -> FieldValue {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_INTEGER: return .int(sqlite3_column_int64(handle, column))
-        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+        case SQLITE_FLOAT: return .number(sqlite3_column_double(handle, column))
         case SQLITE_TEXT: return .text(text(column))
         default: return .null
         }

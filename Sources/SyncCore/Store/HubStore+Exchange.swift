@@ -329,19 +329,26 @@ extension HubStore {
         }
     }
 
+    /// Read byte for byte through SQLite's C API: a refused change's text may hold a NUL, at
+    /// which a GRDB string ends, and its retry would then look like another change under the
+    /// same sequence number (`sequenceReused`), refused for ever.
     private func firstAudit(node: String, seq: Int64, _ db: Database) throws -> FirstAudit? {
-        let statement = try db.cachedStatement(sql: """
+        let row = try BoundStatement("""
             SELECT outcome, applied_wall, applied_counter, reason_code, reason, collection, record, field, wall, counter, value, actor
-            FROM audit WHERE node = ? AND seq = ? AND outcome <> 'duplicate'
-            """)
-        guard let row = try Row.fetchOne(statement, arguments: [node, seq]) else { return nil }
-        let wall: Int64? = row[1]
-        let counter: Int64? = row[2]
-        return FirstAudit(outcome: row[0], key: FieldKey(collection: row[5], record: row[6], field: row[7]),
-                          hlc: HLC(wall: row[8], counter: UInt32(row[9] as Int64)),
-                          value: FieldValue.fromDatabaseValue(row[10]) ?? .null, actor: row[11],
-                          applied: wall.map { HLC(wall: $0, counter: UInt32(counter ?? 0)) },
-                          reasonCode: row[3], reason: row[4])
+            FROM audit WHERE node = ?1 AND seq = ?2 AND outcome <> 'duplicate'
+            """, db)
+        row.bind(1, node)
+        row.bind(2, seq)
+        guard try row.step() else { return nil }
+        defer { row.reset() }
+        guard let outcome = AuditOutcome(rawValue: row.text(0)) else {
+            throw SyncError(.invalidInput, "the audit of node \(node)'s change \(seq) has an unknown outcome")
+        }
+        return FirstAudit(outcome: outcome, key: FieldKey(collection: row.text(5), record: row.text(6), field: row.text(7)),
+                          hlc: HLC(wall: row.int64(8), counter: UInt32(truncatingIfNeeded: row.int64(9))),
+                          value: row.fieldValue(10), actor: row.text(11),
+                          applied: row.isNull(1) ? nil : HLC(wall: row.int64(1), counter: UInt32(truncatingIfNeeded: row.int64(2))),
+                          reasonCode: row.isNull(3) ? nil : row.text(3), reason: row.isNull(4) ? nil : row.text(4))
     }
 
     /// The next changes a node should hear of: its commune's records and tasks, whoever wrote
