@@ -27,6 +27,8 @@ extension Stylesheet {
         td.late { outline: 2px solid var(--bad); outline-offset: -2px; }
         .filters { display: flex; flex-wrap: wrap; align-items: end; gap: .8rem; margin-bottom: .6rem; }
         .filters label { display: flex; flex-direction: column; font-size: .85rem; font-weight: 600; }
+        /* The two downloads wrap onto the next line together, never one without the other. */
+        .exports { display: inline-flex; gap: .5rem; }
         nav.pager { margin: .8rem 0; }
         select, input { font: inherit; padding: .3rem .4rem; border: 1px solid #b8c1cc; border-radius: .3rem; }
         button, a.button { background: var(--brand); color: #fff; border: 0; border-radius: .3rem; padding: .4rem .8rem;

@@ -121,6 +121,6 @@ enum Export {
     /// The links a page offers beside its table: CSV and Excel, with the page's filters.
     static func links(_ path: String, query: String = "") -> HTML {
         let suffix = query.isEmpty ? "" : "?" + query
-        return "<a class=\"button secondary\" href=\"\(path).csv\(suffix)\">Tải CSV</a> <a class=\"button secondary\" href=\"\(path).xlsx\(suffix)\">Tải Excel</a>"
+        return "<span class=\"exports\"><a class=\"button secondary\" href=\"\(path).csv\(suffix)\">Tải CSV</a> <a class=\"button secondary\" href=\"\(path).xlsx\(suffix)\">Tải Excel</a></span>"
     }
 }
