@@ -102,6 +102,9 @@ struct RequestFlowTests {
         #expect(staff.lastPage.contains(placed))
         #expect(try staff.get("/export/audit.csv?collection=training").status == 200)
         #expect(staff.lastPage.contains(placed), "\(staff.lastPage)")
+        // The communes invited by their names, not their codes.
+        #expect(try staff.get("/audit?collection=sessions").status == 200)
+        #expect(staff.lastPage.contains("Xã được mời: Xã Long Đống") && !staff.lastPage.contains("long-dong</li>"))
 
         try officer.get("/requests")
         try officer.post("/sync", [:])

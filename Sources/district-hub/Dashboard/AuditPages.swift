@@ -217,9 +217,12 @@ enum AuditPages {
     }
 
     /// A value as `FieldLabels` words it, but the session a request is placed in by its name
-    /// (`RequestNames`), not its id.
+    /// (`RequestNames`), not its id, and the communes a task or session is for by theirs.
     private static func value(_ value: FieldValue, field: String, in collection: RecordCollection?, names: Names) -> String {
         if collection == .training, field == "session", let id = value.text, let session = names.requests.session(id) { return session }
+        if field == "communes", case .communes(let codes)? = value.text.flatMap(TaskAssignment.init(encoded:)) {
+            return codes.map { names.communes[$0] ?? $0 }.joined(separator: ", ")
+        }
         return FieldLabels.value(value, field: field, in: collection)
     }
 
