@@ -148,15 +148,8 @@ struct SyncExchangeTests {
     @Test("a sequence number sent again with the same field and stamp but another value or actor is refused as reused")
     func sequenceReusedWithOtherContent() async throws {
         let district = try await District()
-        let node = try await district.node("long-dong")
-        let identity = try await district.hub.authenticate(token: node.token)
-        let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note",
-                                  value: .text("Đã họp"), hlc: HLC(wall: District.epoch), actor: "Nguyễn Văn A")
-        let hub = district.hub
-        let send = { @Sendable (change: PushedChange) async throws -> SyncResponse in
-            try await hub.exchange(SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0,
-                                               changes: [change]), from: identity).response
-        }
+        let send = try await Self.pushOneByOne(district)
+        let change = Self.note("Đã họp", actor: "Nguyễn Văn A")
         #expect(try await send(change).acked == 1)
         #expect(try await send(change).acked == 1, "the very same change again is a duplicate")
         var otherValue = change
@@ -173,17 +166,32 @@ struct SyncExchangeTests {
     @Test("a refused change whose texts hold a NUL, sent again, is answered as the first time, not taken for a reused sequence number")
     func refusedTextWithNulSentAgain() async throws {
         let district = try await District()
+        let send = try await Self.pushOneByOne(district)
+        // Refused for its control character; the audit keeps it as sent, NUL and all.
+        let change = Self.note("Đã họp\u{0}xong", actor: "Nguyễn\u{0}Văn A")
+        let first = try await send(change)
+        #expect(first.acked == 1 && first.rejected.map(\.seq) == [1])
+        let again = try await send(change)
+        #expect(again.acked == 1 && again.rejected == first.rejected)
+        #expect(try await district.hub.audit().first { $0.outcome == .rejected }?.value == change.value)
+    }
+
+    /// A Long Đống node's exchange of one change at a time, straight into the hub: what the
+    /// sequence-number tests send and send again.
+    private static func pushOneByOne(_ district: District) async throws -> @Sendable (PushedChange) async throws -> SyncResponse {
         let node = try await district.node("long-dong")
         let identity = try await district.hub.authenticate(token: node.token)
-        // Refused for its control character; the audit keeps it as sent, NUL and all.
-        let change = PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note",
-                                  value: .text("Đã họp\u{0}xong"), hlc: HLC(wall: District.epoch), actor: "Nguyễn\u{0}Văn A")
-        let request = SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0, changes: [change])
-        let first = try await district.hub.exchange(request, from: identity).response
-        #expect(first.acked == 1 && first.rejected.map(\.seq) == [1])
-        let again = try await district.hub.exchange(request, from: identity).response
-        #expect(again.acked == 1 && again.rejected == first.rejected)
-        #expect(try await district.hub.audit().first { $0.node == identity.node && $0.outcome == .rejected }?.value == change.value)
+        let hub = district.hub
+        return { change in
+            try await hub.exchange(SyncRequest(node: identity.node, commune: "long-dong", clock: District.epoch, cursor: 0,
+                                               changes: [change]), from: identity).response
+        }
+    }
+
+    /// Change 1 of a node: a note on task 4.1's report.
+    private static func note(_ text: String, actor: String) -> PushedChange {
+        PushedChange(seq: 1, collection: "progress", record: "long-dong/4.1", field: "note", value: .text(text),
+                     hlc: HLC(wall: District.epoch), actor: actor)
     }
 
     @Test("a reply lost after the hub committed: the retry duplicates nothing and drains the outbox")

@@ -58,8 +58,10 @@ public enum FieldLabels {
     }
 
     /// A value as people read it: statuses and decisions by their names, money with dots,
-    /// days as `dd/MM/yyyy`, points with a decimal comma.
-    public static func value(_ value: FieldValue, field: String, in collection: RecordCollection?) -> String {
+    /// days as `dd/MM/yyyy`, points with a decimal comma, communes by their names in
+    /// `communes` (code → name) when it has them.
+    public static func value(_ value: FieldValue, field: String, in collection: RecordCollection?,
+                             communes: [String: String] = [:]) -> String {
         if value.isNull { return "(trống)" }
         let text = value.text
         switch (collection, field) {
@@ -77,7 +79,7 @@ public enum FieldLabels {
         case (_, "communes"):
             switch text.flatMap(TaskAssignment.init(encoded:)) {
             case .everyCommune?: return "Tất cả các xã"
-            case .communes(let codes)?: return codes.joined(separator: ", ")
+            case .communes(let codes)?: return codes.map { communes[$0] ?? $0 }.joined(separator: ", ")
             case nil: return value.description
             }
         case (_, deletedField): return value.int == 1 ? "Có" : "Không"

@@ -123,6 +123,16 @@ public struct TrainingSession: Encodable, Sendable, Hashable {
         self.communes = communes
         note = fields["note"]?.text
     }
+
+    /// "Dịch vụ công trực tuyến (15/01/2027, Hội trường UBND huyện)": how the periodic report
+    /// lists a session and the audit names the one a request is placed in.
+    public var name: String { Self.name(topic: topic, date: date, place: place) }
+
+    /// The name from whichever of the day and place are known.
+    public static func name(topic: String, date: String?, place: String?) -> String {
+        let when = [date.map { VietnameseFormat.day($0) }, place].compactMap { $0 }
+        return when.isEmpty ? topic : "\(topic) (\(when.joined(separator: ", ")))"
+    }
 }
 
 /// New record ids for the requests: random, so two PCs of a commune writing offline never

@@ -54,8 +54,7 @@ enum AuditPages {
     final class RequestNames: Sendable {
         private let known = Mutex<[FieldKey: String]>([:])
 
-        /// What names a session: "Dịch vụ công trực tuyến (15/01/2027, Hội trường UBND huyện)",
-        /// as the periodic report lists them.
+        /// What names a session (`TrainingSession.name`).
         private static let sessionFields = ["topic", "date", "place"]
 
         /// Looks up the topics `reports` need and do not carry, and the sessions they name.
@@ -94,9 +93,7 @@ enum AuditPages {
             let fields = known.withLock { known in
                 Self.sessionFields.map { known[FieldKey(collection: RecordCollection.sessions.rawValue, record: id, field: $0)] }
             }
-            guard let topic = fields[0] else { return nil }
-            let when = [fields[1].map { VietnameseFormat.day($0) }, fields[2]].compactMap { $0 }
-            return when.isEmpty ? topic : "\(topic) (\(when.joined(separator: ", ")))"
+            return fields[0].map { TrainingSession.name(topic: $0, date: fields[1], place: fields[2]) }
         }
     }
 
@@ -216,14 +213,11 @@ enum AuditPages {
         }
     }
 
-    /// A value as `FieldLabels` words it, but the session a request is placed in by its name
-    /// (`RequestNames`), not its id, and the communes a task or session is for by theirs.
+    /// A value as `FieldLabels` words it, the communes by their names, and the session a
+    /// request is placed in by its name (`RequestNames`), not its id.
     private static func value(_ value: FieldValue, field: String, in collection: RecordCollection?, names: Names) -> String {
         if collection == .training, field == "session", let id = value.text, let session = names.requests.session(id) { return session }
-        if field == "communes", case .communes(let codes)? = value.text.flatMap(TaskAssignment.init(encoded:)) {
-            return codes.map { names.communes[$0] ?? $0 }.joined(separator: ", ")
-        }
-        return FieldLabels.value(value, field: field, in: collection)
+        return FieldLabels.value(value, field: field, in: collection, communes: names.communes)
     }
 
     /// The outcome of the whole report, or of each part when they differ.

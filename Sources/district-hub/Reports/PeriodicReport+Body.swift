@@ -108,7 +108,7 @@ extension PeriodicReport {
                     return ["\(index + 1)", row.communeName, "\(proposal.topic): \(proposal.text)", proposal.office ?? "", result]
                 })))
         }
-        let sessions = training.sessions.map { "\($0.topic) (\(VietnameseFormat.day($0.date)), \($0.place))" }
+        let sessions = training.sessions.map(\.name)
         blocks.append(.text("Các xã, thị trấn đăng ký \(training.requests) lượt tập huấn, hỗ trợ với \(training.people) người; "
             + (sessions.isEmpty ? "trong kỳ chưa có lớp tập huấn nào." : "trong kỳ tổ chức \(sessions.count) lớp: \(sessions.joined(separator: "; "))." )))
 
